@@ -1,0 +1,208 @@
+// answer(): decode, decide, look up, encode; with EDNS (RFC 6891), NSID (RFC 5001),
+// truncation (RFC 2181 9) and the CHAOS identity names.
+#include "dnsd/answer/answer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dnsd/answer/query_parser.h"
+#include "dnsd/answer/response_writer.h"
+#include "dnsd/answer/zone_resolver.h"
+#include "dnsd/wire/dns_constants.h"
+#include "dnsd/wire/wire_writer.h"
+#include "dnsd/zone/catalog.h"
+
+namespace dnsd::answer {
+namespace {
+
+namespace T = wire::type;
+namespace R = wire::rcode;
+
+constexpr size_t kQuestionOffset = 12;
+
+bool is_identity_name(const wire::NameBuf& n) {
+  static constexpr char kIdServer[] = "\x02id\x06server";  // + root byte from the literal
+  static constexpr char kHostnameBind[] = "\x08hostname\x04" "bind";
+  return n.view() == std::string_view(kIdServer, sizeof kIdServer) ||
+         n.view() == std::string_view(kHostnameBind, sizeof kHostnameBind);
+}
+
+class Builder {
+ public:
+  Builder(const ParsedQuery& q, const zone::Catalog& c, uint8_t* out, size_t limit)
+      : q_(q), catalog_(c), w_(out, limit), rw_(w_, q.id) {}
+
+  // Header with QR, the query's opcode/RD/CD; counts filled in by finish().
+  void header() {
+    w_.u16(q_.id);
+    w_.u16(0);
+    for (int i = 0; i < 4; ++i) w_.u16(0);
+  }
+
+  void question() {
+    if (!q_.has_question) return;
+    w_.bytes(q_.qname.data, q_.qname.length);
+    w_.u16(q_.qtype);
+    w_.u16(q_.qclass);
+    w_.add_target(kQuestionOffset);
+    qd_ = 1;
+  }
+
+  // Keeps room for the OPT RR so answers never push it out.
+  void reserve_opt() {
+    if (!q_.has_edns) return;
+    opt_size_ = 11 + (nsid() ? 4 + catalog_.identity.size() : 0);
+    w_.set_limit(w_.limit() - std::min(opt_size_, w_.limit()));
+  }
+
+  void chaos() {
+    aa_ = true;
+    if (catalog_.identity.empty() || !is_identity_name(q_.qname_lower) ||
+        (q_.qtype != T::TXT && q_.qtype != T::ANY)) {
+      rcode_ = R::REFUSED;
+      aa_ = false;
+      return;
+    }
+    size_t n = std::min<size_t>(catalog_.identity.size(), 255);
+    auto m = w_.mark();
+    w_.pointer(kQuestionOffset);
+    w_.u16(T::TXT);
+    w_.u16(wire::klass::CH);
+    w_.u32(0);
+    w_.u16(static_cast<uint16_t>(n + 1));
+    w_.u8(static_cast<uint8_t>(n));
+    w_.bytes(catalog_.identity.data(), n);
+    if (w_.ok()) rw_.add_count(Section::Answer, 1);
+    else w_.rewind(m);
+  }
+
+  void lookup(const zone::ZoneSnapshot& z) {
+    Resolution r = resolve(z, q_.qname_lower, q_.qtype, rw_);
+    rcode_ = r.rcode;
+    aa_ = r.authoritative;
+    if (r.truncated) truncate();
+  }
+
+  void set_rcode(uint16_t rcode) { rcode_ = rcode; }
+
+  // RFC 2181 9: drop every section but the question and set TC.
+  void truncate() {
+    tc_ = true;
+    w_.rewind(after_question_);
+    rw_.reset_counts();
+  }
+  void mark_question_end() { after_question_ = w_.mark(); }
+
+  Result finish() {
+    w_.set_limit(w_.limit() + opt_size_);
+    uint16_t ar = rw_.count(Section::Additional);
+    if (q_.has_edns && rcode_ != R::FORMERR) {
+      write_opt();
+      ++ar;
+    }
+    uint16_t flags = wire::flag::QR | static_cast<uint16_t>(q_.opcode << 11) |
+                     (q_.flags & (wire::flag::RD | wire::flag::CD)) |
+                     static_cast<uint16_t>(rcode_ & 0xF);
+    if (aa_) flags |= wire::flag::AA;
+    if (tc_) flags |= wire::flag::TC;
+    w_.put_u16_at(2, flags);
+    w_.put_u16_at(4, qd_);
+    w_.put_u16_at(6, rw_.count(Section::Answer));
+    w_.put_u16_at(8, rw_.count(Section::Authority));
+    w_.put_u16_at(10, ar);
+    Result res;
+    res.outcome = Outcome::Answered;
+    res.length = w_.size();
+    res.rcode = static_cast<uint8_t>(rcode_ > 15 ? rcode_ : rcode_ & 0xF);
+    res.truncated = tc_;
+    return res;
+  }
+
+ private:
+  bool nsid() const { return q_.nsid_requested && !catalog_.identity.empty(); }
+
+  void write_opt() {
+    w_.u8(0);  // root owner
+    w_.u16(T::OPT);
+    w_.u16(catalog_.udp_payload);
+    // TTL: extended rcode (upper 8 bits of 12), version 0, DO echoed (RFC 3225 3).
+    uint32_t ttl = static_cast<uint32_t>((rcode_ >> 4) & 0xFF) << 24;
+    if (q_.edns_do) ttl |= 0x8000;
+    w_.u32(ttl);
+    if (nsid()) {
+      w_.u16(static_cast<uint16_t>(4 + catalog_.identity.size()));
+      w_.u16(wire::edns::NSID);
+      w_.u16(static_cast<uint16_t>(catalog_.identity.size()));
+      w_.bytes(catalog_.identity.data(), catalog_.identity.size());
+    } else {
+      w_.u16(0);
+    }
+  }
+
+  const ParsedQuery& q_;
+  const zone::Catalog& catalog_;
+  wire::WireWriter w_;
+  ResponseWriter rw_;
+  wire::WireWriter::Mark after_question_{0, 0};
+  size_t opt_size_ = 0;
+  uint16_t rcode_ = 0;
+  uint16_t qd_ = 0;
+  bool aa_ = false;
+  bool tc_ = false;
+};
+
+size_t response_limit(const ParsedQuery& q, const zone::Catalog& c, const QueryContext& ctx,
+                      size_t out_cap) {
+  size_t limit = 512;
+  if (ctx.transport == Transport::Tcp) limit = 65535;
+  else if (q.has_edns) limit = std::max<size_t>(512, std::min<size_t>(q.edns_payload, c.udp_payload));
+  return std::min(limit, out_cap);
+}
+
+}  // namespace
+
+Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catalog,
+              const QueryContext& ctx, uint8_t* out, size_t out_cap) noexcept {
+  ParsedQuery q;
+  parse_query(query, query_len, q);
+  if (q.decision == Decision::Drop || out_cap < 512) return Result{};
+
+  Builder b(q, catalog, out, response_limit(q, catalog, ctx, out_cap));
+  b.header();
+  if (q.decision == Decision::FormErr) {
+    b.set_rcode(R::FORMERR);
+    return b.finish();
+  }
+  if (q.decision == Decision::NotImp) {
+    b.set_rcode(R::NOTIMP);
+    return b.finish();
+  }
+  b.reserve_opt();
+  b.question();
+  b.mark_question_end();
+
+  if (q.has_edns && q.edns_version > 0) {
+    b.set_rcode(wire::rcode::BADVERS);  // RFC 6891 6.1.3
+  } else if (ctx.refuse_all) {
+    b.set_rcode(R::REFUSED);
+  } else if (q.opcode != wire::opcode::QUERY) {
+    b.set_rcode(R::NOTIMP);  // NOTIFY and UPDATE arrive with the update issue
+  } else if (q.qtype == T::OPT || q.qtype == T::TSIG) {
+    b.set_rcode(R::FORMERR);
+  } else if (q.qtype == T::MAILA || q.qtype == T::MAILB) {
+    b.set_rcode(R::NOTIMP);
+  } else if (q.qclass == wire::klass::CH) {
+    b.chaos();
+  } else if (q.qclass != wire::klass::IN) {
+    b.set_rcode(R::REFUSED);
+  } else if (q.qtype == T::AXFR || q.qtype == T::IXFR) {
+    b.set_rcode(R::REFUSED);  // transfers need a transfer key (update issue)
+  } else if (const zone::ZoneSnapshot* z = catalog.find_zone(q.qname_lower)) {
+    b.lookup(*z);
+  } else {
+    b.set_rcode(R::REFUSED);  // not ours, and we never recurse
+  }
+  return b.finish();
+}
+
+}  // namespace dnsd::answer

@@ -1,0 +1,84 @@
+// Query decoding: header, one question, then a walk over the remaining sections to find
+// and validate the OPT pseudo-RR (RFC 6891 6.1.1: at most one, owner root, additional only).
+#include "dnsd/answer/query_parser.h"
+
+#include "dnsd/wire/dns_constants.h"
+#include "dnsd/wire/wire_reader.h"
+
+namespace dnsd::answer {
+namespace {
+
+// Parses the OPT rdata options; false if they do not exactly fill it.
+bool parse_opt_options(wire::WireReader& r, uint16_t rdlen, ParsedQuery& q) {
+  size_t end = r.pos() + rdlen;
+  while (r.ok() && r.pos() < end) {
+    if (end - r.pos() < 4) return false;
+    uint16_t code = r.u16();
+    uint16_t olen = r.u16();
+    if (end - r.pos() < olen) return false;
+    if (code == wire::edns::NSID) q.nsid_requested = true;  // RFC 5001: request has no data
+    r.skip(olen);
+  }
+  return r.ok() && r.pos() == end;
+}
+
+}  // namespace
+
+void parse_query(const uint8_t* data, size_t len, ParsedQuery& q) noexcept {
+  q = ParsedQuery{};
+  if (len < wire::kHeaderSize) return;  // Drop: nothing to echo an ID into
+  wire::WireReader r(data, len);
+  q.id = r.u16();
+  q.flags = r.u16();
+  uint16_t qdcount = r.u16(), ancount = r.u16(), nscount = r.u16(), arcount = r.u16();
+  if (q.flags & wire::flag::QR) return;  // a response: drop
+  q.opcode = static_cast<uint8_t>((q.flags >> 11) & 0xF);
+  if (q.opcode != wire::opcode::QUERY && q.opcode != wire::opcode::NOTIFY &&
+      q.opcode != wire::opcode::UPDATE) {
+    q.decision = Decision::NotImp;
+    return;
+  }
+  q.decision = Decision::FormErr;
+  if (qdcount != 1) return;  // RFC 1035 allows more, but nobody can answer that; NOTIFY/UPDATE too
+  if (!r.name(q.qname)) return;
+  q.qtype = r.u16();
+  q.qclass = r.u16();
+  if (!r.ok()) return;
+  q.has_question = true;
+  q.question_end = r.pos();
+  q.qname_lower = q.qname;
+  wire::lowercase(q.qname_lower);
+
+  // Walk answer/authority (UPDATE prerequisites and updates live there) and additional.
+  wire::NameBuf owner;
+  uint32_t total = static_cast<uint32_t>(ancount) + nscount + arcount;
+  for (uint32_t i = 0; i < total; ++i) {
+    size_t rr_start = r.pos();
+    if (!r.name(owner)) return;
+    uint16_t type = r.u16();
+    uint16_t klass = r.u16();
+    uint32_t ttl = r.u32();
+    uint16_t rdlen = r.u16();
+    if (!r.ok() || r.remaining() < rdlen) return;
+    bool additional = i >= static_cast<uint32_t>(ancount) + nscount;
+    if (type == wire::type::OPT) {
+      if (!additional || q.has_edns || owner.length != 1) return;  // RFC 6891 6.1.1
+      q.has_edns = true;
+      q.edns_payload = klass < 512 ? 512 : klass;  // RFC 6891 6.2.5
+      q.edns_version = static_cast<uint8_t>(ttl >> 16);
+      q.edns_do = (ttl & 0x8000) != 0;
+      if (!parse_opt_options(r, rdlen, q)) return;
+      continue;
+    }
+    if (type == wire::type::TSIG) {
+      // RFC 8945 5.1: TSIG must be the last record, in the additional section.
+      if (!additional || i + 1 != total) return;
+      q.tsig_offset = rr_start;
+    }
+    r.skip(rdlen);
+  }
+  if (!r.ok()) return;
+  q.decision = Decision::Ok;
+}
+
+}  // namespace dnsd::answer

@@ -1,0 +1,77 @@
+// dnsd.toml as a validated value: every key of SPEC "dnsd.toml" with its default.
+#pragma once
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dnsd/common/address.h"
+#include "dnsd/common/config_error.h"
+#include "dnsd/common/duration.h"
+#include "dnsd/common/tsig_key.h"
+
+namespace dnsd::config {
+
+struct ServerConfig {
+  std::vector<common::SocketAddress> listen;  // UDP and TCP on each; restart-only
+  unsigned workers = 1;                       // 0 in the file = one per core (resolved here)
+  std::string identity;                       // NSID, id.server; empty = off
+  std::string state_dir = "/var/lib/dnsd";    // resolved to an absolute path
+  std::string user;                           // drop privileges after bind; empty = stay
+  uint16_t udp_payload = 1232;                // 512..4096
+  common::Millis tcp_idle_timeout{10'000};
+  unsigned tcp_max_clients = 1000;
+  common::Millis stop_grace{0};
+};
+
+struct NodeConfig {
+  std::string name;
+  std::vector<in_addr> ipv4;
+  std::vector<in6_addr> ipv6;
+};
+
+struct ZoneConfig {
+  std::string name;                 // lowercase, absolute with trailing dot: "api.example.com."
+  std::string file;                 // resolved path of the master file
+  std::vector<std::string> self{"@", "*"};  // relative owners: "@", "*", "www", "*.eu"
+  uint32_t self_ttl = 30;
+  std::vector<std::string> update_keys;
+  std::vector<std::string> transfer_keys;
+  std::vector<common::SocketAddress> notify;
+  int line = 0;                     // line of the [[zone]] table in the config, for messages
+};
+
+struct RrlConfig {
+  uint32_t responses_per_second = 0;  // 0 = off
+  uint32_t slip = 2;
+};
+
+struct MetricsConfig {
+  std::optional<common::SocketAddress> listen;  // default 127.0.0.1:9153; "" = off
+};
+
+struct LogConfig {
+  std::string level = "info";
+  bool queries = false;
+};
+
+struct Config {
+  std::string path;  // the config file as given
+  ServerConfig server;
+  NodeConfig node;
+  std::vector<ZoneConfig> zones;
+  std::vector<common::TsigKey> keys;
+  RrlConfig rrl;
+  MetricsConfig metrics;
+  LogConfig log;
+
+  const common::TsigKey* find_key(std::string_view name) const;
+};
+
+// Reads and validates the file. On any error returns nullopt with every problem in `errors`
+// (each as file:line: key = value: reason). Does not read zone files.
+std::optional<Config> load_config(const std::string& path, common::ErrorList& errors);
+
+}  // namespace dnsd::config

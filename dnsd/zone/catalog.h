@@ -1,0 +1,44 @@
+// Everything one query needs, immutable: the served zones plus the server-wide answer
+// settings (identity, UDP payload). Replaced as a whole on reload or update.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dnsd/wire/name.h"
+#include "dnsd/zone/zone_snapshot.h"
+
+namespace dnsd::zone {
+
+struct ZoneEntry {
+  std::shared_ptr<const ZoneSnapshot> snapshot;
+  std::string file;         // master file, for messages
+  SelfSpec self;            // kept so an update can recompile the zone
+  std::vector<std::string> update_keys;    // lowercase absolute key names
+  std::vector<std::string> transfer_keys;
+};
+
+class Catalog {
+ public:
+  std::vector<ZoneEntry> zones;
+  std::string identity;        // NSID and CH TXT id.server; empty = off
+  uint16_t udp_payload = 1232;
+
+  // The zone with the longest apex that `qname` (lowercase) is at or below, or nullptr.
+  const ZoneSnapshot* find_zone(const wire::NameBuf& qname) const noexcept {
+    const ZoneSnapshot* best = nullptr;
+    unsigned best_labels = 0;
+    for (const ZoneEntry& z : zones) {
+      unsigned zl = z.snapshot->apex_labels();
+      if (zl > qname.labels || (best && zl <= best_labels)) continue;
+      if (qname.suffix(qname.labels - zl) == z.snapshot->apex()) {
+        best = z.snapshot.get();
+        best_labels = zl;
+      }
+    }
+    return best;
+  }
+};
+
+}  // namespace dnsd::zone

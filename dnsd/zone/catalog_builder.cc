@@ -1,0 +1,76 @@
+// Config + master files -> Catalog.
+#include "dnsd/zone/catalog_builder.h"
+
+#include "dnsd/wire/dns_constants.h"
+#include "dnsd/wire/name.h"
+#include "dnsd/zone/catalog.h"
+#include "dnsd/zone/zone_loader.h"
+
+namespace dnsd::zone {
+namespace {
+
+// "@" -> apex, "*" -> "*.<apex>", "www" -> "www.<apex>" (all lowercase wire).
+std::optional<std::string> self_owner(const std::string& rel, const std::string& apex) {
+  if (rel == "@") return apex;
+  auto w = wire::name_from_text(rel + ".");
+  if (!w || w->size() + apex.size() - 1 > wire::kMaxNameLength) return std::nullopt;
+  std::string out = w->substr(0, w->size() - 1) + apex;
+  for (auto& c : out) c = static_cast<char>(wire::lower_byte(static_cast<uint8_t>(c)));
+  return out;
+}
+
+std::string lower_abs(const std::string& text) {
+  auto w = wire::name_from_text(text);
+  std::string out = w ? *w : std::string(1, '\0');
+  for (auto& c : out) c = static_cast<char>(wire::lower_byte(static_cast<uint8_t>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
+                                             common::ErrorList& errors) {
+  auto catalog = std::make_shared<Catalog>();
+  catalog->identity = config.server.identity;
+  catalog->udp_payload = config.server.udp_payload;
+  size_t before = errors.size();
+  for (const config::ZoneConfig& zc : config.zones) {
+    std::string apex = lower_abs(zc.name);
+    auto content = load_zone_file(zc.file, apex, errors);
+    if (!content) continue;
+    ZoneEntry entry;
+    entry.file = zc.file;
+    entry.self.ipv4 = config.node.ipv4;
+    entry.self.ipv6 = config.node.ipv6;
+    entry.self.ttl = zc.self_ttl;
+    entry.self.node_name = config.node.name;
+    for (const std::string& rel : zc.self) {
+      auto owner = self_owner(rel, apex);
+      if (!owner) {
+        errors.add(config.path, zc.line, "zone.self", rel, "not a valid relative name");
+        continue;
+      }
+      // SPEC: a file that already has A/AAAA at a self name is a config error.
+      for (uint16_t t : {wire::type::A, wire::type::AAAA, wire::type::CNAME}) {
+        if (const RRsetContent* set = content->find(*owner, t)) {
+          errors.add(zc.file, set->line, "", "",
+                     wire::name_to_text(*owner) + " is a self name (zone " + zc.name +
+                         " self = \"" + rel + "\" in " + config.path + ") but the file has " +
+                         (t == wire::type::A ? "A" : t == wire::type::AAAA ? "AAAA" : "CNAME") +
+                         " records there; remove them or the self entry");
+        }
+      }
+      entry.self.owners.push_back(*owner);
+    }
+    for (const auto& k : zc.update_keys) entry.update_keys.push_back(lower_abs(k));
+    for (const auto& k : zc.transfer_keys) entry.transfer_keys.push_back(lower_abs(k));
+    if (errors.size() != before) continue;
+    entry.snapshot = ZoneSnapshot::compile(
+        std::make_shared<const ZoneContent>(std::move(*content)), entry.self);
+    catalog->zones.push_back(std::move(entry));
+  }
+  if (errors.size() != before) return nullptr;
+  return catalog;
+}
+
+}  // namespace dnsd::zone

@@ -1,0 +1,136 @@
+// Master file reading through ldns, one RR at a time so each error has its line.
+#include "dnsd/zone/zone_loader.h"
+
+#include "dnsd/common/ldns_include.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "dnsd/wire/dns_constants.h"
+#include "dnsd/wire/name.h"
+
+namespace dnsd::zone {
+namespace {
+
+std::string rdf_wire(const ldns_rdf* rdf) {
+  return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(wire::lower_byte(static_cast<uint8_t>(c)));
+  return s;
+}
+
+std::optional<std::string> rdata_wire(const ldns_rr* rr) {
+  ldns_buffer* buf = ldns_buffer_new(512);
+  if (!buf) return std::nullopt;
+  std::optional<std::string> out;
+  if (ldns_rr_rdata2buffer_wire(buf, rr) == LDNS_STATUS_OK) {
+    out = std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buf)),
+                      ldns_buffer_position(buf));
+  }
+  ldns_buffer_free(buf);
+  return out;
+}
+
+}  // namespace
+
+std::optional<ZoneContent> load_zone_file(const std::string& path, const std::string& origin,
+                                          common::ErrorList& errors) {
+  size_t before = errors.size();
+  FILE* fp = std::fopen(path.c_str(), "r");
+  if (!fp) {
+    errors.add(path, 0, "", "", std::string("cannot open zone file: ") + std::strerror(errno));
+    return std::nullopt;
+  }
+  ZoneContent zone;
+  zone.origin = origin;
+  ldns_rdf* ldns_origin = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.size(), origin.data());
+  ldns_rdf* prev = ldns_origin ? ldns_rdf_clone(ldns_origin) : nullptr;
+  uint32_t default_ttl = 3600;
+  int line = 1;
+  std::string origin_text = wire::name_to_text(origin);
+  while (!std::feof(fp)) {
+    ldns_rr* rr = nullptr;
+    ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &default_ttl, &ldns_origin, &prev, &line);
+    if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
+        s == LDNS_STATUS_SYNTAX_ORIGIN) {
+      continue;
+    }
+    if (s == LDNS_STATUS_SYNTAX_INCLUDE) {
+      errors.add(path, line, "", "", "$INCLUDE is not supported; use one file per zone");
+      continue;
+    }
+    if (s != LDNS_STATUS_OK) {
+      errors.add(path, line, "", "", ldns_get_errorstr_by_id(s));
+      if (errors.size() - before > 50) break;  // a binary file: stop after enough lines
+      continue;
+    }
+    std::string owner = lower(rdf_wire(ldns_rr_owner(rr)));
+    uint16_t type = static_cast<uint16_t>(ldns_rr_get_type(rr));
+    if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+      errors.add(path, line, "", "", "class must be IN");
+    } else if (!wire::is_subdomain(owner, origin)) {
+      errors.add(path, line, "", "",
+                 "owner " + wire::name_to_text(owner) + " is outside the zone " + origin_text);
+    } else if (type == wire::type::OPT || type == wire::type::TSIG || type == wire::type::ANY ||
+               type == wire::type::AXFR || type == wire::type::IXFR) {
+      errors.add(path, line, "", "", "meta type cannot appear in a zone file");
+    } else if (auto rd = rdata_wire(rr)) {
+      RRsetContent& set = zone.nodes[owner][type];
+      if (set.rdatas.empty()) {
+        set.ttl = ldns_rr_ttl(rr);
+        set.line = line;
+      }
+      set.add(*rd);
+    } else {
+      errors.add(path, line, "", "", "cannot encode rdata");
+    }
+    ldns_rr_free(rr);
+  }
+  std::fclose(fp);
+  if (ldns_origin) ldns_rdf_deep_free(ldns_origin);
+  if (prev) ldns_rdf_deep_free(prev);
+  if (errors.size() == before) check_zone_rules(zone, path, errors);
+  if (errors.size() != before) return std::nullopt;
+  return zone;
+}
+
+void check_zone_rules(const ZoneContent& zone, const std::string& file, common::ErrorList& errors) {
+  std::string origin_text = wire::name_to_text(zone.origin);
+  const RRsetContent* soa = zone.find(zone.origin, wire::type::SOA);
+  if (!soa) {
+    errors.add(file, 0, "", "", "zone " + origin_text + " has no SOA record at its apex");
+  } else {
+    SoaFields f;
+    if (soa->rdatas.size() != 1) errors.add(file, soa->line, "", "", "more than one SOA record");
+    else if (!parse_soa(soa->rdatas.front(), f)) errors.add(file, soa->line, "", "", "malformed SOA");
+  }
+  if (!zone.find(zone.origin, wire::type::NS)) {
+    errors.add(file, 0, "", "", "zone " + origin_text + " has no NS records at its apex");
+  }
+  for (const auto& [owner, node] : zone.nodes) {
+    auto cname = node.find(wire::type::CNAME);
+    if (cname == node.end()) {
+      auto soa_here = node.find(wire::type::SOA);
+      if (soa_here != node.end() && owner != zone.origin)
+        errors.add(file, soa_here->second.line, "", "", "SOA record below the apex");
+      continue;
+    }
+    if (cname->second.rdatas.size() > 1)
+      errors.add(file, cname->second.line, "", "",
+                 wire::name_to_text(owner) + " has more than one CNAME record");
+    if (owner == zone.origin)
+      errors.add(file, cname->second.line, "", "", "CNAME at the zone apex");
+    for (const auto& [type, set] : node) {
+      if (type == wire::type::CNAME || type == wire::type::RRSIG || type == wire::type::NSEC)
+        continue;
+      errors.add(file, set.line, "", "",
+                 wire::name_to_text(owner) + " has a CNAME and other data (RFC 1034 3.6.2)");
+      break;
+    }
+  }
+}
+
+}  // namespace dnsd::zone
