@@ -17,6 +17,21 @@ std::string rdf_wire(const ldns_rdf* rdf) {
   return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
 }
 
+// The text of line `n` (1-based) of the file, trimmed, for error messages.
+std::string line_text(const std::string& path, int n) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return "";
+  std::string out;
+  int line = 1;
+  for (int c; (c = std::fgetc(f)) != EOF && line <= n;) {
+    if (c == '\n') ++line;
+    else if (line == n && out.size() < 120) out.push_back(static_cast<char>(c));
+  }
+  std::fclose(f);
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(wire::lower_byte(static_cast<uint8_t>(c)));
   return s;
@@ -49,7 +64,7 @@ std::optional<ZoneContent> load_zone_file(const std::string& path, const std::st
   ldns_rdf* ldns_origin = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.size(), origin.data());
   ldns_rdf* prev = ldns_origin ? ldns_rdf_clone(ldns_origin) : nullptr;
   uint32_t default_ttl = 3600;
-  int line = 1;
+  int line = 0;  // ldns counts the newlines it consumed: after an RR on line N it holds N
   std::string origin_text = wire::name_to_text(origin);
   while (!std::feof(fp)) {
     ldns_rr* rr = nullptr;
@@ -63,7 +78,9 @@ std::optional<ZoneContent> load_zone_file(const std::string& path, const std::st
       continue;
     }
     if (s != LDNS_STATUS_OK) {
-      errors.add(path, line, "", "", ldns_get_errorstr_by_id(s));
+      std::string text = line_text(path, line);
+      errors.add(path, line, "", "",
+                 std::string(ldns_get_errorstr_by_id(s)) + (text.empty() ? "" : ": " + text));
       if (errors.size() - before > 50) break;  // a binary file: stop after enough lines
       continue;
     }
