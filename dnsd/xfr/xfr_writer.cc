@@ -1,0 +1,102 @@
+// Zone transfer message building.
+#include "dnsd/xfr/xfr_writer.h"
+
+#include "dnsd/wire/dns_constants.h"
+
+namespace dnsd::xfr {
+namespace {
+
+void put16(std::vector<uint8_t>& v, uint16_t x) {
+  v.push_back(static_cast<uint8_t>(x >> 8));
+  v.push_back(static_cast<uint8_t>(x));
+}
+void put32(std::vector<uint8_t>& v, uint32_t x) {
+  put16(v, static_cast<uint16_t>(x >> 16));
+  put16(v, static_cast<uint16_t>(x));
+}
+
+}  // namespace
+
+XfrWriter::XfrWriter(const uint8_t* query, size_t question_end, size_t max_message)
+    : header_and_question_(query, query + question_end), max_(max_message > 65535 ? 65535 : max_message) {
+  // QR + AA, opcode QUERY, RD copied; counts rewritten per message.
+  uint16_t qflags = static_cast<uint16_t>(query[2] << 8 | query[3]);
+  uint16_t flags = wire::flag::QR | wire::flag::AA | (qflags & wire::flag::RD);
+  header_and_question_[2] = static_cast<uint8_t>(flags >> 8);
+  header_and_question_[3] = static_cast<uint8_t>(flags);
+  for (size_t i = 4; i < 12; ++i) header_and_question_[i] = 0;
+  header_and_question_[5] = 1;  // qdcount 1
+  start_message();
+}
+
+void XfrWriter::start_message() {
+  cur_ = header_and_question_;
+  if (!done_.empty()) {
+    // RFC 5936 2.2.1: the question need only be in the first message.
+    cur_.resize(12);
+    cur_[5] = 0;
+  }
+  count_ = 0;
+}
+
+void XfrWriter::close_message() {
+  cur_[6] = static_cast<uint8_t>(count_ >> 8);
+  cur_[7] = static_cast<uint8_t>(count_);
+  done_.push_back(std::move(cur_));
+}
+
+void XfrWriter::add(const std::string& owner, uint16_t type, uint32_t ttl, const std::string& rdata) {
+  size_t rr = owner.size() + 10 + rdata.size();
+  if (count_ > 0 && (cur_.size() + rr > max_ || count_ == 65535)) {
+    close_message();
+    start_message();
+  }
+  cur_.insert(cur_.end(), owner.begin(), owner.end());
+  put16(cur_, type);
+  put16(cur_, wire::klass::IN);
+  put32(cur_, ttl);
+  put16(cur_, static_cast<uint16_t>(rdata.size()));
+  cur_.insert(cur_.end(), rdata.begin(), rdata.end());
+  ++count_;
+}
+
+std::vector<std::vector<uint8_t>> XfrWriter::finish() {
+  close_message();
+  return std::move(done_);
+}
+
+std::vector<std::vector<uint8_t>> build_axfr(const uint8_t* query, size_t question_end,
+                                             const zone::ZoneContent& zone, size_t max_message) {
+  XfrWriter w(query, question_end, max_message);
+  const zone::RRsetContent* soa = zone.find(zone.origin, wire::type::SOA);
+  if (soa) w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  for (const auto& [owner, node] : zone.nodes) {
+    for (const auto& [type, set] : node) {
+      if (type == wire::type::SOA && owner == zone.origin) continue;
+      for (const std::string& rd : set.rdatas) w.add(owner, type, set.ttl, rd);
+    }
+  }
+  if (soa) w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  return w.finish();
+}
+
+std::vector<std::vector<uint8_t>> build_ixfr(const uint8_t* query, size_t question_end,
+                                             const zone::ZoneContent& zone,
+                                             const std::vector<XfrDiff>& diffs,
+                                             size_t max_message) {
+  XfrWriter w(query, question_end, max_message);
+  const zone::RRsetContent* soa = zone.find(zone.origin, wire::type::SOA);
+  if (!soa) return w.finish();
+  w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  if (diffs.empty()) return w.finish();  // RFC 1995 2: up to date, just the SOA
+  for (const XfrDiff& d : diffs) {
+    w.add(zone.origin, wire::type::SOA, d.soa_ttl, d.soa_before_rdata);
+    for (const auto& r : d.deleted) w.add(r.owner, r.type, r.ttl, r.rdata);
+    w.add(zone.origin, wire::type::SOA, d.soa_ttl, d.soa_after_rdata);
+    for (const auto& r : d.added) w.add(r.owner, r.type, r.ttl, r.rdata);
+  }
+  w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  return w.finish();
+}
+
+}  // namespace dnsd::xfr
