@@ -37,9 +37,9 @@ struct ZoneConfig {
   std::string file;                 // resolved path of the master file
   std::vector<std::string> self{"@", "*"};  // relative owners: "@", "*", "www", "*.eu"
   uint32_t self_ttl = 30;
-  std::vector<std::string> update_keys;
-  std::vector<std::string> transfer_keys;
-  std::vector<common::SocketAddress> notify;
+  std::vector<std::string> update_keys;    // key names, lowercase absolute: "sentinel."
+  std::vector<std::string> transfer_keys;  // every name here has a [[key]] in `keys`
+  std::vector<common::SocketAddress> notify;  // port 53 unless given
   int line = 0;                     // line of the [[zone]] table in the config, for messages
 };
 
@@ -49,7 +49,8 @@ struct RrlConfig {
 };
 
 struct MetricsConfig {
-  std::optional<common::SocketAddress> listen;  // default 127.0.0.1:9153; "" = off
+  // default 127.0.0.1:9153; "" = off
+  std::optional<common::SocketAddress> listen = common::parse_socket_address("127.0.0.1:9153");
 };
 
 struct LogConfig {
@@ -70,6 +71,8 @@ struct Config {
   const common::TsigKey* find_key(std::string_view name) const;
 };
 
+// The key table behind this (types, defaults, ranges, reload behaviour, docs) is in
+// config_schema.h; restart_only_changes() there tells a reload what it cannot apply.
 // Reads and validates the file. On any error returns nullopt with every problem in `errors`
 // (each as file:line: key = value: reason). Does not read zone files.
 std::optional<Config> load_config(const std::string& path, common::ErrorList& errors);

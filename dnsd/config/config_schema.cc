@@ -1,0 +1,213 @@
+// The dnsd.toml key table: each key described once, with how it is stored and shown.
+#include "dnsd/config/config_schema.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <thread>
+
+namespace dnsd::config {
+namespace {
+
+// --- showing effective values in TOML syntax -------------------------------------------
+
+std::string q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+template <typename T, typename F>
+std::string list(const std::vector<T>& v, F f) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + q(f(v[i]));
+  return s + "]";
+}
+std::string str_list(const std::vector<std::string>& v) {
+  return list(v, [](const std::string& s) { return s; });
+}
+std::string addr_list(const std::vector<common::SocketAddress>& v) {
+  return list(v, [](const common::SocketAddress& a) { return a.to_string(); });
+}
+std::string v4(const in_addr& a) {
+  char b[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &a, b, sizeof b);
+  return b;
+}
+std::string v6(const in6_addr& a) {
+  char b[INET6_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET6, &a, b, sizeof b);
+  return b;
+}
+std::string dur(common::Millis d) { return q(common::format_duration(d)); }
+std::string num(uint64_t n) { return std::to_string(n); }
+
+// --- storing converted values ----------------------------------------------------------
+
+template <typename T>
+T take(Value&& v) { return std::get<T>(std::move(v)); }
+unsigned u(Value&& v) { return static_cast<unsigned>(std::get<int64_t>(v)); }
+
+// Workers 0 means one per core (std::thread may not know: then one).
+unsigned resolve_workers(unsigned n) {
+  if (n != 0) return n;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+using VK = ValueKind;
+constexpr Reload R = Reload::Reloadable;
+constexpr Reload X = Reload::RestartOnly;
+constexpr int64_t kMaxTtl = 2147483647;  // RFC 2181 section 8
+constexpr int64_t kHour = 3'600'000;
+
+#define CFG(expr) [](ConstTarget t) -> std::string { return expr; }
+#define SET(stmt) [](Target t, Value&& v) { stmt; }
+
+const auto kKeys = std::to_array<KeySpec>({
+    // [server]
+    {"server", "listen", VK::AddressList, true, "", 1, 64, "", 0, X,
+     "addresses to answer on, UDP and TCP on each: \"127.0.0.1:53\", \"[::1]:53\"",
+     SET(t.config.server.listen = take<std::vector<common::SocketAddress>>(std::move(v))),
+     CFG(addr_list(t.config.server.listen))},
+    {"server", "workers", VK::Integer, false, "1", 0, 256, "", 0, X,
+     "threads, each with its own event loop and SO_REUSEPORT sockets; 0 = one per core",
+     SET(t.config.server.workers = resolve_workers(u(std::move(v)))),
+     CFG(num(t.config.server.workers))},
+    {"server", "identity", VK::String, false, "\"\"", 0, 255, "", 0, R,
+     "NSID (RFC 5001) and CH TXT id.server / hostname.bind answer; \"\" = off",
+     SET(t.config.server.identity = take<std::string>(std::move(v))),
+     CFG(q(t.config.server.identity))},
+    {"server", "state_dir", VK::Directory, false, "\"/var/lib/dnsd\"", 0, 0, "", 0, X,
+     "journals and snapshots of dynamic updates; created if missing",
+     SET(t.config.server.state_dir = take<std::string>(std::move(v))),
+     CFG(q(t.config.server.state_dir))},
+    {"server", "user", VK::SystemUser, false, "\"\"", 0, 0, "", 0, X,
+     "drop privileges to this user after binding; \"\" = keep running as started",
+     SET(t.config.server.user = take<std::string>(std::move(v))),
+     CFG(q(t.config.server.user))},
+    {"server", "udp_payload", VK::Integer, false, "1232", 512, 4096, "", 0, R,
+     "largest EDNS UDP response sent (RFC 6891 6.2.5; 1232 avoids IP fragmentation)",
+     SET(t.config.server.udp_payload = static_cast<uint16_t>(u(std::move(v)))),
+     CFG(num(t.config.server.udp_payload))},
+    {"server", "tcp_idle_timeout", VK::Duration, false, "\"10s\"", 100, kHour, "", 0, X,
+     "close a TCP connection idle this long (RFC 7766 6.2.3)",
+     SET(t.config.server.tcp_idle_timeout = take<common::Millis>(std::move(v))),
+     CFG(dur(t.config.server.tcp_idle_timeout))},
+    {"server", "tcp_max_clients", VK::Integer, false, "1000", 1, 1'000'000, "", 0, X,
+     "open TCP connections per worker; new ones are refused beyond this",
+     SET(t.config.server.tcp_max_clients = u(std::move(v))),
+     CFG(num(t.config.server.tcp_max_clients))},
+    {"server", "stop_grace", VK::Duration, false, "\"0s\"", 0, 5 * 60'000, "", 0, R,
+     "on SIGTERM answer REFUSED this long first, so resolvers leave this node at once",
+     SET(t.config.server.stop_grace = take<common::Millis>(std::move(v))),
+     CFG(dur(t.config.server.stop_grace))},
+    // [node]
+    {"node", "name", VK::Label, false, "\"\"", 0, 0, "", 0, R,
+     "this node's name as sentinel knows it (lb1.<zone>, drained=); needed for self names",
+     SET(t.config.node.name = take<std::string>(std::move(v))),
+     CFG(q(t.config.node.name))},
+    {"node", "ipv4", VK::Ipv4List, false, "[]", 0, 64, "", 0, R,
+     "this node's own IPv4 addresses: the A answer of every self name",
+     SET(t.config.node.ipv4 = take<std::vector<in_addr>>(std::move(v))),
+     CFG(list(t.config.node.ipv4, v4))},
+    {"node", "ipv6", VK::Ipv6List, false, "[]", 0, 64, "", 0, R,
+     "this node's own IPv6 addresses: the AAAA answer of every self name",
+     SET(t.config.node.ipv6 = take<std::vector<in6_addr>>(std::move(v))),
+     CFG(list(t.config.node.ipv6, v6))},
+    // [[zone]]
+    {"zone", "name", VK::ZoneName, true, "", 0, 0, "", 0, R,
+     "the zone's apex, e.g. \"api.example.com\"",
+     SET(t.zone->name = take<std::string>(std::move(v))), CFG(q(t.zone->name))},
+    {"zone", "file", VK::ExistingFile, true, "", 0, 0, "", 0, R,
+     "RFC 1035 master file, the same on every node",
+     SET(t.zone->file = take<std::string>(std::move(v))), CFG(q(t.zone->file))},
+    {"zone", "self", VK::RelativeNames, false, "[\"@\", \"*\"]", 0, 64, "", 0, R,
+     "owners answered with [node] addresses: \"@\" apex, \"*\" wildcard, \"www\", \"*.eu\"",
+     SET(t.zone->self = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.zone->self))},
+    {"zone", "self_ttl", VK::Integer, false, "30", 0, kMaxTtl, "", 0, R,
+     "TTL of the self answers, in seconds",
+     SET(t.zone->self_ttl = u(std::move(v))), CFG(num(t.zone->self_ttl))},
+    {"zone", "update_keys", VK::KeyRefs, false, "[]", 0, 64, "", 0, R,
+     "[[key]] names allowed to send RFC 2136 updates (TSIG, RFC 8945)",
+     SET(t.zone->update_keys = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.zone->update_keys))},
+    {"zone", "transfer_keys", VK::KeyRefs, false, "[]", 0, 64, "", 0, R,
+     "[[key]] names allowed AXFR/IXFR",
+     SET(t.zone->transfer_keys = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.zone->transfer_keys))},
+    {"zone", "notify", VK::AddressList, false, "[]", 0, 64, "", 53, R,
+     "secondaries to NOTIFY (RFC 1996) after a change: \"addr\" or \"addr:port\"",
+     SET(t.zone->notify = take<std::vector<common::SocketAddress>>(std::move(v))),
+     CFG(addr_list(t.zone->notify))},
+    // [[key]]: checked by common::parse_key_table, shared with sentinel.
+    {"key", "name", VK::External, true, "", 0, 0, "", 0, R,
+     "the TSIG key name both sides use, e.g. \"sentinel\"", nullptr, nullptr},
+    {"key", "algorithm", VK::External, false, "\"hmac-sha256\"", 0, 0,
+     "hmac-sha256|hmac-sha384|hmac-sha512", 0, R,
+     "hmac-sha256 | hmac-sha384 | hmac-sha512 (hmac-md5 is refused)", nullptr, nullptr},
+    {"key", "secret", VK::External, false, "", 0, 0, "", 0, R,
+     "base64 secret, at least 16 bytes; prefer secret_file", nullptr, nullptr},
+    {"key", "secret_file", VK::External, false, "", 0, 0, "", 0, R,
+     "file with the base64 secret or a tsig-keygen `key` block", nullptr, nullptr},
+    // [rrl]
+    {"rrl", "responses_per_second", VK::Integer, false, "0", 0, 1'000'000, "", 0, R,
+     "response rate limit per client /24 (IPv4) or /56 (IPv6); 0 = off",
+     SET(t.config.rrl.responses_per_second = u(std::move(v))),
+     CFG(num(t.config.rrl.responses_per_second))},
+    {"rrl", "slip", VK::Integer, false, "2", 0, 10, "", 0, R,
+     "every Nth limited response is sent truncated (TC) instead of dropped; 0 = drop all",
+     SET(t.config.rrl.slip = u(std::move(v))), CFG(num(t.config.rrl.slip))},
+    // [metrics]
+    {"metrics", "listen", VK::OptionalAddress, false, "\"127.0.0.1:9153\"", 0, 0, "", 0, X,
+     "Prometheus text at http://<listen>/metrics; \"\" = off",
+     SET(t.config.metrics.listen = take<std::optional<common::SocketAddress>>(std::move(v))),
+     CFG(q(t.config.metrics.listen ? t.config.metrics.listen->to_string() : ""))},
+    // [log]
+    {"log", "level", VK::Choice, false, "\"info\"", 0, 0, "trace|debug|info|warn|error", 0, R,
+     "trace | debug | info | warn | error",
+     SET(t.config.log.level = take<std::string>(std::move(v))), CFG(q(t.config.log.level))},
+    {"log", "queries", VK::Bool, false, "false", 0, 0, "", 0, R,
+     "one log line per query (costly; for debugging)",
+     SET(t.config.log.queries = std::get<bool>(v)),
+     CFG(t.config.log.queries ? "true" : "false")},
+});
+
+#undef CFG
+#undef SET
+
+constexpr std::array<SectionSpec, 7> kSections{{
+    {"server", false, "how dnsd listens and runs"},
+    {"node", false, "who this node is: what its self names answer"},
+    {"zone", true, "one [[zone]] per served zone"},
+    {"key", true, "one [[key]] per TSIG key (RFC 8945)"},
+    {"rrl", false, "response rate limiting"},
+    {"metrics", false, "Prometheus metrics endpoint"},
+    {"log", false, "logging to stderr"},
+}};
+
+}  // namespace
+
+std::span<const SectionSpec> sections() { return kSections; }
+
+std::span<const KeySpec> key_table() { return kKeys; }
+
+const SectionSpec* find_section(std::string_view name) {
+  for (const auto& s : kSections)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const KeySpec* find_key_spec(std::string_view section, std::string_view name) {
+  for (const auto& k : key_table())
+    if (k.section == section && k.name == name) return &k;
+  return nullptr;
+}
+
+std::vector<std::string> restart_only_changes(const Config& running, const Config& next) {
+  std::vector<std::string> out;
+  for (const auto& k : key_table()) {
+    if (k.reload != Reload::RestartOnly || !k.show || k.section == "zone") continue;
+    if (k.show({running, nullptr}) != k.show({next, nullptr})) out.push_back(k.dotted());
+  }
+  return out;
+}
+
+}  // namespace dnsd::config
