@@ -2,6 +2,8 @@
 // (plain base64, or the `key "name" { algorithm ..; secret ".."; };` blocks of tsig-keygen).
 #include "dnsd/common/tsig_key_config.h"
 
+#include "dnsd/common/dns_name_text.h"
+
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -21,39 +23,13 @@ int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line
 
 // Key names are DNS names (RFC 8945 section 4.2): compared lowercase, stored absolute.
 std::optional<std::string> normalize_key_name(std::string_view text, std::string& reason) {
-  std::string s;
-  for (char c : text) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  if (s.empty()) {
+  if (text.empty() || text == ".") {
     reason = "key name must not be empty";
     return std::nullopt;
   }
-  size_t wire_len = 1, label = 0;
-  for (char c : s) {
-    if (c == '.') {
-      if (label == 0) {
-        reason = "empty label in key name";
-        return std::nullopt;
-      }
-      wire_len += label + 1;
-      label = 0;
-      continue;
-    }
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      reason = "key names may only use letters, digits, '-', '_' and '.'";
-      return std::nullopt;
-    }
-    if (++label > 63) {
-      reason = "a label of a key name is longer than 63 bytes (RFC 1035 section 2.3.4)";
-      return std::nullopt;
-    }
-  }
-  wire_len += label + 1;
-  if (wire_len > 255) {
-    reason = "key name is longer than 255 bytes (RFC 1035 section 2.3.4)";
-    return std::nullopt;
-  }
-  return s + ".";
+  auto n = normalize_absolute_name(text, reason);
+  if (!n) reason = "key name: " + reason;
+  return n;
 }
 
 // Why an algorithm name is not accepted, phrased for the operator.

@@ -15,7 +15,7 @@
 #include "dnsd/config/config_checks.h"
 #include "dnsd/config/config_reader.h"
 #include "dnsd/config/config_value.h"
-#include "dnsd/config/dns_name_text.h"
+#include "dnsd/common/dns_name_text.h"
 
 namespace dnsd::config {
 namespace {
@@ -145,7 +145,7 @@ void append_in_file_order(const std::string& path, const common::ErrorList& foun
 
 const common::TsigKey* Config::find_key(std::string_view name) const {
   std::string reason;
-  auto n = normalize_absolute_name(name, reason);
+  auto n = common::normalize_absolute_name(name, reason);
   if (!n) return nullptr;
   for (const auto& k : keys)
     if (k.name == *n) return &k;

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "dnsd/config/config_value.h"
-#include "dnsd/config/dns_name_text.h"
+#include "dnsd/common/dns_name_text.h"
 
 namespace dnsd::config {
 namespace {
@@ -23,7 +23,7 @@ void check_refs(const toml::table& zone, size_t zi, std::string_view field,
   for (size_t i = 0; i < arr->size(); ++i) {
     auto text = (*arr)[i].value<std::string>();
     std::string reason;
-    auto name = text ? normalize_absolute_name(*text, reason) : std::nullopt;
+    auto name = text ? common::normalize_absolute_name(*text, reason) : std::nullopt;
     if (!name || declared.count(*name)) continue;  // bad syntax was already reported
     r.errors.add(r.file, line_of(*arr->get(i)),
                  idx("zone", zi) + "." + std::string(field) + "[" + std::to_string(i) + "]",
@@ -40,7 +40,7 @@ std::set<std::string> declared_key_names(const toml::array* keys) {
     const toml::table* t = k.as_table();
     auto name = t ? (*t)["name"].value<std::string>() : std::nullopt;
     std::string reason;
-    if (auto n = name ? normalize_absolute_name(*name, reason) : std::nullopt) out.insert(*n);
+    if (auto n = name ? common::normalize_absolute_name(*name, reason) : std::nullopt) out.insert(*n);
   }
   return out;
 }
@@ -53,7 +53,7 @@ void check_duplicate_keys(const toml::array* keys, Reader& r) {
     const toml::node* name_node = t ? t->get("name") : nullptr;
     auto name = name_node ? name_node->value<std::string>() : std::nullopt;
     std::string reason;
-    auto n = name ? normalize_absolute_name(*name, reason) : std::nullopt;
+    auto n = name ? common::normalize_absolute_name(*name, reason) : std::nullopt;
     if (!n) continue;
     auto [it, fresh] = first_line.emplace(*n, line_of(*name_node));
     if (!fresh)
@@ -78,7 +78,7 @@ void check_zones(const Config& config, const std::vector<ZoneSource>& sources,
       // A self name is the relative owner in front of the apex: together at most 255.
       const toml::node* self_node = t.get("self");  // absent: the default ["@", "*"]
       for (const auto& rel : z.self) {
-        if (wire_length(rel) + wire_length(z.name) > kMaxName)
+        if (common::wire_length(rel) + common::wire_length(z.name) > kMaxName)
           r.errors.add(r.file, self_node ? line_of(*self_node) : z.line, idx("zone", zi) + ".self",
                        "\"" + rel + "\"",
                        "with the zone name this is longer than 255 bytes (RFC 1035 2.3.4)");

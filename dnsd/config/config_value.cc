@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "dnsd/config/dns_name_text.h"
+#include "dnsd/common/dns_name_text.h"
 
 namespace dnsd::config {
 namespace {
@@ -257,7 +257,7 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
       auto s = as_string(node, ctx, ctx.key, errors);
       if (!s) return std::nullopt;
       std::string reason;
-      auto n = normalize_absolute_name(*s, reason);
+      auto n = common::normalize_absolute_name(*s, reason);
       if (!n) return fail(reason);
       return Value{*n};
     }
@@ -309,7 +309,7 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
       bool relative = spec.kind == ValueKind::RelativeNames;
       auto v = convert_list<std::string>(
           spec, node, ctx, errors, [&](const std::string& t, std::string& r, std::string& c) {
-            auto n = relative ? normalize_relative_name(t, r) : normalize_absolute_name(t, r);
+            auto n = relative ? common::normalize_relative_name(t, r) : common::normalize_absolute_name(t, r);
             if (n) c = *n;
             return n;
           });

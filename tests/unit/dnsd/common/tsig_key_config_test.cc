@@ -137,7 +137,7 @@ TEST_F(KeyTableTest, BindSyntaxErrors) {
       {"key \"s\" {\n secret \"x\";\n", ":2: unterminated key block (missing '};')"},
       {"key \"s\" { secret \"x\"; };\noptions { };\n", ":2: expected `key \"name\" { ... };`"},
       {"key \"bad name\" { secret \"x\"; };\n",
-       ":1: \"bad name\": key names may only use letters, digits, '-', '_' and '.'"},
+       ":1: \"bad name\": key name: invalid character ' ' (labels use letters, digits, '-' and '_')"},
   };
   for (auto [file, want] : cases) {
     errors_ = {};
@@ -222,11 +222,11 @@ TEST_F(KeyTableTest, UnknownKeysAndWrongTypesAllReported) {
 TEST_F(KeyTableTest, BadKeyNames) {
   for (auto [name, reason] : std::vector<std::pair<std::string, std::string>>{
            {"", "key name must not be empty"},
-           {"a..b", "empty label in key name"},
-           {"a b", "key names may only use letters, digits, '-', '_' and '.'"},
+           {"a..b", "key name: empty label (two dots in a row, or a leading dot)"},
+           {"a b", "key name: invalid character ' ' (labels use letters, digits, '-' and '_')"},
            {std::string(64, 'a'),
-            "a label of a key name is longer than 63 bytes (RFC 1035 "
-            "section 2.3.4)"}}) {
+            "key name: label \"" + std::string(64, 'a') +
+                "\" is longer than 63 bytes (RFC 1035 2.3.4)"}}) {
     errors_ = {};
     EXPECT_FALSE(parse("[[key]]\nname = \"" + name + "\"\nsecret = \"" + kSecret + "\"\n"));
     ASSERT_EQ(errors_.size(), 1u) << name;
@@ -237,7 +237,7 @@ TEST_F(KeyTableTest, BadKeyNames) {
   errors_ = {};
   EXPECT_FALSE(parse("[[key]]\nname = \"" + long_name + "\"\nsecret = \"" + kSecret + "\"\n"));
   EXPECT_EQ(errors_.errors().at(0).reason,
-            "key name is longer than 255 bytes (RFC 1035 section 2.3.4)");
+            "key name: longer than 255 bytes in wire form (RFC 1035 2.3.4)");
 }
 
 TEST_F(KeyTableTest, IndexAppearsInKeyNames) {

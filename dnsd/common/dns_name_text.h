@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace dnsd::config {
+namespace dnsd::common {
 
 // "API.Example.com" or "api.example.com." -> "api.example.com." (lowercase, absolute).
 // Labels are letters, digits, '-' and '_', 1..63 bytes; the name at most 255 bytes in
@@ -19,4 +19,4 @@ std::optional<std::string> normalize_relative_name(std::string_view text, std::s
 // "www" -> 4 (the labels it adds in front of the zone).
 size_t wire_length(std::string_view normalized);
 
-}  // namespace dnsd::config
+}  // namespace dnsd::common

@@ -1,9 +1,9 @@
 // DNS names as written in dnsd.toml: syntax checks and normalization.
-#include "dnsd/config/dns_name_text.h"
+#include "dnsd/common/dns_name_text.h"
 
 #include <cctype>
 
-namespace dnsd::config {
+namespace dnsd::common {
 namespace {
 
 constexpr size_t kMaxLabel = 63;  // RFC 1035 section 2.3.4
@@ -100,4 +100,4 @@ std::optional<std::string> normalize_relative_name(std::string_view text, std::s
   return s;
 }
 
-}  // namespace dnsd::config
+}  // namespace dnsd::common

@@ -1,9 +1,9 @@
 // Zone names, relative self names and their wire lengths (RFC 1035 2.3.4, RFC 4592 2.1.1).
-#include "dnsd/config/dns_name_text.h"
+#include "dnsd/common/dns_name_text.h"
 
 #include <gtest/gtest.h>
 
-namespace dnsd::config {
+namespace dnsd::common {
 namespace {
 
 TEST(DnsNameText, AbsoluteNamesAreLoweredAndRooted) {
@@ -49,4 +49,4 @@ TEST(DnsNameText, WireLength) {
 }
 
 }  // namespace
-}  // namespace dnsd::config
+}  // namespace dnsd::common
