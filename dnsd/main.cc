@@ -1,0 +1,162 @@
+// dnsd: command line, start-up checks, signals (SIGHUP reload, SIGTERM grace then stop).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <uv.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "dnsd/common/logging.h"
+#include "dnsd/config/config.h"
+#include "dnsd/config/config_schema.h"
+#include "dnsd/daemon/privileges.h"
+#include "dnsd/net/server.h"
+#include "dnsd/zone/catalog.h"
+#include "dnsd/zone/catalog_builder.h"
+#include "dnsd/zone/catalog_holder.h"
+
+namespace {
+
+using namespace dnsd;
+
+struct Daemon {
+  std::string config_path;
+  config::Config config;
+  zone::CatalogHolder holder;
+  std::unique_ptr<net::Server> server;
+  uv_loop_t* loop = nullptr;
+  uv_signal_t sighup{}, sigterm{}, sigint{};
+  uv_timer_t grace_timer{};
+  bool stopping = false;
+};
+
+// Loads config + zones; prints every error to stderr (file:line: ...) on failure.
+bool load(const std::string& path, config::Config& config,
+          std::shared_ptr<const zone::Catalog>& catalog, common::ErrorList& errors) {
+  auto c = config::load_config(path, errors);
+  if (!c) return false;
+  catalog = zone::build_catalog(*c, errors);
+  if (!catalog) return false;
+  config = std::move(*c);
+  return true;
+}
+
+void reload(Daemon& d) {
+  spdlog::info("SIGHUP: reloading {}", d.config_path);
+  config::Config next;
+  std::shared_ptr<const zone::Catalog> catalog;
+  common::ErrorList errors;
+  if (!load(d.config_path, next, catalog, errors)) {
+    for (const auto& e : errors.errors()) spdlog::error("{}", e.to_string());
+    spdlog::error("reload failed: still serving the previous config and zones");
+    return;
+  }
+  for (const auto& key : config::restart_only_changes(d.config, next))
+    spdlog::warn("reload: {} changed but only takes effect after a restart", key);
+  d.holder.publish(catalog);
+  common::setup_logging(next.log.level);
+  d.config.zones = next.zones;
+  d.config.keys = next.keys;
+  d.config.log = next.log;
+  d.config.node = next.node;
+  spdlog::info("reload ok: {} zone(s)", catalog->zones.size());
+}
+
+void finish(Daemon& d) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&d.sighup), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&d.sigterm), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&d.sigint), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&d.grace_timer), nullptr);
+}
+
+void on_signal(uv_signal_t* s, int signum) {
+  auto* d = static_cast<Daemon*>(s->data);
+  if (signum == SIGHUP) return reload(*d);
+  if (d->stopping) {  // a second TERM/INT skips the rest of the grace window
+    spdlog::info("second stop signal: exiting now");
+    uv_timer_stop(&d->grace_timer);
+    return finish(*d);
+  }
+  d->stopping = true;
+  auto grace = d->config.server.stop_grace.count();
+  spdlog::info("{}: answering REFUSED for {} ms, then stopping", strsignal(signum), grace);
+  d->server->begin_grace();
+  uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); },
+                 static_cast<uint64_t>(grace), 0);
+}
+
+int run(Daemon& d) {
+  std::vector<std::string> bind_errors;
+  d.server = std::make_unique<net::Server>(d.config.server, d.holder);
+  if (!d.server->bind(bind_errors)) {
+    for (const auto& e : bind_errors) std::fprintf(stderr, "%s\n", e.c_str());
+    return 1;
+  }
+  std::string priv_error;
+  if (!daemon::drop_privileges(d.config.server.user, d.config.server.state_dir, priv_error)) {
+    std::fprintf(stderr, "%s\n", priv_error.c_str());
+    return 1;
+  }
+  d.loop = uv_default_loop();
+  for (uv_signal_t* s : {&d.sighup, &d.sigterm, &d.sigint}) {
+    uv_signal_init(d.loop, s);
+    s->data = &d;
+  }
+  uv_timer_init(d.loop, &d.grace_timer);
+  d.grace_timer.data = &d;
+  uv_signal_start(&d.sighup, on_signal, SIGHUP);
+  uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+  uv_signal_start(&d.sigint, on_signal, SIGINT);
+  d.server->start();
+  std::string addrs;
+  for (const auto& a : d.config.server.listen) addrs += (addrs.empty() ? "" : " ") + a.to_string();
+  spdlog::info("dnsd ready: {} worker(s) on {}", d.server->worker_count(), addrs);
+  uv_run(d.loop, UV_RUN_DEFAULT);
+  d.server->stop();
+  auto st = d.server->stats();
+  spdlog::info("dnsd stopped: {} udp + {} tcp queries answered or dropped ({} dropped)",
+               st.udp_queries, st.tcp_queries, st.dropped);
+  uv_loop_close(d.loop);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dnsd: authoritative DNS that answers with the node's own addresses"};
+  std::string config_path;
+  bool check = false;
+  app.add_option("-c,--config", config_path, "path of dnsd.toml")->required();
+  app.add_flag("--check", check, "validate config and zones, print problems, exit 0/1");
+  app.set_version_flag("--version", "dnsd " DNSD_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  Daemon d;
+  d.config_path = config_path;
+  std::shared_ptr<const zone::Catalog> catalog;
+  common::ErrorList errors;
+  if (!load(config_path, d.config, catalog, errors)) {
+    std::fputs(errors.to_string().c_str(), stderr);
+    std::fprintf(stderr, "dnsd: %zu error(s); nothing started\n", errors.size());
+    return 1;
+  }
+  if (check) {
+    std::printf("%s: ok (%zu zone(s))\n", config_path.c_str(), catalog->zones.size());
+    return 0;
+  }
+  common::setup_logging(d.config.log.level);
+  std::error_code ec;
+  std::filesystem::create_directories(d.config.server.state_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "%s: server.state_dir = \"%s\": cannot create: %s\n", config_path.c_str(),
+                 d.config.server.state_dir.c_str(), ec.message().c_str());
+    return 1;
+  }
+  d.holder.publish(catalog);
+  return run(d);
+}

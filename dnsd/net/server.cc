@@ -1,0 +1,71 @@
+// Server: sockets for every (address, worker), worker start/stop, stats.
+#include "dnsd/net/server.h"
+
+#include <unistd.h>
+
+#include "dnsd/net/socket_setup.h"
+
+namespace dnsd::net {
+
+Server::Server(const config::ServerConfig& config, const zone::CatalogHolder& holder)
+    : config_(config), shared_(holder) {
+  shared_.tcp_max_clients = config.tcp_max_clients;
+  shared_.tcp_idle_ms = static_cast<uint64_t>(config.tcp_idle_timeout.count());
+}
+
+Server::~Server() { stop(); }
+
+bool Server::bind(std::vector<std::string>& errors) {
+  unsigned n = config_.workers == 0 ? 1 : config_.workers;
+  for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(shared_));
+  for (const auto& addr : config_.listen) {
+    for (auto& w : workers_) {
+      std::string err;
+      int u = open_udp_socket(addr, err);
+      if (u < 0) {
+        errors.push_back(err);
+        break;
+      }
+      w->add_udp(u);
+      int t = open_tcp_listener(addr, 1024, err);
+      if (t < 0) {
+        errors.push_back(err);
+        break;
+      }
+      w->add_tcp(t);
+    }
+  }
+  if (!errors.empty()) {
+    workers_.clear();  // closes the sockets opened so far
+    return false;
+  }
+  return true;
+}
+
+void Server::start() {
+  for (auto& w : workers_) w->start();
+}
+
+void Server::stop() {
+  for (auto& w : workers_) w->stop();
+}
+
+StatsTotals Server::stats() const {
+  StatsTotals t;
+  auto rd = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  for (const auto& w : workers_) {
+    const WorkerStats& s = w->stats;
+    t.udp_queries += rd(s.udp_queries);
+    t.tcp_queries += rd(s.tcp_queries);
+    t.truncated += rd(s.truncated);
+    t.dropped += rd(s.dropped);
+    t.tcp_accepted += rd(s.tcp_accepted);
+    t.tcp_rejected += rd(s.tcp_rejected);
+    t.tcp_timeouts += rd(s.tcp_timeouts);
+    t.errors += rd(s.errors);
+    for (int i = 0; i < 17; ++i) t.responses_by_rcode[i] += rd(s.responses_by_rcode[i]);
+  }
+  return t;
+}
+
+}  // namespace dnsd::net

@@ -1,0 +1,36 @@
+// The network side of dnsd: binds every listen address for every worker (all errors are
+// reported before anything runs), starts the workers, and switches them to REFUSED for
+// the stop grace window.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dnsd/config/config.h"
+#include "dnsd/net/server_stats.h"
+#include "dnsd/net/worker.h"
+#include "dnsd/zone/catalog_holder.h"
+
+namespace dnsd::net {
+
+class Server {
+ public:
+  Server(const config::ServerConfig& config, const zone::CatalogHolder& holder);
+  ~Server();
+
+  // Opens every socket; on failure returns false with one line per problem.
+  bool bind(std::vector<std::string>& errors);
+  void start();
+  void begin_grace() { shared_.grace.store(true, std::memory_order_relaxed); }
+  void stop();
+
+  StatsTotals stats() const;
+  size_t worker_count() const { return workers_.size(); }
+
+ private:
+  config::ServerConfig config_;
+  ServerShared shared_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace dnsd::net

@@ -1,0 +1,60 @@
+// Socket creation with SO_REUSEPORT, IPV6_V6ONLY and sane buffer sizes.
+#include "dnsd/net/socket_setup.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace dnsd::net {
+namespace {
+
+int make_socket(const common::SocketAddress& addr, int type, std::string& error) {
+  int fd = socket(addr.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = addr.to_string() + ": socket: " + std::strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    error = addr.to_string() + ": SO_REUSEPORT: " + std::strerror(errno);
+    close(fd);
+    return -1;
+  }
+  if (addr.family() == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (bind(fd, addr.sa(), addr.length) != 0) {
+    error = addr.to_string() + ": bind (" + (type == SOCK_DGRAM ? "udp" : "tcp") +
+            "): " + std::strerror(errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+int open_udp_socket(const common::SocketAddress& addr, std::string& error) {
+  int fd = make_socket(addr, SOCK_DGRAM, error);
+  if (fd < 0) return -1;
+  int size = 4 << 20;  // absorb bursts while the worker is busy
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  return fd;
+}
+
+int open_tcp_listener(const common::SocketAddress& addr, int backlog, std::string& error) {
+  int fd = make_socket(addr, SOCK_STREAM, error);
+  if (fd < 0) return -1;
+  if (listen(fd, backlog) != 0) {
+    error = addr.to_string() + ": listen: " + std::strerror(errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace dnsd::net

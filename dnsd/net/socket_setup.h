@@ -1,0 +1,15 @@
+// Opening listening sockets: one UDP and one TCP socket per (address, worker), each with
+// SO_REUSEPORT so the kernel spreads queries over the workers without a shared lock.
+#pragma once
+#include <string>
+
+#include "dnsd/common/address.h"
+
+namespace dnsd::net {
+
+// Returns a non-blocking bound UDP socket, or -1 with `error` set.
+int open_udp_socket(const common::SocketAddress& addr, std::string& error);
+// Returns a non-blocking bound, listening TCP socket, or -1 with `error` set.
+int open_tcp_listener(const common::SocketAddress& addr, int backlog, std::string& error);
+
+}  // namespace dnsd::net

@@ -1,0 +1,105 @@
+// UDP batches with recvmmsg/sendmmsg on a uv_poll handle.
+#include "dnsd/net/udp_receiver.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "dnsd/answer/answer.h"
+#include "dnsd/net/worker.h"
+
+namespace dnsd::net {
+
+UdpReceiver::UdpReceiver(Worker& worker, int fd)
+    : worker_(worker), fd_(fd), rx_(kBatch * kQueryBuffer), tx_(kBatch * kResponseBuffer) {
+  for (int i = 0; i < kBatch; ++i) {
+    rx_iov_[i] = {rx_.data() + i * kQueryBuffer, kQueryBuffer};
+    rx_msgs_[i].msg_hdr.msg_iov = &rx_iov_[i];
+    rx_msgs_[i].msg_hdr.msg_iovlen = 1;
+  }
+  poll_.data = this;
+}
+
+UdpReceiver::~UdpReceiver() = default;
+
+void UdpReceiver::start() {
+  uv_poll_init(worker_.loop(), &poll_, fd_);
+  uv_poll_start(&poll_, UV_READABLE, on_readable);
+  started_ = true;
+}
+
+void UdpReceiver::close() {
+  if (fd_ < 0) return;
+  if (started_) uv_close(reinterpret_cast<uv_handle_t*>(&poll_), nullptr);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+void UdpReceiver::on_readable(uv_poll_t* handle, int status, int) {
+  auto* self = static_cast<UdpReceiver*>(handle->data);
+  if (status < 0) return;
+  // A few batches per wake-up, then yield to the loop so TCP is not starved.
+  for (int round = 0; round < 8; ++round) {
+    int n = 0;
+    try {
+      n = self->process_batch();
+    } catch (const std::exception& e) {  // last safety net: never lose the worker
+      self->worker_.stats.errors.fetch_add(1, std::memory_order_relaxed);
+      spdlog::error("udp worker: {}", e.what());
+    }
+    if (n < kBatch) break;
+  }
+}
+
+int UdpReceiver::process_batch() {
+  for (int i = 0; i < kBatch; ++i) {
+    rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
+    rx_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    rx_msgs_[i].msg_hdr.msg_flags = 0;
+  }
+  int n = recvmmsg(fd_, rx_msgs_, kBatch, MSG_DONTWAIT, nullptr);
+  if (n <= 0) return 0;
+
+  const zone::Catalog* catalog = worker_.reader().refresh();
+  answer::QueryContext ctx{answer::Transport::Udp,
+                           worker_.shared().grace.load(std::memory_order_relaxed)};
+  WorkerStats& st = worker_.stats;
+  st.udp_queries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+  int out = 0;
+  for (int i = 0; i < n; ++i) {
+    size_t len = rx_msgs_[i].msg_len;
+    uint8_t* resp = tx_.data() + static_cast<size_t>(out) * kResponseBuffer;
+    answer::Result r;
+    if (catalog && !(rx_msgs_[i].msg_hdr.msg_flags & MSG_TRUNC))
+      r = answer::answer(rx_.data() + i * kQueryBuffer, len, *catalog, ctx, resp, kResponseBuffer);
+    if (r.outcome != answer::Outcome::Answered) {
+      st.dropped.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    st.count_rcode(r.rcode);
+    if (r.truncated) st.truncated.fetch_add(1, std::memory_order_relaxed);
+    tx_iov_[out] = {resp, r.length};
+    msghdr& h = tx_msgs_[out].msg_hdr;
+    h = msghdr{};
+    h.msg_name = &peers_[i];
+    h.msg_namelen = rx_msgs_[i].msg_hdr.msg_namelen;
+    h.msg_iov = &tx_iov_[out];
+    h.msg_iovlen = 1;
+    ++out;
+  }
+  for (int sent = 0; sent < out;) {
+    int k = sendmmsg(fd_, tx_msgs_ + sent, static_cast<unsigned>(out - sent), MSG_DONTWAIT);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      // EAGAIN (socket buffer full) or a per-peer error: drop this one, keep the rest.
+      st.dropped.fetch_add(1, std::memory_order_relaxed);
+      ++sent;
+      continue;
+    }
+    sent += k;
+  }
+  return n;
+}
+
+}  // namespace dnsd::net

@@ -1,0 +1,43 @@
+// The UDP hot path: recvmmsg a batch into preallocated buffers, answer() each query,
+// sendmmsg the answers. No heap allocation, no lock, two syscalls per batch.
+#pragma once
+#include <sys/socket.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace dnsd::net {
+
+class Worker;
+
+class UdpReceiver {
+ public:
+  static constexpr int kBatch = 32;
+  static constexpr size_t kQueryBuffer = 4096;     // larger datagrams are truncated -> FORMERR
+  static constexpr size_t kResponseBuffer = 4096;  // udp_payload is at most 4096
+
+  UdpReceiver(Worker& worker, int fd);
+  ~UdpReceiver();
+  void start();
+  void close();
+
+ private:
+  static void on_readable(uv_poll_t* handle, int status, int events);
+  // Processes one batch; returns how many datagrams were read.
+  int process_batch();
+
+  Worker& worker_;
+  int fd_;
+  bool started_ = false;
+  uv_poll_t poll_{};
+  std::vector<uint8_t> rx_;
+  std::vector<uint8_t> tx_;
+  mmsghdr rx_msgs_[kBatch]{};
+  iovec rx_iov_[kBatch]{};
+  sockaddr_storage peers_[kBatch]{};
+  mmsghdr tx_msgs_[kBatch]{};
+  iovec tx_iov_[kBatch]{};
+};
+
+}  // namespace dnsd::net

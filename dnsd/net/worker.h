@@ -1,0 +1,67 @@
+// One worker: a thread with its own libuv loop serving its own SO_REUSEPORT UDP and TCP
+// sockets. Workers share nothing on the query path but the published catalog pointer.
+#pragma once
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "dnsd/net/server_stats.h"
+#include "dnsd/zone/catalog_holder.h"
+
+namespace dnsd::net {
+
+// What every worker reads: the catalog, the grace flag and the TCP limits.
+struct ServerShared {
+  explicit ServerShared(const zone::CatalogHolder& h) : holder(h) {}
+  const zone::CatalogHolder& holder;
+  std::atomic<bool> grace{false};
+  std::atomic<unsigned> tcp_clients{0};
+  unsigned tcp_max_clients = 1000;
+  uint64_t tcp_idle_ms = 10'000;
+};
+
+class UdpReceiver;
+struct TcpConnection;
+
+class Worker {
+ public:
+  explicit Worker(ServerShared& shared);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Hand over bound sockets before start().
+  void add_udp(int fd);
+  void add_tcp(int fd);
+  void start();
+  // Thread-safe: closes every handle, ends the loop, joins the thread.
+  void stop();
+
+  WorkerStats stats;
+
+  // Used by the UDP and TCP code of this worker (same thread).
+  ServerShared& shared() { return shared_; }
+  zone::CatalogReader& reader() { return reader_; }
+  uv_loop_t* loop() { return &loop_; }
+  uint8_t* tcp_scratch() { return tcp_scratch_.data(); }
+
+ private:
+  static void on_stop(uv_async_t* a);
+  static void on_connection(uv_stream_t* server, int status);
+
+  ServerShared& shared_;
+  zone::CatalogReader reader_;
+  uv_loop_t loop_{};
+  uv_async_t stop_async_{};
+  std::vector<std::unique_ptr<UdpReceiver>> udp_;
+  std::vector<uv_tcp_t*> listeners_;
+  std::vector<uint8_t> tcp_scratch_;
+  std::thread thread_;
+  bool started_ = false;
+};
+
+}  // namespace dnsd::net
