@@ -1,0 +1,190 @@
+// The real Server on 127.0.0.1: UDP and pipelined TCP answers, idle timeout, client cap,
+// grace. Clients are plain sockets; messages are built and parsed with ldns.
+#include "dnsd/net/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "testutil/dns_test_util.h"
+
+namespace dnsd::net {
+namespace {
+
+constexpr const char* kZone =
+    "$ORIGIN example.com.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+    "www A 192.0.2.10\n";
+
+uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
+  socklen_t len = sizeof sin;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
+  close(fd);
+  return ntohs(sin.sin_port);
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    holder_.publish(testutil::make_catalog({{"example.com.", kZone, {}, {}, {}}}, "t1"));
+    port_ = free_port();
+    cfg_.listen = {*common::parse_socket_address("127.0.0.1:" + std::to_string(port_))};
+    cfg_.workers = 2;
+    cfg_.tcp_idle_timeout = common::Millis{300};
+    cfg_.tcp_max_clients = 3;
+  }
+  void start() {
+    server_ = std::make_unique<Server>(cfg_, holder_);
+    std::vector<std::string> errors;
+    ASSERT_TRUE(server_->bind(errors)) << (errors.empty() ? "" : errors[0]);
+    server_->start();
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+  sockaddr_in addr() const {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(port_);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return sin;
+  }
+  // One UDP round trip; returns the rcode or -1 on timeout.
+  int udp_rcode(const std::string& name) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    auto q = testutil::make_query(name, 1);
+    sockaddr_in a = addr();
+    sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    pollfd p{fd, POLLIN, 0};
+    int rc = -1;
+    if (poll(&p, 1, 2000) > 0) {
+      uint8_t buf[4096];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n >= 12) rc = buf[3] & 0xF;
+    }
+    close(fd);
+    return rc;
+  }
+  int tcp_connect() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = addr();
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    return fd;
+  }
+  // Reads until EOF or timeout; returns bytes read, -1 if the peer is still open.
+  static ssize_t read_until_closed(int fd, int timeout_ms, std::string& got) {
+    pollfd p{fd, POLLIN, 0};
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (poll(&p, 1, 50) <= 0) continue;
+      char buf[65536];
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return static_cast<ssize_t>(got.size());
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return -1;
+  }
+
+  zone::CatalogHolder holder_;
+  config::ServerConfig cfg_;
+  uint16_t port_ = 0;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, AnswersOverUdpAndCountsIt) {
+  start();
+  EXPECT_EQ(udp_rcode("www.example.com."), 0);
+  EXPECT_EQ(udp_rcode("www.other.org."), 5);
+  EXPECT_EQ(server_->stats().udp_queries, 2u);
+}
+
+TEST_F(ServerTest, PipelinedTcpQueriesAllAnswered) {
+  start();
+  int fd = tcp_connect();
+  std::string out;
+  for (uint16_t id = 1; id <= 5; ++id) {
+    auto q = testutil::make_query("www.example.com.", 1, {.id = id});
+    out.push_back(static_cast<char>(q.size() >> 8));
+    out.push_back(static_cast<char>(q.size() & 0xFF));
+    out.append(q.begin(), q.end());
+  }
+  ASSERT_EQ(send(fd, out.data(), out.size(), 0), static_cast<ssize_t>(out.size()));
+  std::string got;
+  std::vector<int> ids;
+  pollfd p{fd, POLLIN, 0};
+  while (ids.size() < 5 && poll(&p, 1, 2000) > 0) {
+    char buf[8192];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+    while (got.size() >= 2) {
+      size_t len = static_cast<uint8_t>(got[0]) << 8 | static_cast<uint8_t>(got[1]);
+      if (got.size() < 2 + len) break;
+      ids.push_back(static_cast<uint8_t>(got[2]) << 8 | static_cast<uint8_t>(got[3]));
+      got.erase(0, 2 + len);
+    }
+  }
+  close(fd);
+  EXPECT_EQ(ids, (std::vector<int>{1, 2, 3, 4, 5}));
+}
+
+TEST_F(ServerTest, HalfSentQueryIsClosedAtIdleTimeout) {
+  start();
+  int fd = tcp_connect();
+  ASSERT_EQ(send(fd, "\x00", 1, 0), 1);  // half a length prefix
+  std::string got;
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(read_until_closed(fd, 3000, got), 0);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(ms, 200);
+  EXPECT_LT(ms, 2000);
+  close(fd);
+  EXPECT_GE(server_->stats().tcp_timeouts, 1u);
+}
+
+TEST_F(ServerTest, ConnectionsOverTheLimitAreClosed) {
+  cfg_.workers = 1;
+  cfg_.tcp_idle_timeout = common::Millis{5000};
+  start();
+  std::vector<int> held;
+  for (int i = 0; i < 3; ++i) held.push_back(tcp_connect());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  int extra = tcp_connect();
+  std::string got;
+  EXPECT_EQ(read_until_closed(extra, 2000, got), 0);  // closed without an answer
+  close(extra);
+  EXPECT_EQ(server_->stats().tcp_rejected, 1u);
+  for (int fd : held) close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(udp_rcode("www.example.com."), 0);  // still serving
+}
+
+TEST_F(ServerTest, GraceAnswersRefused) {
+  start();
+  EXPECT_EQ(udp_rcode("www.example.com."), 0);
+  server_->begin_grace();
+  EXPECT_EQ(udp_rcode("www.example.com."), 5);
+}
+
+TEST_F(ServerTest, BindErrorIsReportedWithTheAddress) {
+  start();
+  cfg_.listen.push_back(*common::parse_socket_address("192.0.2.55:53"));  // not ours
+  Server other(cfg_, holder_);
+  std::vector<std::string> errors;
+  EXPECT_FALSE(other.bind(errors));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors.back().find("192.0.2.55:53: bind"), std::string::npos) << errors.back();
+}
+
+}  // namespace
+}  // namespace dnsd::net
