@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <iostream>
 
 #include "dnsd/common/logging.h"
@@ -12,6 +13,7 @@
 #include "dnsd/config/config_schema.h"
 #include "dnsd/daemon/privileges.h"
 #include "dnsd/net/server.h"
+#include "dnsd/service/zone_service.h"
 #include "dnsd/zone/catalog.h"
 #include "dnsd/zone/catalog_builder.h"
 #include "dnsd/zone/catalog_holder.h"
@@ -24,6 +26,7 @@ struct Daemon {
   std::string config_path;
   config::Config config;
   zone::CatalogHolder holder;
+  std::unique_ptr<service::ZoneService> zones;
   std::unique_ptr<net::Server> server;
   uv_loop_t* loop = nullptr;
   uv_signal_t sighup{}, sigterm{}, sigint{};
@@ -31,30 +34,28 @@ struct Daemon {
   bool stopping = false;
 };
 
-// Loads config + zones; prints every error to stderr (file:line: ...) on failure.
-bool load(const std::string& path, config::Config& config,
-          std::shared_ptr<const zone::Catalog>& catalog, common::ErrorList& errors) {
-  auto c = config::load_config(path, errors);
-  if (!c) return false;
-  catalog = zone::build_catalog(*c, errors);
-  if (!catalog) return false;
-  config = std::move(*c);
-  return true;
-}
-
 void reload(Daemon& d) {
   spdlog::info("SIGHUP: reloading {}", d.config_path);
-  config::Config next;
-  std::shared_ptr<const zone::Catalog> catalog;
   common::ErrorList errors;
-  if (!load(d.config_path, next, catalog, errors)) {
+  auto loaded = config::load_config(d.config_path, errors);
+  bool ok = false;
+  if (loaded) {
+    config::Config next = *loaded;
+    next.server.state_dir = d.config.server.state_dir;  // restart-only
+    // Zones change only on the zone service thread, in order with updates.
+    std::promise<bool> done;
+    d.zones->post([&] { done.set_value(d.zones->load(next, errors)); });
+    ok = done.get_future().get();
+  }
+  if (!ok) {
     for (const auto& e : errors.errors()) spdlog::error("{}", e.to_string());
     spdlog::error("reload failed: still serving the previous config and zones");
     return;
   }
+  config::Config next = std::move(*loaded);
   for (const auto& key : config::restart_only_changes(d.config, next))
     spdlog::warn("reload: {} changed but only takes effect after a restart", key);
-  d.holder.publish(catalog);
+  auto catalog = d.holder.get();
   common::setup_logging(next.log.level);
   d.config.zones = next.zones;
   d.config.keys = next.keys;
@@ -89,6 +90,10 @@ void on_signal(uv_signal_t* s, int signum) {
 int run(Daemon& d) {
   std::vector<std::string> bind_errors;
   d.server = std::make_unique<net::Server>(d.config.server, d.holder);
+  service::ZoneService* zones = d.zones.get();
+  d.server->set_slow_path([zones](net::SlowRequest req, net::Responder respond) {
+    zones->submit(std::move(req), std::move(respond));
+  });
   if (!d.server->bind(bind_errors)) {
     for (const auto& e : bind_errors) std::fprintf(stderr, "%s\n", e.c_str());
     return 1;
@@ -108,11 +113,13 @@ int run(Daemon& d) {
   uv_signal_start(&d.sighup, on_signal, SIGHUP);
   uv_signal_start(&d.sigterm, on_signal, SIGTERM);
   uv_signal_start(&d.sigint, on_signal, SIGINT);
+  d.zones->start();
   d.server->start();
   std::string addrs;
   for (const auto& a : d.config.server.listen) addrs += (addrs.empty() ? "" : " ") + a.to_string();
   spdlog::info("dnsd ready: {} worker(s) on {}", d.server->worker_count(), addrs);
   uv_run(d.loop, UV_RUN_DEFAULT);
+  d.zones->stop();  // first: it may still post answers to the workers
   d.server->stop();
   auto st = d.server->stats();
   spdlog::info("dnsd stopped: {} udp + {} tcp queries answered or dropped ({} dropped)",
@@ -138,17 +145,22 @@ int main(int argc, char** argv) {
   }
   Daemon d;
   d.config_path = config_path;
-  std::shared_ptr<const zone::Catalog> catalog;
   common::ErrorList errors;
-  if (!load(config_path, d.config, catalog, errors)) {
+  auto loaded = config::load_config(config_path, errors);
+  if (check && loaded) {
+    // --check reads the zone files but never touches state_dir or the journals.
+    auto catalog = zone::build_catalog(*loaded, errors);
+    if (catalog) {
+      std::printf("%s: ok (%zu zone(s))\n", config_path.c_str(), catalog->zones.size());
+      return 0;
+    }
+  }
+  if (!loaded || check) {
     std::fputs(errors.to_string().c_str(), stderr);
     std::fprintf(stderr, "dnsd: %zu error(s); nothing started\n", errors.size());
     return 1;
   }
-  if (check) {
-    std::printf("%s: ok (%zu zone(s))\n", config_path.c_str(), catalog->zones.size());
-    return 0;
-  }
+  d.config = std::move(*loaded);
   common::setup_logging(d.config.log.level);
   std::error_code ec;
   std::filesystem::create_directories(d.config.server.state_dir, ec);
@@ -157,6 +169,13 @@ int main(int argc, char** argv) {
                  d.config.server.state_dir.c_str(), ec.message().c_str());
     return 1;
   }
-  d.holder.publish(catalog);
+  // Serve the zone files plus every acknowledged update from the journals.
+  d.zones = std::make_unique<service::ZoneService>(d.holder, d.config.server.state_dir);
+  errors = {};
+  if (!d.zones->load(d.config, errors)) {
+    std::fputs(errors.to_string().c_str(), stderr);
+    std::fprintf(stderr, "dnsd: %zu error(s); nothing started\n", errors.size());
+    return 1;
+  }
   return run(d);
 }

@@ -185,8 +185,12 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
     b.set_rcode(wire::rcode::BADVERS);  // RFC 6891 6.1.3
   } else if (ctx.refuse_all) {
     b.set_rcode(R::REFUSED);
-  } else if (q.opcode != wire::opcode::QUERY) {
-    b.set_rcode(R::NOTIMP);  // NOTIFY and UPDATE arrive with the update issue
+  } else if (q.opcode != wire::opcode::QUERY || q.tsig_offset != 0 || q.qtype == T::AXFR ||
+             q.qtype == T::IXFR) {
+    // UPDATE, NOTIFY, transfers and TSIG-signed queries go to the zone service thread.
+    Result slow;
+    slow.outcome = Outcome::SlowPath;
+    return slow;
   } else if (q.qtype == T::OPT || q.qtype == T::TSIG) {
     b.set_rcode(R::FORMERR);
   } else if (q.qtype == T::MAILA || q.qtype == T::MAILB) {
@@ -195,8 +199,6 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
     b.chaos();
   } else if (q.qclass != wire::klass::IN) {
     b.set_rcode(R::REFUSED);
-  } else if (q.qtype == T::AXFR || q.qtype == T::IXFR) {
-    b.set_rcode(R::REFUSED);  // transfers need a transfer key (update issue)
   } else if (const zone::ZoneSnapshot* z = catalog.find_zone(q.qname_lower)) {
     b.lookup(*z);
   } else {

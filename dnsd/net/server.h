@@ -21,6 +21,8 @@ class Server {
   // Opens every socket; on failure returns false with one line per problem.
   bool bind(std::vector<std::string>& errors);
   void start();
+  // The zone service entry point; set before start().
+  void set_slow_path(SlowPathHandler h) { shared_.slow_path = std::move(h); }
   void begin_grace() { shared_.grace.store(true, std::memory_order_relaxed); }
   void stop();
 

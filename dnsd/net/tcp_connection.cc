@@ -21,6 +21,7 @@ struct WriteRequest {
 void on_closed(uv_handle_t* h) {
   auto* c = static_cast<TcpConnection*>(h->data);
   if (--c->open_handles == 0) {
+    c->worker->unregister_connection(c->id);
     c->worker->shared().tcp_clients.fetch_sub(1, std::memory_order_relaxed);
     delete c;
   }
@@ -83,6 +84,7 @@ void TcpConnection::accept(Worker& worker, uv_stream_t* listener) {
     return c->close();
   }
   worker.stats.tcp_accepted.fetch_add(1, std::memory_order_relaxed);
+  c->id = worker.register_connection(c);
   uv_tcp_nodelay(&c->tcp, 1);
   c->restart_timer();
   uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp), on_alloc, on_read);
@@ -95,6 +97,14 @@ void TcpConnection::close() {
   uv_timer_stop(&timer);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer), on_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp), on_closed);
+}
+
+common::SocketAddress TcpConnection::peer() {
+  common::SocketAddress a;
+  int len = sizeof a.storage;
+  uv_tcp_getpeername(&tcp, reinterpret_cast<sockaddr*>(&a.storage), &len);
+  a.length = static_cast<socklen_t>(len);
+  return a;
 }
 
 void TcpConnection::restart_timer() {
@@ -112,6 +122,15 @@ void TcpConnection::handle_messages() {
     uint8_t* out = worker->tcp_scratch();
     answer::Result r;
     if (catalog) r = answer::answer(msg, len, *catalog, ctx, out, 65535);
+    if (r.outcome == answer::Outcome::SlowPath && worker->shared().slow_path) {
+      SlowRequest req{std::vector<uint8_t>(msg, msg + len), peer(), answer::Transport::Tcp};
+      Worker* w = worker;
+      uint64_t conn_id = id;
+      worker->shared().slow_path(std::move(req), [w, conn_id](std::vector<std::vector<uint8_t>> m) {
+        w->post_tcp(conn_id, std::move(m));
+      });
+      continue;
+    }
     if (r.outcome != answer::Outcome::Answered) {
       worker->stats.dropped.fetch_add(1, std::memory_order_relaxed);
       continue;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "dnsd/common/address.h"
 #include "dnsd/net/tcp_framer.h"
 
 namespace dnsd::net {
@@ -21,6 +22,7 @@ struct TcpConnection {
   uv_tcp_t tcp{};
   uv_timer_t timer{};
   TcpFramer framer;
+  uint64_t id = 0;
   size_t queued_bytes = 0;  // bytes in uv_write requests not yet completed
   int open_handles = 0;     // freed when both handles have closed
   bool reading = false;
@@ -30,6 +32,7 @@ struct TcpConnection {
   void restart_timer();
   void handle_messages();
   void send(const uint8_t* msg, size_t len);
+  common::SocketAddress peer();
 };
 
 }  // namespace dnsd::net

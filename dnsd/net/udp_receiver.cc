@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "dnsd/answer/answer.h"
 #include "dnsd/net/worker.h"
@@ -52,6 +53,21 @@ void UdpReceiver::on_readable(uv_poll_t* handle, int status, int) {
   }
 }
 
+void UdpReceiver::hand_off(int i, size_t len) {
+  SlowRequest req;
+  const uint8_t* q = rx_.data() + static_cast<size_t>(i) * kQueryBuffer;
+  req.query.assign(q, q + len);
+  std::memcpy(&req.client.storage, &peers_[i], rx_msgs_[i].msg_hdr.msg_namelen);
+  req.client.length = rx_msgs_[i].msg_hdr.msg_namelen;
+  req.transport = answer::Transport::Udp;
+  common::SocketAddress to = req.client;
+  int fd = fd_;
+  // UDP sends are thread-safe: the service answers straight from its own thread.
+  worker_.shared().slow_path(std::move(req), [fd, to](std::vector<std::vector<uint8_t>> m) {
+    if (!m.empty()) sendto(fd, m[0].data(), m[0].size(), MSG_DONTWAIT, to.sa(), to.length);
+  });
+}
+
 int UdpReceiver::process_batch() {
   for (int i = 0; i < kBatch; ++i) {
     rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
@@ -73,6 +89,10 @@ int UdpReceiver::process_batch() {
     answer::Result r;
     if (catalog && !(rx_msgs_[i].msg_hdr.msg_flags & MSG_TRUNC))
       r = answer::answer(rx_.data() + i * kQueryBuffer, len, *catalog, ctx, resp, kResponseBuffer);
+    if (r.outcome == answer::Outcome::SlowPath && worker_.shared().slow_path) {
+      hand_off(i, len);
+      continue;
+    }
     if (r.outcome != answer::Outcome::Answered) {
       st.dropped.fetch_add(1, std::memory_order_relaxed);
       continue;

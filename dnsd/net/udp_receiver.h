@@ -26,6 +26,7 @@ class UdpReceiver {
   static void on_readable(uv_poll_t* handle, int status, int events);
   // Processes one batch; returns how many datagrams were read.
   int process_batch();
+  void hand_off(int i, size_t len);
 
   Worker& worker_;
   int fd_;

@@ -14,6 +14,36 @@ Worker::Worker(ServerShared& shared)
   uv_loop_init(&loop_);
   uv_async_init(&loop_, &stop_async_, on_stop);
   stop_async_.data = this;
+  uv_async_init(&loop_, &post_async_, on_posted);
+  post_async_.data = this;
+}
+
+uint64_t Worker::register_connection(TcpConnection* c) {
+  uint64_t id = next_connection_id_++;
+  connections_[id] = c;
+  return id;
+}
+
+void Worker::post_tcp(uint64_t id, std::vector<std::vector<uint8_t>> messages) {
+  {
+    std::lock_guard<std::mutex> lock(post_mutex_);
+    posted_.emplace_back(id, std::move(messages));
+  }
+  uv_async_send(&post_async_);
+}
+
+void Worker::on_posted(uv_async_t* a) {
+  auto* w = static_cast<Worker*>(a->data);
+  std::deque<std::pair<uint64_t, std::vector<std::vector<uint8_t>>>> batch;
+  {
+    std::lock_guard<std::mutex> lock(w->post_mutex_);
+    batch.swap(w->posted_);
+  }
+  for (auto& [id, messages] : batch) {
+    auto it = w->connections_.find(id);
+    if (it == w->connections_.end()) continue;  // the client went away meanwhile
+    for (const auto& m : messages) it->second->send(m.data(), m.size());
+  }
 }
 
 Worker::~Worker() {
@@ -46,6 +76,7 @@ void Worker::stop() {
       for (uv_tcp_t* t : listeners_)
         uv_close(reinterpret_cast<uv_handle_t*>(t), [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
       uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
+      uv_close(reinterpret_cast<uv_handle_t*>(&post_async_), nullptr);
       uv_run(&loop_, UV_RUN_DEFAULT);
     }
     return;
@@ -69,6 +100,7 @@ void Worker::on_stop(uv_async_t* a) {
       },
       nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&w->stop_async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&w->post_async_), nullptr);
 }
 
 void Worker::on_connection(uv_stream_t* server, int status) {

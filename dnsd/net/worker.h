@@ -5,11 +5,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
 #include "dnsd/net/server_stats.h"
+#include "dnsd/net/slow_path.h"
 #include "dnsd/zone/catalog_holder.h"
 
 namespace dnsd::net {
@@ -22,6 +26,7 @@ struct ServerShared {
   std::atomic<unsigned> tcp_clients{0};
   unsigned tcp_max_clients = 1000;
   uint64_t tcp_idle_ms = 10'000;
+  SlowPathHandler slow_path;  // set before start(); empty = slow-path messages are dropped
 };
 
 class UdpReceiver;
@@ -49,9 +54,16 @@ class Worker {
   uv_loop_t* loop() { return &loop_; }
   uint8_t* tcp_scratch() { return tcp_scratch_.data(); }
 
+  // TCP connections by id, so a late slow-path answer finds its connection or nothing.
+  uint64_t register_connection(TcpConnection* c);
+  void unregister_connection(uint64_t id) { connections_.erase(id); }
+  // Thread-safe: queue messages for connection `id`, sent from the loop thread.
+  void post_tcp(uint64_t id, std::vector<std::vector<uint8_t>> messages);
+
  private:
   static void on_stop(uv_async_t* a);
   static void on_connection(uv_stream_t* server, int status);
+  static void on_posted(uv_async_t* a);
 
   ServerShared& shared_;
   zone::CatalogReader reader_;
@@ -62,6 +74,11 @@ class Worker {
   std::vector<uint8_t> tcp_scratch_;
   std::thread thread_;
   bool started_ = false;
+  uv_async_t post_async_{};
+  std::mutex post_mutex_;
+  std::deque<std::pair<uint64_t, std::vector<std::vector<uint8_t>>>> posted_;
+  std::unordered_map<uint64_t, TcpConnection*> connections_;
+  uint64_t next_connection_id_ = 1;
 };
 
 }  // namespace dnsd::net

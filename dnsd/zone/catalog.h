@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "dnsd/common/address.h"
+#include "dnsd/common/tsig_key.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/zone_snapshot.h"
 
@@ -17,6 +19,7 @@ struct ZoneEntry {
   SelfSpec self;            // kept so an update can recompile the zone
   std::vector<std::string> update_keys;    // lowercase absolute key names
   std::vector<std::string> transfer_keys;
+  std::vector<common::SocketAddress> notify;  // secondaries to NOTIFY after a change
 };
 
 class Catalog {
@@ -24,6 +27,7 @@ class Catalog {
   std::vector<ZoneEntry> zones;
   std::string identity;        // NSID and CH TXT id.server; empty = off
   uint16_t udp_payload = 1232;
+  std::vector<common::TsigKey> keys;  // every [[key]], for TSIG on the slow path
 
   // The zone with the longest apex that `qname` (lowercase) is at or below, or nullptr.
   const ZoneSnapshot* find_zone(const wire::NameBuf& qname) const noexcept {

@@ -29,10 +29,11 @@ std::string lower_abs(const std::string& text) {
 }  // namespace
 
 std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
-                                             common::ErrorList& errors) {
+                                             common::ErrorList& errors, const ContentHook& hook) {
   auto catalog = std::make_shared<Catalog>();
   catalog->identity = config.server.identity;
   catalog->udp_payload = config.server.udp_payload;
+  catalog->keys = config.keys;
   size_t before = errors.size();
   for (const config::ZoneConfig& zc : config.zones) {
     std::string apex = lower_abs(zc.name);
@@ -64,6 +65,9 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
     }
     for (const auto& k : zc.update_keys) entry.update_keys.push_back(lower_abs(k));
     for (const auto& k : zc.transfer_keys) entry.transfer_keys.push_back(lower_abs(k));
+    entry.notify = zc.notify;
+    if (errors.size() != before) continue;
+    if (hook) hook(zc, *content, errors);
     if (errors.size() != before) continue;
     entry.snapshot = ZoneSnapshot::compile(
         std::make_shared<const ZoneContent>(std::move(*content)), entry.self);

@@ -1,17 +1,24 @@
 // Builds the immutable Catalog (all zones + node identity) from a validated Config:
 // reads each zone's master file with ldns, injects the node's self names, validates.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "dnsd/common/config_error.h"
 #include "dnsd/config/config.h"
+#include "dnsd/zone/zone_content.h"
 
 namespace dnsd::zone {
 
 class Catalog;
 
+// Called with each zone's content after the master file is read and before it is
+// compiled: the zone service replays the journal here. Adds to `errors` on failure.
+using ContentHook = std::function<void(const config::ZoneConfig&, ZoneContent&, common::ErrorList&)>;
+
 // On any zone error returns nullptr with every problem in `errors` (file:line: reason).
 std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
-                                             common::ErrorList& errors);
+                                             common::ErrorList& errors,
+                                             const ContentHook& hook = {});
 
 }  // namespace dnsd::zone

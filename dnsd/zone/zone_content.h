@@ -16,6 +16,8 @@ struct RRsetContent {
 
   // Adds an RR; identical rdata is merged (RFC 2181 5). Returns false if it was a duplicate.
   bool add(const std::string& rdata);
+  // Same data (the file line is only for messages).
+  bool operator==(const RRsetContent& o) const { return ttl == o.ttl && rdatas == o.rdatas; }
 };
 
 using NodeContent = std::map<uint16_t, RRsetContent>;

@@ -1,0 +1,245 @@
+// What the zone service does with each slow-path message: UPDATE (RFC 2136 + TSIG),
+// AXFR/IXFR (RFC 5936/1995) to transfer keys, TSIG-signed queries, NOTIFY.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "dnsd/answer/answer.h"
+#include "dnsd/answer/query_parser.h"
+#include "dnsd/service/zone_service.h"
+#include "dnsd/update/tsig.h"
+#include "dnsd/update/update_message.h"
+#include "dnsd/update/update_processor.h"
+#include "dnsd/wire/dns_constants.h"
+#include "dnsd/wire/name.h"
+#include "dnsd/wire/wire_reader.h"
+#include "dnsd/xfr/xfr_writer.h"
+
+namespace dnsd::service {
+namespace {
+
+namespace R = wire::rcode;
+using Status = update::TsigVerification::Status;
+
+uint64_t now_seconds() { return static_cast<uint64_t>(std::time(nullptr)); }
+
+// Header (ID, opcode, RD copied, QR set) + the question/zone section of the request.
+std::vector<uint8_t> response_head(const std::vector<uint8_t>& q, const answer::ParsedQuery& p,
+                                   uint8_t rcode, bool aa) {
+  size_t end = p.has_question ? p.question_end : 12;
+  std::vector<uint8_t> r(q.begin(), q.begin() + static_cast<long>(end));
+  uint16_t flags = wire::flag::QR | static_cast<uint16_t>(p.opcode << 11) |
+                   (p.flags & wire::flag::RD) | (rcode & 0xF);
+  if (aa) flags |= wire::flag::AA;
+  r[2] = static_cast<uint8_t>(flags >> 8);
+  r[3] = static_cast<uint8_t>(flags);
+  for (size_t i = 4; i < 12; ++i) r[i] = 0;
+  r[5] = p.has_question ? 1 : 0;
+  return r;
+}
+
+const zone::ZoneEntry* zone_at(const zone::Catalog& c, const std::string& apex) {
+  for (const auto& z : c.zones)
+    if (z.snapshot->apex() == apex) return &z;
+  return nullptr;
+}
+
+bool key_listed(const std::vector<std::string>& keys, const update::TsigVerification& v) {
+  return std::find(keys.begin(), keys.end(), v.record.key_name) != keys.end();
+}
+
+// Finishes a response per the TSIG outcome (RFC 8945 5.2): signed when the request was
+// validly signed (or BADTIME), an unsigned TSIG carrying BADKEY/BADSIG, nothing if unsigned.
+void finish_tsig(std::vector<uint8_t>& r, const update::TsigVerification& v) {
+  uint64_t now = now_seconds();
+  if (v.status == Status::Ok) {
+    update::TsigSigner(*v.key, v.record, now).sign(r);
+  } else if (v.status == Status::BadTime) {
+    update::TsigSigner(*v.key, v.record, now, update::tsig_error::BADTIME).sign(r);
+  } else if (v.status == Status::BadKey) {
+    update::append_unsigned_tsig(r, v.record, update::tsig_error::BADKEY, now);
+  } else if (v.status == Status::BadSig) {
+    update::append_unsigned_tsig(r, v.record, update::tsig_error::BADSIG, now);
+  }
+}
+
+// The rcode for a request whose TSIG did not verify, 0 when it did (or was unsigned).
+uint8_t tsig_failure_rcode(const update::TsigVerification& v) {
+  switch (v.status) {
+    case Status::FormErr: return R::FORMERR;
+    case Status::BadKey:
+    case Status::BadSig:
+    case Status::BadTime: return R::NOTAUTH;
+    default: return 0;
+  }
+}
+
+std::string who(const net::SlowRequest& r, const update::TsigVerification& v) {
+  std::string s = r.client.to_string();
+  if (v.status != Status::Unsigned) s += " key " + wire::name_to_text(v.record.key_name);
+  return s;
+}
+
+// The SOA serial in the authority section of an IXFR request (RFC 1995 3).
+bool ixfr_client_serial(const std::vector<uint8_t>& q, const answer::ParsedQuery& p, uint32_t& serial) {
+  wire::WireReader r(q.data(), q.size());
+  r.seek(p.question_end);
+  if (q.size() < 12 || (q[6] | q[7]) != 0 || (q[8] << 8 | q[9]) < 1) return false;
+  wire::NameBuf owner;
+  if (!r.name(owner)) return false;
+  uint16_t type = r.u16();
+  r.skip(6);
+  uint16_t rdlen = r.u16();
+  if (!r.ok() || type != wire::type::SOA) return false;
+  std::string rd;
+  if (!update::read_rdata(q.data(), q.size(), r.pos(), type, rdlen, rd)) return false;
+  zone::SoaFields f;
+  if (!zone::parse_soa(rd, f)) return false;
+  serial = f.serial;
+  return true;
+}
+
+}  // namespace
+
+void ZoneService::handle(const net::SlowRequest& req, const net::Responder& respond) {
+  answer::ParsedQuery p;
+  answer::parse_query(req.query.data(), req.query.size(), p);
+  if (p.decision == answer::Decision::Drop) return;
+  if (p.decision != answer::Decision::Ok) {
+    respond({response_head(req.query, p, p.decision == answer::Decision::NotImp ? R::NOTIMP : R::FORMERR, false)});
+    return;
+  }
+  if (p.opcode == wire::opcode::UPDATE) return respond({handle_update(req)});
+  if (p.qtype == wire::type::AXFR || p.qtype == wire::type::IXFR) return respond(handle_transfer(req));
+  return respond({handle_signed_query(req)});
+}
+
+std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
+  answer::ParsedQuery p;
+  answer::parse_query(req.query.data(), req.query.size(), p);
+  auto catalog = holder_.get();
+  auto v = update::verify_request(req.query.data(), req.query.size(), p.tsig_offset, catalog->keys,
+                                  now_seconds());
+  auto reply = [&](uint8_t rcode) {
+    auto r = response_head(req.query, p, rcode, false);
+    finish_tsig(r, v);
+    return r;
+  };
+  std::string zone_text = wire::name_to_text(p.qname_lower.view());
+  if (uint8_t rc = tsig_failure_rcode(v)) {
+    spdlog::warn("update {} from {}: TSIG failed ({})", zone_text, who(req, v), static_cast<int>(v.status));
+    return reply(rc);
+  }
+  if (v.status == Status::Unsigned) {
+    spdlog::warn("update {} from {}: refused, unsigned", zone_text, who(req, v));
+    return reply(R::REFUSED);
+  }
+  const zone::ZoneEntry* entry = zone_at(*catalog, std::string(p.qname_lower.view()));
+  if (!entry) return reply(R::NOTAUTH);
+  if (!key_listed(entry->update_keys, v)) {
+    spdlog::warn("update {} from {}: refused, key not in update_keys", zone_text, who(req, v));
+    return reply(R::REFUSED);
+  }
+  update::UpdateMessage msg;
+  if (!update::parse_update(req.query.data(), p.tsig_offset, msg)) return reply(R::FORMERR);
+  const zone::ZoneContent& current = *entry->snapshot->content();
+  update::UpdateResult result = update::apply_update(msg, current, entry->self.owners);
+  if (result.rcode) {
+    spdlog::info("update {} from {}: rcode {}: {}", zone_text, who(req, v), result.rcode, result.reason);
+    return reply(result.rcode);
+  }
+  if (!result.changed) return reply(R::NOERROR);
+
+  // Durable before visible, visible before acknowledged.
+  update::JournalEntry je{current.serial(), result.content->serial(), result.diff};
+  auto& journal = journals_[current.origin];
+  std::string error;
+  if (!journal || !journal->append(je, error)) {
+    spdlog::error("update {}: journal write failed, update not applied: {}", zone_text, error);
+    return reply(R::SERVFAIL);
+  }
+  auto next = std::make_shared<zone::Catalog>(*catalog);
+  for (auto& z : next->zones) {
+    if (z.snapshot->apex() == current.origin) z.snapshot = zone::ZoneSnapshot::compile(result.content, z.self);
+  }
+  holder_.publish(next);
+  spdlog::info("update {} from {}: serial {} -> {} (+{} -{})", zone_text, who(req, v), je.serial_from,
+               je.serial_to, je.diff.added.size(), je.diff.deleted.size());
+  if (!entry->notify.empty()) notifier_.notify(current.origin, je.serial_to, entry->notify);
+  if (journal->entry_count() >= compact_after_) {
+    if (journal->compact(*result.content, error)) spdlog::info("zone {}: journal compacted", zone_text);
+    else spdlog::error("zone {}: journal compaction failed: {}", zone_text, error);
+  }
+  return reply(R::NOERROR);
+}
+
+std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRequest& req) {
+  answer::ParsedQuery p;
+  answer::parse_query(req.query.data(), req.query.size(), p);
+  auto catalog = holder_.get();
+  auto v = update::verify_request(req.query.data(), req.query.size(), p.tsig_offset, catalog->keys,
+                                  now_seconds());
+  auto reply = [&](uint8_t rcode, bool tc = false) {
+    auto r = response_head(req.query, p, rcode, false);
+    if (tc) r[2] |= 0x02;
+    finish_tsig(r, v);
+    return std::vector<std::vector<uint8_t>>{r};
+  };
+  std::string zone_text = wire::name_to_text(p.qname_lower.view());
+  if (uint8_t rc = tsig_failure_rcode(v)) return reply(rc);
+  const zone::ZoneEntry* entry = zone_at(*catalog, std::string(p.qname_lower.view()));
+  if (v.status != Status::Ok || !entry || !key_listed(entry->transfer_keys, v)) {
+    spdlog::warn("transfer of {} to {}: refused", zone_text, who(req, v));
+    return reply(entry || v.status != Status::Ok ? R::REFUSED : R::NOTAUTH);
+  }
+  if (req.transport == answer::Transport::Udp) return reply(R::NOERROR, true);  // use TCP
+  const zone::ZoneContent& content = *entry->snapshot->content();
+  std::vector<std::vector<uint8_t>> msgs;
+  uint32_t client_serial = 0;
+  std::vector<xfr::XfrDiff> diffs;
+  auto journal = journals_.find(content.origin);
+  if (p.qtype == wire::type::IXFR && ixfr_client_serial(req.query, p, client_serial) &&
+      journal != journals_.end() && journal->second->diffs_since(client_serial, diffs)) {
+    msgs = xfr::build_ixfr(req.query.data(), p.question_end, content, diffs);
+    spdlog::info("IXFR {} to {}: {} -> {} ({} diffs)", zone_text, who(req, v), client_serial,
+                 content.serial(), diffs.size());
+  } else {
+    msgs = xfr::build_axfr(req.query.data(), p.question_end, content);
+    spdlog::info("{} {} to {}: serial {}, {} messages", p.qtype == wire::type::IXFR ? "IXFR (full)" : "AXFR",
+                 zone_text, who(req, v), content.serial(), msgs.size());
+  }
+  update::TsigSigner signer(*v.key, v.record, now_seconds());
+  for (auto& m : msgs) signer.sign(m);
+  return msgs;
+}
+
+std::vector<uint8_t> ZoneService::handle_signed_query(const net::SlowRequest& req) {
+  answer::ParsedQuery p;
+  answer::parse_query(req.query.data(), req.query.size(), p);
+  auto catalog = holder_.get();
+  auto v = update::verify_request(req.query.data(), req.query.size(), p.tsig_offset, catalog->keys,
+                                  now_seconds());
+  if (uint8_t rc = tsig_failure_rcode(v); rc || p.opcode != wire::opcode::QUERY) {
+    // NOTIFY to us: we are the primary, there is nothing to refresh.
+    auto r = response_head(req.query, p, rc ? rc : R::REFUSED, false);
+    finish_tsig(r, v);
+    return r;
+  }
+  // Answer the query without its TSIG, then sign the answer.
+  std::vector<uint8_t> q(req.query.begin(), req.query.begin() + static_cast<long>(v.unsigned_length ? v.unsigned_length : req.query.size()));
+  if (v.unsigned_length) {
+    uint16_t ar = static_cast<uint16_t>((q[10] << 8 | q[11]) - 1);
+    q[10] = static_cast<uint8_t>(ar >> 8);
+    q[11] = static_cast<uint8_t>(ar);
+  }
+  std::vector<uint8_t> out(65535);
+  size_t cap = req.transport == answer::Transport::Udp ? 4096 : 65535;
+  auto r = answer::answer(q.data(), q.size(), *catalog, {req.transport, false}, out.data(), cap - 200);
+  out.resize(r.outcome == answer::Outcome::Answered ? r.length : 0);
+  if (out.empty()) return out;
+  finish_tsig(out, v);
+  return out;
+}
+
+}  // namespace dnsd::service

@@ -1,0 +1,91 @@
+// Zone service: thread, job queue, loading with journals.
+#include "dnsd/service/zone_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "dnsd/wire/name.h"
+#include "dnsd/zone/catalog_builder.h"
+
+namespace dnsd::service {
+
+ZoneService::ZoneService(zone::CatalogHolder& holder, std::string state_dir)
+    : holder_(holder), state_dir_(std::move(state_dir)), notifier_({5, common::Millis{1000}}) {}
+
+ZoneService::~ZoneService() { stop(); }
+
+bool ZoneService::load(const config::Config& config, common::ErrorList& errors) {
+  std::map<std::string, std::unique_ptr<update::Journal>> journals;
+  auto hook = [&](const config::ZoneConfig& zc, zone::ZoneContent& content, common::ErrorList& errs) {
+    update::Journal::LoadReport report;
+    auto journal = update::Journal::open(config.server.state_dir, content.origin, content, report);
+    std::string zone = wire::name_to_text(content.origin);
+    if (!report.error.empty()) {
+      errs.add(zc.file, 0, "", "", "journal: " + report.error);
+      return;
+    }
+    if (report.file_won)
+      spdlog::warn("zone {}: the zone file's SOA serial changed; it wins over the journal, "
+                   "which was reset", zone);
+    if (report.torn_tail)
+      spdlog::warn("zone {}: journal had a torn or broken tail; cut back to the last whole entry",
+                   zone);
+    if (report.replayed || report.used_snapshot)
+      spdlog::info("zone {}: {} from snapshot, {} journal entries replayed, serial {}", zone,
+                   report.used_snapshot ? "loaded" : "no", report.replayed, content.serial());
+    journals[content.origin] = std::move(journal);
+  };
+  auto catalog = zone::build_catalog(config, errors, hook);
+  if (!catalog) return false;
+  journals_ = std::move(journals);
+  state_dir_ = config.server.state_dir;
+  holder_.publish(catalog);
+  return true;
+}
+
+void ZoneService::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void ZoneService::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ZoneService::post(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+void ZoneService::submit(net::SlowRequest request, net::Responder respond) {
+  auto shared = std::make_shared<net::SlowRequest>(std::move(request));
+  post([this, shared, respond = std::move(respond)] { handle(*shared, respond); });
+}
+
+void ZoneService::run() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, and everything queued is done
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    try {
+      job();
+    } catch (const std::exception& e) {  // last safety net: the service never dies
+      spdlog::error("zone service: {}", e.what());
+    }
+  }
+}
+
+}  // namespace dnsd::service
