@@ -71,13 +71,14 @@ def free_address():
 class Dnsd:
     """One dnsd process with its own temp dir, config and zone files."""
 
-    def __init__(self, zones=None, server_extra="", node=None, zone_extra=None):
+    def __init__(self, zones=None, server_extra="", node=None, zone_extra=None, tail=""):
         self.dir = tempfile.mkdtemp(prefix="dnsd-it-")
         self.host, self.port = free_address()
         self.zones = zones if zones is not None else [("example.com", ZONE, [])]
         self.server_extra = server_extra
         self.node = node
         self.zone_extra = zone_extra or ""
+        self.tail = tail
         self.proc = None
         self.log_path = os.path.join(self.dir, "dnsd.log")
         self.write_config()
@@ -98,13 +99,16 @@ class Dnsd:
             lines += ["[[zone]]", 'name = "%s"' % name, 'file = "%s"' % path,
                       "self = [%s]" % ", ".join('"%s"' % s for s in self_names), "self_ttl = 30",
                       self.zone_extra, ""]
-        lines += ["[metrics]", 'listen = ""']
+        lines += ["[metrics]", 'listen = ""', self.tail]
         self.config = os.path.join(self.dir, "dnsd.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
 
+    starts = 0
+
     def start(self, wait=True):
-        self.log = open(self.log_path, "w")
+        self.starts += 1
+        self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen([DNSD, "-c", self.config], stdout=self.log,
                                      stderr=subprocess.STDOUT)
         if wait:
@@ -116,7 +120,7 @@ class Dnsd:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("dnsd exited early: " + self.read_log())
-            if "dnsd ready" in self.read_log():
+            if self.read_log().count("dnsd ready") >= self.starts:
                 return
             time.sleep(0.02)
         raise RuntimeError("dnsd not ready in %ss: %s" % (timeout, self.read_log()))
@@ -221,3 +225,26 @@ class DnsdTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+
+
+KEY_NAME = "sentinel"
+KEY_SECRET = "MvBp6ZVj9D0L1rLDkn/syVNjPNKRyfOyC7fpmglR1t8="
+OTHER_SECRET = "q1oRk1Nk3wYVY9QbQMFSvmPXqDTgwPeiFl5sQ1u1Lk4="
+KEYS_TOML = """
+[[key]]
+name = "sentinel"
+algorithm = "hmac-sha256"
+secret = "%s"
+
+[[key]]
+name = "other"
+algorithm = "hmac-sha256"
+secret = "%s"
+""" % (KEY_SECRET, OTHER_SECRET)
+
+
+def nsupdate(host, port, commands, key="hmac-sha256:%s:%s" % (KEY_NAME, KEY_SECRET), timeout=60):
+    """Runs the real nsupdate with `commands` (list of lines, 'send' included)."""
+    script = "server %s %d\n" % (host, port) + "\n".join(commands) + "\n"
+    cmd = ["nsupdate", "-t", "5"] + (["-y", key] if key else [])
+    return subprocess.run(cmd, input=script, capture_output=True, text=True, timeout=timeout)
