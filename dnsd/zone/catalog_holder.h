@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace dnsd::zone {
 
@@ -15,8 +16,29 @@ class CatalogHolder {
  public:
   void publish(std::shared_ptr<const Catalog> next) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (current_) retired_.push_back(std::move(current_));
     current_ = std::move(next);
     generation_.fetch_add(1, std::memory_order_release);
+  }
+  // Frees retired catalogs no reader holds any more, on the caller's thread. Without it the
+  // last worker to let go would free a whole zone in the middle of answering queries.
+  void reclaim() {
+    std::vector<std::shared_ptr<const Catalog>> dead;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = retired_.begin(); it != retired_.end();) {
+        if (it->use_count() == 1) {
+          dead.push_back(std::move(*it));
+          it = retired_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }  // `dead` is destroyed here, outside the lock
+  size_t retired() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return retired_.size();
   }
   std::shared_ptr<const Catalog> get() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -27,6 +49,7 @@ class CatalogHolder {
  private:
   mutable std::mutex mutex_;
   std::shared_ptr<const Catalog> current_;
+  std::vector<std::shared_ptr<const Catalog>> retired_;
   std::atomic<uint64_t> generation_{0};
 };
 
