@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "dnsd/wire/byte_append.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/wire/wire_reader.h"
@@ -22,18 +23,10 @@ const EVP_MD* digest(common::TsigAlgorithm a) {
   }
 }
 
-void put16(std::vector<uint8_t>& v, uint16_t x) {
-  v.push_back(static_cast<uint8_t>(x >> 8));
-  v.push_back(static_cast<uint8_t>(x));
-}
-void put32(std::vector<uint8_t>& v, uint32_t x) {
-  put16(v, static_cast<uint16_t>(x >> 16));
-  put16(v, static_cast<uint16_t>(x));
-}
-void put48(std::vector<uint8_t>& v, uint64_t x) {
-  put16(v, static_cast<uint16_t>(x >> 32));
-  put32(v, static_cast<uint32_t>(x));
-}
+using wire::append_u16;
+using wire::append_u32;
+using wire::append_u48;
+
 void put_bytes(std::vector<uint8_t>& v, const std::string& s) { v.insert(v.end(), s.begin(), s.end()); }
 
 std::string lower_wire(const std::string& text_name) {
@@ -48,13 +41,13 @@ std::string lower_wire(const std::string& text_name) {
 void put_variables(std::vector<uint8_t>& v, const std::string& key_wire, const std::string& alg_wire,
                    uint64_t time, uint16_t fudge, uint16_t error, const std::vector<uint8_t>& other) {
   put_bytes(v, key_wire);
-  put16(v, wire::klass::ANY);
-  put32(v, 0);
+  append_u16(v, wire::klass::ANY);
+  append_u32(v, 0);
   put_bytes(v, alg_wire);
-  put48(v, time);
-  put16(v, fudge);
-  put16(v, error);
-  put16(v, static_cast<uint16_t>(other.size()));
+  append_u48(v, time);
+  append_u16(v, fudge);
+  append_u16(v, error);
+  append_u16(v, static_cast<uint16_t>(other.size()));
   v.insert(v.end(), other.begin(), other.end());
 }
 
@@ -62,20 +55,20 @@ void append_tsig_rr(std::vector<uint8_t>& msg, const std::string& key_wire, cons
                     uint64_t time, uint16_t fudge, const std::vector<uint8_t>& mac, uint16_t original_id,
                     uint16_t error, const std::vector<uint8_t>& other) {
   put_bytes(msg, key_wire);
-  put16(msg, wire::type::TSIG);
-  put16(msg, wire::klass::ANY);
-  put32(msg, 0);
+  append_u16(msg, wire::type::TSIG);
+  append_u16(msg, wire::klass::ANY);
+  append_u32(msg, 0);
   std::vector<uint8_t> rd;
   put_bytes(rd, alg_wire);
-  put48(rd, time);
-  put16(rd, fudge);
-  put16(rd, static_cast<uint16_t>(mac.size()));
+  append_u48(rd, time);
+  append_u16(rd, fudge);
+  append_u16(rd, static_cast<uint16_t>(mac.size()));
   rd.insert(rd.end(), mac.begin(), mac.end());
-  put16(rd, original_id);
-  put16(rd, error);
-  put16(rd, static_cast<uint16_t>(other.size()));
+  append_u16(rd, original_id);
+  append_u16(rd, error);
+  append_u16(rd, static_cast<uint16_t>(other.size()));
   rd.insert(rd.end(), other.begin(), other.end());
-  put16(msg, static_cast<uint16_t>(rd.size()));
+  append_u16(msg, static_cast<uint16_t>(rd.size()));
   msg.insert(msg.end(), rd.begin(), rd.end());
   uint16_t ar = static_cast<uint16_t>(msg[10] << 8 | msg[11]);
   ++ar;
@@ -172,16 +165,16 @@ void TsigSigner::sign(std::vector<uint8_t>& msg) {
   std::string key_wire = lower_wire(key_.name);
   std::string alg_wire = lower_wire(common::tsig_algorithm_name(key_.algorithm));
   std::vector<uint8_t> other;
-  if (error_ == tsig_error::BADTIME) put48(other, now_);  // RFC 8945 5.2.3
+  if (error_ == tsig_error::BADTIME) append_u48(other, now_);  // RFC 8945 5.2.3
   std::vector<uint8_t> data;
-  put16(data, static_cast<uint16_t>(prior_mac_.size()));
+  append_u16(data, static_cast<uint16_t>(prior_mac_.size()));
   data.insert(data.end(), prior_mac_.begin(), prior_mac_.end());
   data.insert(data.end(), msg.begin(), msg.end());
   if (first_) {
     put_variables(data, key_wire, alg_wire, now_, 300, error_, other);
   } else {
-    put48(data, now_);  // timers only (RFC 8945 5.3.1)
-    put16(data, 300);
+    append_u48(data, now_);  // timers only (RFC 8945 5.3.1)
+    append_u16(data, 300);
   }
   std::vector<uint8_t> mac = hmac(key_, data.data(), data.size());
   append_tsig_rr(msg, key_wire, alg_wire, now_, 300, mac, original_id_, error_, other);

@@ -1,21 +1,12 @@
 // Zone transfer message building.
 #include "dnsd/xfr/xfr_writer.h"
 
+#include "dnsd/wire/byte_append.h"
 #include "dnsd/wire/dns_constants.h"
 
 namespace dnsd::xfr {
-namespace {
-
-void put16(std::vector<uint8_t>& v, uint16_t x) {
-  v.push_back(static_cast<uint8_t>(x >> 8));
-  v.push_back(static_cast<uint8_t>(x));
-}
-void put32(std::vector<uint8_t>& v, uint32_t x) {
-  put16(v, static_cast<uint16_t>(x >> 16));
-  put16(v, static_cast<uint16_t>(x));
-}
-
-}  // namespace
+using wire::append_u16;
+using wire::append_u32;
 
 XfrWriter::XfrWriter(const uint8_t* query, size_t question_end, size_t max_message)
     : header_and_question_(query, query + question_end), max_(max_message > 65535 ? 65535 : max_message) {
@@ -52,10 +43,10 @@ void XfrWriter::add(const std::string& owner, uint16_t type, uint32_t ttl, const
     start_message();
   }
   cur_.insert(cur_.end(), owner.begin(), owner.end());
-  put16(cur_, type);
-  put16(cur_, wire::klass::IN);
-  put32(cur_, ttl);
-  put16(cur_, static_cast<uint16_t>(rdata.size()));
+  append_u16(cur_, type);
+  append_u16(cur_, wire::klass::IN);
+  append_u32(cur_, ttl);
+  append_u16(cur_, static_cast<uint16_t>(rdata.size()));
   cur_.insert(cur_.end(), rdata.begin(), rdata.end());
   ++count_;
 }

@@ -66,10 +66,12 @@ std::vector<uint8_t> make_query(const std::string& name, uint16_t type, const Qu
     if (o.nsid) {
       ldns_rdf* opt = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, 4, "\x00\x03\x00\x00");
       ldns_pkt_set_edns_data(p, opt);
-    } else {
-      // ldns only emits OPT when something EDNS-ish is set; the payload is enough.
     }
   }
+  return to_wire(p);
+}
+
+std::vector<uint8_t> to_wire(ldns_pkt* p) {
   uint8_t* wire = nullptr;
   size_t len = 0;
   ldns_pkt2wire(&wire, p, &len);

@@ -35,6 +35,9 @@ struct QueryOptions {
   uint16_t id = 4242;
 };
 
+// Encodes and frees `p`.
+std::vector<uint8_t> to_wire(ldns_pkt* p);
+
 std::vector<uint8_t> make_query(const std::string& name, uint16_t type, const QueryOptions& o = {});
 
 // Owns a parsed response.

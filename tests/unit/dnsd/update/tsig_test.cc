@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "dnsd/answer/query_parser.h"
+#include "testutil/dns_test_util.h"
 #include "update_test_util.h"
 
 namespace dnsd::update {
@@ -27,13 +28,7 @@ std::vector<uint8_t> ldns_signed(const char* key_name, const char* secret, uint6
   ldns_pkt_set_id(p, 321);
   EXPECT_EQ(ldns_pkt_tsig_sign(p, key_name, secret, 300, "hmac-sha256.", nullptr), LDNS_STATUS_OK);
   if (time_signed) *time_signed = static_cast<uint64_t>(std::time(nullptr));
-  uint8_t* wire = nullptr;
-  size_t len = 0;
-  ldns_pkt2wire(&wire, p, &len);
-  std::vector<uint8_t> out(wire, wire + len);
-  free(wire);
-  ldns_pkt_free(p);
-  return out;
+  return testutil::to_wire(p);
 }
 
 TsigVerification verify(const std::vector<uint8_t>& m, const std::vector<common::TsigKey>& keys, uint64_t now) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dnsd/common/ldns_include.h"
+#include "testutil/dns_test_util.h"
 #include "dnsd/update/update_message.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/zone_content.h"
@@ -39,13 +40,7 @@ inline std::vector<uint8_t> make_update(const std::string& zone, const std::vect
   for (const auto& s : prereqs) ldns_rr_list_push_rr(pr, make_rr(s));
   for (const auto& s : updates) ldns_rr_list_push_rr(up, make_rr(s));
   ldns_pkt* p = ldns_update_pkt_new(ldns_dname_new_frm_str(zone.c_str()), LDNS_RR_CLASS_IN, pr, up, nullptr);
-  uint8_t* wire = nullptr;
-  size_t len = 0;
-  ldns_pkt2wire(&wire, p, &len);
-  std::vector<uint8_t> out(wire, wire + len);
-  free(wire);
-  ldns_pkt_free(p);
-  return out;
+  return testutil::to_wire(p);
 }
 
 inline UpdateMessage parse(const std::vector<uint8_t>& m) {
