@@ -98,6 +98,13 @@ int run(Daemon& d) {
     for (const auto& e : bind_errors) std::fprintf(stderr, "%s\n", e.c_str());
     return 1;
   }
+  // Accepted by the config (SPEC), served by a later release: say so rather than pretend.
+  if (d.config.rrl.responses_per_second > 0)
+    spdlog::warn("[rrl] responses_per_second is set but response rate limiting is not "
+                 "implemented in this version: no limit is applied");
+  if (d.config.metrics.listen)
+    spdlog::warn("[metrics] listen = {}: the metrics endpoint is not implemented in this "
+                 "version; nothing listens there", d.config.metrics.listen->to_string());
   std::string priv_error;
   if (!daemon::drop_privileges(d.config.server.user, d.config.server.state_dir, priv_error)) {
     std::fprintf(stderr, "%s\n", priv_error.c_str());

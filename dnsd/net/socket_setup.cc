@@ -2,6 +2,7 @@
 #include "dnsd/net/socket_setup.h"
 
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,9 +38,23 @@ int make_socket(const common::SocketAddress& addr, int type, std::string& error)
 
 }  // namespace
 
+bool is_wildcard(const common::SocketAddress& addr) {
+  if (addr.family() == AF_INET)
+    return reinterpret_cast<const sockaddr_in*>(&addr.storage)->sin_addr.s_addr == htonl(INADDR_ANY);
+  if (addr.family() == AF_INET6)
+    return IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(&addr.storage)->sin6_addr);
+  return false;
+}
+
 int open_udp_socket(const common::SocketAddress& addr, std::string& error) {
   int fd = make_socket(addr, SOCK_DGRAM, error);
   if (fd < 0) return -1;
+  if (is_wildcard(addr)) {
+    // Learn each query's destination so the answer leaves from that same address.
+    int one = 1;
+    if (addr.family() == AF_INET) setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    else setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+  }
   int size = 4 << 20;  // absorb bursts while the worker is busy
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);

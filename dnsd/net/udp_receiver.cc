@@ -1,6 +1,7 @@
 // UDP batches with recvmmsg/sendmmsg on a uv_poll handle.
 #include "dnsd/net/udp_receiver.h"
 
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstring>
 
 #include "dnsd/answer/answer.h"
+#include "dnsd/net/socket_setup.h"
 #include "dnsd/net/worker.h"
 
 namespace dnsd::net {
@@ -20,7 +22,55 @@ UdpReceiver::UdpReceiver(Worker& worker, int fd)
     rx_msgs_[i].msg_hdr.msg_iovlen = 1;
   }
   poll_.data = this;
+  common::SocketAddress local;
+  local.length = sizeof local.storage;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local.storage), &local.length) == 0)
+    wildcard_ = is_wildcard(local);
 }
+
+namespace {
+
+// The answer's source = the query's destination (RFC 1123 2.2 / what resolvers check).
+size_t reply_control(const msghdr& rx, uint8_t* out, size_t cap) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&rx); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&rx), c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      if (cap < CMSG_SPACE(sizeof(in_pktinfo))) return 0;
+      in_pktinfo got;
+      std::memcpy(&got, CMSG_DATA(c), sizeof got);
+      in_pktinfo send{};
+      send.ipi_spec_dst = got.ipi_addr;
+      auto* o = reinterpret_cast<cmsghdr*>(out);
+      o->cmsg_level = IPPROTO_IP;
+      o->cmsg_type = IP_PKTINFO;
+      o->cmsg_len = CMSG_LEN(sizeof send);
+      std::memcpy(CMSG_DATA(o), &send, sizeof send);
+      return CMSG_SPACE(sizeof send);
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      if (cap < CMSG_SPACE(sizeof(in6_pktinfo))) return 0;
+      auto* o = reinterpret_cast<cmsghdr*>(out);
+      o->cmsg_level = IPPROTO_IPV6;
+      o->cmsg_type = IPV6_PKTINFO;
+      o->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+      std::memcpy(CMSG_DATA(o), CMSG_DATA(c), sizeof(in6_pktinfo));  // same address and interface
+      return CMSG_SPACE(sizeof(in6_pktinfo));
+    }
+  }
+  return 0;
+}
+
+// A datagram larger than our buffer is an oversized message: FORMERR from its header.
+size_t formerr_header(const uint8_t* q, uint8_t* out) {
+  if (q[2] & 0x80) return 0;  // never answer a response
+  std::memset(out, 0, 12);
+  out[0] = q[0];
+  out[1] = q[1];
+  out[2] = static_cast<uint8_t>(0x80 | (q[2] & 0x79));  // QR, opcode, RD
+  out[3] = 1;                                           // FORMERR
+  return 12;
+}
+
+}  // namespace
 
 UdpReceiver::~UdpReceiver() = default;
 
@@ -73,6 +123,8 @@ int UdpReceiver::process_batch() {
     rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
     rx_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
     rx_msgs_[i].msg_hdr.msg_flags = 0;
+    rx_msgs_[i].msg_hdr.msg_control = wildcard_ ? rx_control_[i] : nullptr;
+    rx_msgs_[i].msg_hdr.msg_controllen = wildcard_ ? kControl : 0;
   }
   int n = recvmmsg(fd_, rx_msgs_, kBatch, MSG_DONTWAIT, nullptr);
   if (n <= 0) return 0;
@@ -87,8 +139,14 @@ int UdpReceiver::process_batch() {
     size_t len = rx_msgs_[i].msg_len;
     uint8_t* resp = tx_.data() + static_cast<size_t>(out) * kResponseBuffer;
     answer::Result r;
-    if (catalog && !(rx_msgs_[i].msg_hdr.msg_flags & MSG_TRUNC))
+    if (rx_msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) {
+      if (len >= 12 && (r.length = formerr_header(rx_.data() + i * kQueryBuffer, resp)) != 0) {
+        r.outcome = answer::Outcome::Answered;
+        r.rcode = 1;
+      }
+    } else if (catalog) {
       r = answer::answer(rx_.data() + i * kQueryBuffer, len, *catalog, ctx, resp, kResponseBuffer);
+    }
     if (r.outcome == answer::Outcome::SlowPath && worker_.shared().slow_path) {
       hand_off(i, len);
       continue;
@@ -106,6 +164,11 @@ int UdpReceiver::process_batch() {
     h.msg_namelen = rx_msgs_[i].msg_hdr.msg_namelen;
     h.msg_iov = &tx_iov_[out];
     h.msg_iovlen = 1;
+    if (wildcard_) {
+      size_t n_ctl = reply_control(rx_msgs_[i].msg_hdr, tx_control_[out], kControl);
+      h.msg_control = n_ctl ? tx_control_[out] : nullptr;
+      h.msg_controllen = n_ctl;
+    }
     ++out;
   }
   for (int sent = 0; sent < out;) {

@@ -39,6 +39,11 @@ class UdpReceiver {
   sockaddr_storage peers_[kBatch]{};
   mmsghdr tx_msgs_[kBatch]{};
   iovec tx_iov_[kBatch]{};
+  // Bound to a wildcard address: carry each query's destination (pktinfo) to its answer.
+  bool wildcard_ = false;
+  static constexpr size_t kControl = 64;
+  alignas(cmsghdr) uint8_t rx_control_[kBatch][kControl]{};
+  alignas(cmsghdr) uint8_t tx_control_[kBatch][kControl]{};
 };
 
 }  // namespace dnsd::net

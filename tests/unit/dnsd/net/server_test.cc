@@ -176,6 +176,40 @@ TEST_F(ServerTest, GraceAnswersRefused) {
   EXPECT_EQ(udp_rcode("www.example.com."), 5);
 }
 
+TEST_F(ServerTest, WildcardBindAnswersFromTheQueriedAddress) {
+  cfg_.listen = {*common::parse_socket_address("0.0.0.0:" + std::to_string(port_))};
+  start();
+  // A connected client only accepts replies from the address it sent to.
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to = addr();
+  inet_pton(AF_INET, "127.0.0.5", &to.sin_addr);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  auto q = testutil::make_query("www.example.com.", 1);
+  send(fd, q.data(), q.size(), 0);
+  pollfd p{fd, POLLIN, 0};
+  ASSERT_GT(poll(&p, 1, 2000), 0) << "no reply from 127.0.0.5 (answered from another address?)";
+  uint8_t buf[512];
+  EXPECT_GE(recv(fd, buf, sizeof buf, 0), 12);
+  close(fd);
+}
+
+TEST_F(ServerTest, OversizedDatagramGetsFormerr) {
+  start();
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a = addr();
+  auto q = testutil::make_query("www.example.com.", 1);
+  q.resize(9000, 0);  // larger than the 4096-byte receive buffer
+  sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  pollfd p{fd, POLLIN, 0};
+  ASSERT_GT(poll(&p, 1, 2000), 0);
+  uint8_t buf[512];
+  ASSERT_EQ(recv(fd, buf, sizeof buf, 0), 12);
+  EXPECT_EQ(buf[3] & 0xF, 1);
+  EXPECT_TRUE(buf[2] & 0x80);
+  close(fd);
+  EXPECT_EQ(udp_rcode("www.example.com."), 0);
+}
+
 TEST_F(ServerTest, BindErrorIsReportedWithTheAddress) {
   start();
   cfg_.listen.push_back(*common::parse_socket_address("192.0.2.55:53"));  // not ours

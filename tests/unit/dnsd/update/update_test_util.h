@@ -40,6 +40,8 @@ inline std::vector<uint8_t> make_update(const std::string& zone, const std::vect
   for (const auto& s : prereqs) ldns_rr_list_push_rr(pr, make_rr(s));
   for (const auto& s : updates) ldns_rr_list_push_rr(up, make_rr(s));
   ldns_pkt* p = ldns_update_pkt_new(ldns_dname_new_frm_str(zone.c_str()), LDNS_RR_CLASS_IN, pr, up, nullptr);
+  ldns_rr_list_deep_free(pr);  // the packet holds its own copies
+  ldns_rr_list_deep_free(up);
   return testutil::to_wire(p);
 }
 
