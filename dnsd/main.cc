@@ -89,7 +89,7 @@ void on_signal(uv_signal_t* s, int signum) {
 
 int run(Daemon& d) {
   std::vector<std::string> bind_errors;
-  d.server = std::make_unique<net::Server>(d.config.server, d.holder);
+  d.server = std::make_unique<net::Server>(d.config.server, d.holder, d.config.rrl);
   service::ZoneService* zones = d.zones.get();
   d.server->set_slow_path([zones](net::SlowRequest req, net::Responder respond) {
     zones->submit(std::move(req), std::move(respond));
@@ -99,9 +99,6 @@ int run(Daemon& d) {
     return 1;
   }
   // Accepted by the config (SPEC), served by a later release: say so rather than pretend.
-  if (d.config.rrl.responses_per_second > 0)
-    spdlog::warn("[rrl] responses_per_second is set but response rate limiting is not "
-                 "implemented in this version: no limit is applied");
   if (d.config.metrics.listen)
     spdlog::warn("[metrics] listen = {}: the metrics endpoint is not implemented in this "
                  "version; nothing listens there", d.config.metrics.listen->to_string());

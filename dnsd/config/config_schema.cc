@@ -148,11 +148,11 @@ const auto kKeys = std::to_array<KeySpec>({
     {"key", "secret_file", VK::External, false, "", 0, 0, "", 0, R,
      "file with the base64 secret or a tsig-keygen `key` block", nullptr, nullptr},
     // [rrl]
-    {"rrl", "responses_per_second", VK::Integer, false, "0", 0, 1'000'000, "", 0, R,
+    {"rrl", "responses_per_second", VK::Integer, false, "0", 0, 1'000'000, "", 0, X,
      "response rate limit per client /24 (IPv4) or /56 (IPv6); 0 = off",
      SET(t.config.rrl.responses_per_second = u(std::move(v))),
      CFG(num(t.config.rrl.responses_per_second))},
-    {"rrl", "slip", VK::Integer, false, "2", 0, 10, "", 0, R,
+    {"rrl", "slip", VK::Integer, false, "2", 0, 10, "", 0, X,
      "every Nth limited response is sent truncated (TC) instead of dropped; 0 = drop all",
      SET(t.config.rrl.slip = u(std::move(v))), CFG(num(t.config.rrl.slip))},
     // [metrics]

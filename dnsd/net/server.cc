@@ -3,12 +3,19 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "dnsd/net/socket_setup.h"
 
 namespace dnsd::net {
 
-Server::Server(const config::ServerConfig& config, const zone::CatalogHolder& holder)
+Server::Server(const config::ServerConfig& config, const zone::CatalogHolder& holder,
+               const config::RrlConfig& rrl)
     : config_(config), shared_(holder) {
+  // The kernel spreads one client over every worker: give each its share of the rate.
+  unsigned workers = config.workers == 0 ? 1 : config.workers;
+  shared_.rrl_rate = rrl.responses_per_second == 0 ? 0 : std::max(1u, rrl.responses_per_second / workers);
+  shared_.rrl_slip = rrl.slip;
   shared_.tcp_max_clients = config.tcp_max_clients;
   shared_.tcp_idle_ms = static_cast<uint64_t>(config.tcp_idle_timeout.count());
 }
@@ -63,6 +70,8 @@ StatsTotals Server::stats() const {
     t.tcp_rejected += rd(s.tcp_rejected);
     t.tcp_timeouts += rd(s.tcp_timeouts);
     t.errors += rd(s.errors);
+    t.rrl_dropped += rd(s.rrl_dropped);
+    t.rrl_slipped += rd(s.rrl_slipped);
     for (int i = 0; i < 17; ++i) t.responses_by_rcode[i] += rd(s.responses_by_rcode[i]);
   }
   return t;

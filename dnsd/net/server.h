@@ -15,7 +15,8 @@ namespace dnsd::net {
 
 class Server {
  public:
-  Server(const config::ServerConfig& config, const zone::CatalogHolder& holder);
+  Server(const config::ServerConfig& config, const zone::CatalogHolder& holder,
+         const config::RrlConfig& rrl = {});
   ~Server();
 
   // Opens every socket; on failure returns false with one line per problem.

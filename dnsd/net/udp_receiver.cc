@@ -15,7 +15,11 @@
 namespace dnsd::net {
 
 UdpReceiver::UdpReceiver(Worker& worker, int fd)
-    : worker_(worker), fd_(fd), rx_(kBatch * kQueryBuffer), tx_(kBatch * kResponseBuffer) {
+    : worker_(worker),
+      fd_(fd),
+      rx_(kBatch * kQueryBuffer),
+      tx_(kBatch * kResponseBuffer),
+      limiter_(worker.shared().rrl_rate, worker.shared().rrl_slip) {
   for (int i = 0; i < kBatch; ++i) {
     rx_iov_[i] = {rx_.data() + i * kQueryBuffer, kQueryBuffer};
     rx_msgs_[i].msg_hdr.msg_iov = &rx_iov_[i];
@@ -154,6 +158,17 @@ int UdpReceiver::process_batch() {
     if (r.outcome != answer::Outcome::Answered) {
       st.dropped.fetch_add(1, std::memory_order_relaxed);
       continue;
+    }
+    if (limiter_.enabled()) {
+      auto verdict = limiter_.check(peers_[i], uv_now(worker_.loop()) / 1000);
+      if (verdict == RateLimiter::Verdict::Drop) {
+        st.rrl_dropped.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      if (verdict == RateLimiter::Verdict::Slip) {
+        r.length = truncate_for_slip(resp, r.length);
+        st.rrl_slipped.fetch_add(1, std::memory_order_relaxed);
+      }
     }
     st.count_rcode(r.rcode);
     if (r.truncated) st.truncated.fetch_add(1, std::memory_order_relaxed);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "dnsd/net/rate_limiter.h"
+
 namespace dnsd::net {
 
 class Worker;
@@ -41,6 +43,7 @@ class UdpReceiver {
   iovec tx_iov_[kBatch]{};
   // Bound to a wildcard address: carry each query's destination (pktinfo) to its answer.
   bool wildcard_ = false;
+  RateLimiter limiter_;
   static constexpr size_t kControl = 64;
   alignas(cmsghdr) uint8_t rx_control_[kBatch][kControl]{};
   alignas(cmsghdr) uint8_t tx_control_[kBatch][kControl]{};

@@ -26,6 +26,8 @@ struct ServerShared {
   std::atomic<unsigned> tcp_clients{0};
   unsigned tcp_max_clients = 1000;
   uint64_t tcp_idle_ms = 10'000;
+  uint32_t rrl_rate = 0;  // per worker: [rrl] responses_per_second / workers
+  uint32_t rrl_slip = 2;
   SlowPathHandler slow_path;  // set before start(); empty = slow-path messages are dropped
 };
 

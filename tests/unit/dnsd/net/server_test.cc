@@ -210,6 +210,52 @@ TEST_F(ServerTest, OversizedDatagramGetsFormerr) {
   EXPECT_EQ(udp_rcode("www.example.com."), 0);
 }
 
+TEST_F(ServerTest, RateLimitingHoldsAFloodButNotOtherClients) {
+  cfg_.workers = 1;
+  config::RrlConfig rrl;
+  rrl.responses_per_second = 20;
+  rrl.slip = 2;
+  server_ = std::make_unique<Server>(cfg_, holder_, rrl);
+  std::vector<std::string> errors;
+  ASSERT_TRUE(server_->bind(errors));
+  server_->start();
+  // A flood of 400 queries from 127.0.0.1 within well under a second...
+  int flood = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a = addr();
+  auto q = testutil::make_query("www.example.com.", 1);
+  for (int i = 0; i < 400; ++i) sendto(flood, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  int full = 0, tc = 0;
+  pollfd p{flood, POLLIN, 0};
+  while (poll(&p, 1, 300) > 0) {
+    uint8_t buf[512];
+    ssize_t n = recv(flood, buf, sizeof buf, 0);
+    if (n < 12) continue;
+    if (buf[2] & 0x02) ++tc;
+    else ++full;
+  }
+  close(flood);
+  EXPECT_LE(full, 40);  // at most the rate (the run may straddle a second)
+  EXPECT_GE(full, 20);
+  EXPECT_GT(tc, 0);     // slips let a real client fall back to TCP
+  EXPECT_LT(full + tc, 400);
+  // ...while another /24 (127.0.1.x) is answered every time.
+  int other = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in src{};
+  src.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.1.1", &src.sin_addr);
+  ASSERT_EQ(bind(other, reinterpret_cast<sockaddr*>(&src), sizeof src), 0);
+  int answered = 0;
+  for (int i = 0; i < 15; ++i) {
+    sendto(other, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    pollfd po{other, POLLIN, 0};
+    uint8_t buf[512];
+    if (poll(&po, 1, 1000) > 0 && recv(other, buf, sizeof buf, 0) >= 12 && !(buf[2] & 0x02)) ++answered;
+  }
+  close(other);
+  EXPECT_EQ(answered, 15);
+  EXPECT_GT(server_->stats().rrl_dropped, 0u);
+}
+
 TEST_F(ServerTest, BindErrorIsReportedWithTheAddress) {
   start();
   cfg_.listen.push_back(*common::parse_socket_address("192.0.2.55:53"));  // not ours
