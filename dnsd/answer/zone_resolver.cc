@@ -33,7 +33,7 @@ class Resolver {
     // Walk down from the apex, one label at a time; ENTs exist, so a miss ends the walk.
     for (int k = static_cast<int>(qname.labels) - static_cast<int>(zl) - 1; k >= 0; --k) {
       const Node* n = z_.find(qname.suffix(static_cast<unsigned>(k)));
-      if (!n) return wildcard_or_nxdomain(qname, *node, owner, qtype, depth);
+      if (!n) return wildcard_or_nxdomain(*node, owner, qtype, depth);
       node = n;
       if (n->flags & zone::ZoneSnapshot::kDelegation) {
         // DS lives on the parent side of the cut (RFC 4035 3.1.4.1).
@@ -45,9 +45,8 @@ class Resolver {
     answer_at(*node, owner, qtype, depth);
   }
 
-  void wildcard_or_nxdomain(const wire::NameBuf& qname, const Node& encloser, const Owner& owner,
-                            uint16_t qtype, int depth) noexcept {
-    (void)qname;
+  void wildcard_or_nxdomain(const Node& encloser, const Owner& owner, uint16_t qtype,
+                            int depth) noexcept {
     // RFC 4592 3.3.1: the source of synthesis is "*." + the closest encloser.
     std::string_view ce = z_.name(encloser);
     uint8_t buf[wire::kMaxNameLength];
