@@ -1,6 +1,8 @@
 // Journal and snapshot files.
 #include "dnsd/update/journal.h"
 
+#include "dnsd/common/atomic_file.h"
+
 #include <fcntl.h>
 #include <openssl/sha.h>
 #include <sys/stat.h>
@@ -86,27 +88,10 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
 }
 
-bool fsync_dir(const std::string& path) {
-  std::string dir = path.substr(0, path.rfind('/'));
-  int fd = ::open(dir.empty() ? "/" : dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return false;
-  bool ok = fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
-
 // Writes `data` to `path` atomically and durably (temp + fsync + rename + fsync dir).
 bool write_atomic(const std::string& path, const std::vector<uint8_t>& data, std::string& error) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return error = tmp + ": " + std::strerror(errno), false;
-  bool ok = ::write(fd, data.data(), data.size()) == ssize_t(data.size()) && fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || rename(tmp.c_str(), path.c_str()) != 0 || !fsync_dir(path)) {
-    error = path + ": " + std::strerror(errno);
-    return false;
-  }
-  return true;
+  return dnsd::common::write_file_atomic(
+      path, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), error);
 }
 
 std::vector<uint8_t> header_frame(uint32_t base) {

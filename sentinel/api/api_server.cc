@@ -1,0 +1,129 @@
+// The sentinel's HTTP API: routes, bearer-token check, and the hop to the loop thread.
+#include "sentinel/api/api_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <future>
+
+#include "sentinel/api/api_token.h"
+
+namespace sentinel::api {
+using nlohmann::json;
+
+namespace {
+constexpr auto kCommandTimeout = std::chrono::seconds(120);
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(1) + "\n", "application/json");
+}
+}  // namespace
+
+ApiServer::ApiServer(Dispatch dispatch, std::string token)
+    : dispatch_(std::move(dispatch)), token_(std::move(token)) {}
+
+ApiServer::~ApiServer() { stop(); }
+
+json ApiServer::call(const std::string& verb, const json& args, int& status) {
+  auto result = std::make_shared<std::promise<std::pair<int, json>>>();
+  auto once = std::make_shared<std::once_flag>();
+  auto future = result->get_future();
+  dispatch_(verb, args, [result, once](int st, const json& body) {
+    std::call_once(*once, [&] { result->set_value({st, body}); });
+  });
+  if (future.wait_for(kCommandTimeout) != std::future_status::ready) {
+    status = 504;
+    return {{"error", "the sentinel did not finish " + verb + " in time; see sentinel history"}};
+  }
+  try {
+    auto [st, body] = future.get();
+    status = st;
+    return body;
+  } catch (const std::exception&) {
+    status = 503;
+    return {{"error", "the sentinel is shutting down"}};
+  }
+}
+
+bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& error) {
+  server_ = std::make_unique<httplib::Server>();
+  auto& srv = *server_;
+  auto authorized = [this](const httplib::Request& req, httplib::Response& res) {
+    if (bearer_matches(req.get_header_value("Authorization"), token_)) return true;
+    send_json(res, 401, {{"error", "unauthorized: send Authorization: Bearer <api token>"}});
+    return false;
+  };
+  auto get = [this, authorized](const std::string& verb) {
+    return [this, authorized, verb](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
+      json args = json::object();
+      if (req.matches.size() > 1) args["node"] = req.matches[1].str();
+      int status = 500;
+      json body = call(verb, args, status);
+      send_json(res, status, body);
+    };
+  };
+  auto post = [this, authorized](const std::string& verb) {
+    return [this, authorized, verb](const httplib::Request& req, httplib::Response& res) {
+      if (!authorized(req, res)) return;
+      json args = json::object();
+      if (!req.body.empty()) {
+        args = json::parse(req.body, nullptr, false);
+        if (args.is_discarded() || !args.is_object())
+          return send_json(res, 400, {{"error", "the body must be a JSON object"}});
+        if (args.contains("node") && !args["node"].is_string())
+          return send_json(res, 400, {{"error", "node must be a string"}});
+        if (args.contains("dry_run") && !args["dry_run"].is_boolean())
+          return send_json(res, 400, {{"error", "dry_run must be true or false"}});
+      }
+      if (verb != "reconcile" && args.value("node", "").empty())
+        return send_json(res, 400, {{"error", "node is required"}});
+      int status = 500;
+      json body = call(verb, args, status);
+      send_json(res, status, body);
+    };
+  };
+  srv.Get("/v1/status", get("status"));
+  srv.Get("/v1/history", get("history"));
+  srv.Get(R"(/v1/explain/([A-Za-z0-9_-]{1,63}))", get("explain"));
+  for (const char* verb : {"promote", "drain", "undrain", "reconcile"})
+    srv.Post(std::string("/v1/") + verb, post(verb));
+  srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    int status = 500;
+    json body = call("metrics", json::object(), status);
+    res.status = status;
+    res.set_content(body.value("text", ""), "text/plain; version=0.0.4");
+  });
+  srv.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    int status = 500;
+    json s = call("status", json::object(), status);
+    std::string page = "sentinel " + s.value("id", "") + "  zone " + s.value("zone", "") +
+                       "  epoch " + std::to_string(s.value("epoch", 0)) + "  master " +
+                       s.value("master", "") + "\n" + s.value("published", "") + "\n\n";
+    for (const auto& n : s.value("nodes", json::array()))
+      page += n.value("name", "") + "  " + n.value("role", "") + "  " + n.value("health", "") + "\n";
+    res.set_content(page, "text/plain");
+  });
+  srv.set_read_timeout(5, 0);
+  srv.set_write_timeout(5, 0);
+  srv.set_payload_max_length(64 * 1024);
+
+  std::string host = listen.to_string();
+  host = host.substr(0, host.rfind(':'));
+  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+  if (!srv.bind_to_port(host, listen.port())) {
+    error = "cannot listen on " + listen.to_string() + " (api_listen): address in use?";
+    return false;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return true;
+}
+
+void ApiServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace sentinel::api

@@ -1,0 +1,83 @@
+// Human-readable output of the client subcommands.
+#include "sentinel/cli/client_format.h"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+namespace sentinel::cli {
+using nlohmann::json;
+
+std::string format_time(int64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+
+std::string status_text(const json& s) {
+  std::ostringstream o;
+  o << "zone " << s.value("zone", "") << "  epoch " << s.value("epoch", 0) << "  master "
+    << s.value("master", "-") << "  failover " << s.value("failover", "") << "\n";
+  if (!s.value("published", "").empty()) o << s.value("published", "") << "\n";
+  if (s.contains("last_failover") && s["last_failover"].is_object())
+    o << "last failover: " << format_time(s["last_failover"].value("at_ms", int64_t{0})) << " "
+      << s["last_failover"].value("detail", "") << "\n";
+  if (!s.value("waiting", "").empty()) o << "note: " << s.value("waiting", "") << "\n";
+  o << "\n" << std::left << std::setw(12) << "NODE" << std::setw(14) << "ROLE" << std::setw(9)
+    << "HEALTH" << std::setw(10) << "SERVING" << "CHECKS\n";
+  for (const auto& n : s.value("nodes", json::array())) {
+    std::string checks;
+    for (const auto& c : n.value("checks", json::array()))
+      checks += (checks.empty() ? "" : ", ") + c.value("type", "") + " " + c.value("state", "") +
+                " (" + c.value("detail", "") + ")";
+    o << std::left << std::setw(12) << n.value("name", "") << std::setw(14) << n.value("role", "")
+      << std::setw(9) << n.value("health", "") << std::setw(10)
+      << (n.value("in_service", false) ? "yes" : "no") << checks << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+std::string format_reply(const std::string& verb, const std::string& node, const json& body) {
+  std::ostringstream o;
+  if (verb == "status") return status_text(body);
+  if (verb == "history") {
+    for (const auto& e : body.value("events", json::array())) {
+      o << format_time(e.value("at_ms", int64_t{0})) << "  " << e.value("event", "");
+      if (!e.value("node", "").empty()) o << " " << e.value("node", "");
+      o << " epoch=" << e.value("epoch", 0);
+      if (!e.value("detail", "").empty()) o << " " << e.value("detail", "");
+      o << "\n";
+    }
+    return o.str();
+  }
+  if (verb == "explain") {
+    for (const auto& l : body.value("lines", json::array())) o << l.get<std::string>() << "\n";
+    return o.str();
+  }
+  if (verb == "promote" && body.value("dry_run", false)) {
+    o << "dry run: promote " << node << " at epoch " << body.value("epoch", 0);
+    auto demote = body.value("demote", json::array());
+    if (!demote.empty()) o << " (demote " << demote[0].get<std::string>() << " first)";
+    o << "\n";
+    for (const auto& l : body.value("diff", json::array())) o << l.get<std::string>() << "\n";
+    return o.str();
+  }
+  o << verb << (node.empty() ? "" : " " + node) << ": done";
+  if (body.contains("epoch")) o << ", epoch " << body.value("epoch", 0);
+  if (body.contains("master")) o << ", master " << body.value("master", "");
+  o << "\n";
+  if (!body.value("published", "").empty()) o << body.value("published", "") << "\n";
+  for (const auto& n : body.value("nodes", json::array()))
+    o << "  " << n.value("node", "") << ": " << n.value("status", "") << " "
+      << n.value("detail", "") << "\n";
+  return o.str();
+}
+
+}  // namespace sentinel::cli

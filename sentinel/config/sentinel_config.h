@@ -1,0 +1,101 @@
+// sentinel.toml as a validated value: the cluster, its nodes and checks, keys, the API.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dnsd/common/address.h"
+#include "dnsd/common/config_error.h"
+#include "dnsd/common/tsig_key.h"
+
+namespace sentinel::config {
+
+using Millis = std::chrono::milliseconds;
+
+enum class CheckKind : uint8_t { Dns, Tcp, Http, Tls };
+
+struct ProbeTiming {
+  Millis interval{1000};
+  Millis timeout{800};
+  int fall = 3;
+  int rise = 2;
+};
+
+struct CheckConfig {
+  CheckKind kind = CheckKind::Dns;
+  uint16_t port = 0;          // tcp/tls; 0 = the node's SRV port
+  std::string url;            // http
+  int expect = 200;           // http
+  bool tls_verify = true;     // http/tls
+  std::string server_name;    // tls SNI / verified host
+  int min_days_valid = 0;     // tls
+  ProbeTiming timing;         // [probe] defaults, overridable per check
+};
+
+enum class DriverKind : uint8_t { None, Http, Exec };
+
+struct TunnelConfig {
+  DriverKind driver = DriverKind::None;
+  std::string url;                   // http
+  std::vector<uint8_t> hmac_secret;  // http
+  std::vector<std::string> command;  // exec
+};
+
+struct NodeConfig {
+  std::string name;  // lowercase label: lb1
+  std::vector<std::string> ipv4;
+  std::vector<std::string> ipv6;
+  dnsd::common::SocketAddress dns;  // its dnsd
+  int priority = 0;
+  uint16_t port = 443;
+  std::vector<CheckConfig> checks;
+  TunnelConfig tunnel;
+};
+
+struct DampingConfig {
+  double penalty = 1000;   // added each time a node goes down
+  double suppress = 2500;  // above this the node stays out of service
+  double reuse = 800;      // ... until the penalty decays below this
+  Millis half_life{120000};
+};
+
+struct SentinelConfig {
+  std::string file;  // the path it was read from
+  std::string id = "s1";
+  std::string state_file;
+  dnsd::common::SocketAddress api_listen;
+  std::string api_token_file;
+  std::string log_level = "info";
+
+  std::string zone;  // absolute, lowercase: "api.example.com."
+  std::string master_name = "master";
+  std::string pool_name = "cluster";
+  std::vector<std::string> srv{"_tunnel._tcp"};
+  uint32_t ttl = 30;
+  bool failover_auto = true;
+  Millis cooldown{60000};
+  Millis reconcile_interval{30000};
+  Millis driver_timeout{5000};
+  dnsd::common::TsigKey update_key;
+
+  ProbeTiming probe;
+  DampingConfig damping;
+  std::vector<NodeConfig> nodes;
+
+  const NodeConfig* node(std::string_view name) const;
+  // "api.example.com" (no trailing dot) as the tunnel driver protocol carries it.
+  std::string zone_text() const;
+};
+
+// Reads and validates; on any problem returns nullopt and lists every error.
+std::optional<SentinelConfig> load_sentinel_config(const std::string& path,
+                                                   dnsd::common::ErrorList& errors);
+
+// Parses from text (tests); `path` is used in messages and to resolve relative paths.
+std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
+                                                    const std::string& path,
+                                                    dnsd::common::ErrorList& errors);
+
+}  // namespace sentinel::config

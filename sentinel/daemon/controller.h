@@ -1,0 +1,89 @@
+// The sentinel's brain on the loop thread: feeds probe results to the cluster rules,
+// starts one background job at a time (plan, publish, reconcile), answers API commands.
+#pragma once
+#include <uv.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sentinel/cluster/failover.h"
+#include "sentinel/config/sentinel_config.h"
+#include "sentinel/daemon/loop_queue.h"
+#include "sentinel/daemon/node_monitor.h"
+#include "sentinel/daemon/plan_runner.h"
+#include "sentinel/records/record_set.h"
+
+namespace sentinel::daemon {
+
+class Controller {
+ public:
+  using Reply = std::function<void(int status, const nlohmann::json& body)>;
+
+  Controller(uv_loop_t* loop, const config::SentinelConfig& c, cluster::ClusterState initial);
+  ~Controller();
+  void start();
+  void stop();  // loop thread: stops timers, probes, the executor
+
+  // Loop thread. verb: status | history | explain | promote | drain | undrain | reconcile.
+  void command(const std::string& verb, const nlohmann::json& args, Reply reply);
+  // Posts `command` from any thread.
+  LoopQueue& queue() { return queue_; }
+  std::string metrics_text() const;  // loop thread
+
+ private:
+  cluster::Policy policy() const;
+  std::vector<cluster::NodeView> views() const;
+  records::RecordSet desired() const;
+  int64_t wall_ms() const;
+  void evaluate();
+  void after_job();
+  void note(std::string name, std::string node, std::string detail);
+
+  void run_plan_job(const cluster::Plan& plan, cluster::ClusterState from, Reply reply);
+  void publish_job(Reply reply);
+  void reconcile_job(Reply reply);
+  void adopt_job();
+  void persist_job();
+  void merge_events(const std::vector<cluster::Event>& events);
+
+  void cmd_promote(const std::string& node, bool dry_run, Reply reply);
+  void cmd_drain(const std::string& node, bool drain, Reply reply);
+  nlohmann::json status_json() const;
+  nlohmann::json history_json() const;
+  nlohmann::json explain_json(size_t node) const;
+
+  void on_tick();
+  static void on_tick_timer(uv_timer_t* t);
+  static void on_reconcile_timer(uv_timer_t* t);
+
+  uv_loop_t* loop_;
+  const config::SentinelConfig& c_;
+  cluster::ClusterState state_;
+  LoopQueue queue_;
+  Executor executor_;
+  NodeMonitor monitor_;
+  uv_timer_t tick_timer_{};
+  uv_timer_t reconcile_timer_{};
+
+  bool busy_ = false;
+  bool history_dirty_ = false;
+  bool warm_ = false;
+  bool stopped_ = false;
+  std::vector<std::function<void()>> deferred_;
+  std::vector<cluster::Event> during_job_;  // noted while a plan job runs on a copy
+  std::optional<records::RecordSet> published_;
+  std::string publish_summary_;
+  std::string waiting_;
+  uint64_t started_mono_ = 0;
+  uint64_t tilt_until_ = 0;
+  int64_t last_wall_ = 0;
+  uint64_t last_mono_ = 0;
+  uint64_t failovers_ = 0;
+  uint64_t updates_sent_ = 0;
+  int published_in_sync_ = 0;
+};
+
+}  // namespace sentinel::daemon

@@ -1,0 +1,136 @@
+// Probe scheduling and health bookkeeping on the loop.
+#include "sentinel/daemon/node_monitor.h"
+
+#include <spdlog/spdlog.h>
+
+namespace sentinel::daemon {
+
+const char* check_kind_name(config::CheckKind k) {
+  switch (k) {
+    case config::CheckKind::Dns: return "dns";
+    case config::CheckKind::Tcp: return "tcp";
+    case config::CheckKind::Http: return "http";
+    case config::CheckKind::Tls: return "tls";
+  }
+  return "?";
+}
+
+probe::CheckSpec check_spec(const config::SentinelConfig& c, const config::NodeConfig& n,
+                            const config::CheckConfig& check) {
+  probe::CheckSpec s;
+  s.timeout = check.timing.timeout;
+  s.tls_verify = check.tls_verify;
+  s.server_name = check.server_name;
+  s.min_days_valid = check.min_days_valid;
+  s.expect_status = check.expect;
+  s.url = check.url;
+  s.zone = c.zone;
+  uint16_t port = check.port ? check.port : n.port;
+  std::string host = !n.ipv4.empty() ? n.ipv4.front() : "[" + n.ipv6.front() + "]";
+  switch (check.kind) {
+    case config::CheckKind::Dns:
+      s.type = probe::CheckType::Dns;
+      s.target = n.dns;
+      break;
+    case config::CheckKind::Tcp:
+    case config::CheckKind::Tls:
+      s.type = check.kind == config::CheckKind::Tcp ? probe::CheckType::Tcp : probe::CheckType::Tls;
+      if (auto a = dnsd::common::parse_socket_address(host + ":" + std::to_string(port)))
+        s.target = *a;
+      break;
+    case config::CheckKind::Http:
+      s.type = probe::CheckType::Http;
+      break;
+  }
+  return s;
+}
+
+struct NodeMonitor::Slot {
+  NodeMonitor* owner;
+  size_t node;
+  size_t check;
+  probe::CheckSpec spec;
+  uint64_t interval_ms;
+  uv_timer_t timer{};
+};
+
+NodeMonitor::NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
+                         std::function<void(size_t)> changed)
+    : loop_(loop), c_(c), changed_(std::move(changed)), prober_(loop) {
+  damping_ = {c.damping.penalty, c.damping.suppress, c.damping.reuse,
+              c.damping.half_life.count()};
+  for (size_t i = 0; i < c.nodes.size(); ++i) {
+    std::vector<cluster::CheckHealth> checks;
+    for (size_t j = 0; j < c.nodes[i].checks.size(); ++j) {
+      const auto& ck = c.nodes[i].checks[j];
+      checks.emplace_back(ck.timing.rise, ck.timing.fall);
+      auto slot = std::make_unique<Slot>();
+      slot->owner = this;
+      slot->node = i;
+      slot->check = j;
+      slot->spec = check_spec(c, c.nodes[i], ck);
+      slot->interval_ms = static_cast<uint64_t>(ck.timing.interval.count());
+      uv_timer_init(loop_, &slot->timer);
+      slot->timer.data = slot.get();
+      slots_.push_back(std::move(slot));
+    }
+    health_.emplace_back(std::move(checks));
+  }
+}
+
+NodeMonitor::~NodeMonitor() = default;
+
+void NodeMonitor::start() {
+  for (auto& s : slots_) {
+    std::uniform_int_distribution<uint64_t> spread(0, std::min<uint64_t>(s->interval_ms, 200));
+    schedule(s.get(), spread(rng_));  // first round spread out, not all at once
+  }
+}
+
+void NodeMonitor::stop() {
+  stopped_ = true;
+  prober_.close();
+  for (auto& s : slots_) {
+    uv_timer_stop(&s->timer);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->timer), nullptr);
+  }
+}
+
+void NodeMonitor::schedule(Slot* slot, uint64_t delay_ms) {
+  if (stopped_) return;
+  uv_timer_start(&slot->timer, on_timer, delay_ms, 0);
+}
+
+void NodeMonitor::on_timer(uv_timer_t* t) {
+  auto* slot = static_cast<Slot*>(t->data);
+  NodeMonitor* self = slot->owner;
+  uint64_t started = uv_now(self->loop_);
+  self->prober_.start(slot->spec, [self, slot, started](const probe::ProbeResult& r) {
+    if (self->stopped_) return;
+    self->probes_run_++;
+    auto& h = self->health_[slot->node];
+    cluster::Health before = h.checks()[slot->check].state();
+    bool changed = h.record(slot->check, r.ok, r.detail, static_cast<cluster::TimeMs>(uv_now(self->loop_)),
+                            self->damping_);
+    cluster::Health after = h.checks()[slot->check].state();
+    if (before != after)
+      spdlog::info("node {} check {} is {}: {}", self->c_.nodes[slot->node].name,
+                   check_kind_name(self->c_.nodes[slot->node].checks[slot->check].kind),
+                   cluster::health_name(after), r.detail);
+    // Next probe one interval after this one started, +-10% jitter.
+    uint64_t elapsed = uv_now(self->loop_) - started;
+    int64_t jitter_span = static_cast<int64_t>(slot->interval_ms / 10);
+    std::uniform_int_distribution<int64_t> jitter(-jitter_span, jitter_span);
+    int64_t next = static_cast<int64_t>(slot->interval_ms) - static_cast<int64_t>(elapsed) +
+                   jitter(self->rng_);
+    self->schedule(slot, static_cast<uint64_t>(std::max<int64_t>(next, 0)));
+    if (changed) self->changed_(slot->node);
+  });
+}
+
+void NodeMonitor::tick(cluster::TimeMs now) {
+  for (size_t i = 0; i < health_.size(); ++i)
+    if (health_[i].tick(now, damping_)) changed_(i);
+}
+
+}  // namespace sentinel::daemon

@@ -1,0 +1,54 @@
+// Schedules every check of every node on the loop (interval with a small random jitter so
+// probes of many nodes do not align, never two probes of one check at once) and feeds the
+// results to per-node rise/fall + damping.
+#pragma once
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "sentinel/cluster/health.h"
+#include "sentinel/config/sentinel_config.h"
+#include "sentinel/probe/probe.h"
+
+namespace sentinel::daemon {
+
+probe::CheckSpec check_spec(const config::SentinelConfig& c, const config::NodeConfig& n,
+                            const config::CheckConfig& check);
+const char* check_kind_name(config::CheckKind k);
+
+class NodeMonitor {
+ public:
+  // `changed(node_index)` runs on the loop when a node's overall health or damping changed.
+  NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
+              std::function<void(size_t)> changed);
+  ~NodeMonitor();
+  void start();
+  void stop();  // loop thread; cancels probes and timers
+
+  const cluster::NodeHealth& health(size_t node) const { return health_[node]; }
+  uint64_t probes_run() const { return probes_run_; }
+  // Re-evaluates damping decay (called from a periodic timer).
+  void tick(cluster::TimeMs now);
+
+ private:
+  struct Slot;
+  void schedule(Slot* slot, uint64_t delay_ms);
+  static void on_timer(uv_timer_t* t);
+
+  uv_loop_t* loop_;
+  const config::SentinelConfig& c_;
+  std::function<void(size_t)> changed_;
+  probe::Prober prober_;
+  cluster::DampingPolicy damping_;
+  std::vector<cluster::NodeHealth> health_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::mt19937 rng_{std::random_device{}()};
+  uint64_t probes_run_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace sentinel::daemon

@@ -1,0 +1,208 @@
+// The blocking steps of a decision: persist, demote, promote, publish, read back.
+#include "sentinel/daemon/plan_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <thread>
+
+#include "sentinel/driver/tunnel_driver.h"
+#include "sentinel/state/state_store.h"
+
+namespace sentinel::daemon {
+using cluster::Event;
+using cluster::Plan;
+using namespace std::chrono_literals;
+
+std::string Published::summary() const {
+  std::string out = "published on " + std::to_string(in_sync) + "/" + std::to_string(total);
+  std::string lag;
+  for (const auto& n : nodes)
+    if (!n.in_sync)
+      lag += (lag.empty() ? "" : ", ") + n.node + ": " +
+             records::push_status_name(n.outcome.status) + " " + n.outcome.detail;
+  return lag.empty() ? out : out + " (" + lag + ")";
+}
+
+std::set<std::string> in_service_set(const std::vector<cluster::NodeView>& views,
+                                     const cluster::ClusterState& s) {
+  std::set<std::string> out;
+  for (const auto& v : views)
+    if (cluster::in_service(v, s)) out.insert(v.name);
+  return out;
+}
+
+namespace {
+
+std::chrono::milliseconds dns_timeout(const config::SentinelConfig& c) {
+  return std::max<std::chrono::milliseconds>(c.probe.timeout, 1000ms);
+}
+
+Published for_each_node(const config::SentinelConfig& c, const records::RecordSet& desired,
+                        uint64_t epoch, bool only_if_lagging) {
+  std::vector<std::future<NodePublish>> futures;
+  for (const auto& n : c.nodes) {
+    futures.push_back(std::async(std::launch::async, [&c, &n, &desired, epoch, only_if_lagging] {
+      NodePublish p;
+      p.node = n.name;
+      auto t = dns_timeout(c);
+      if (only_if_lagging) {
+        auto r = records::read_owned(n.dns, desired, t);
+        if (records::in_sync(r, desired)) {
+          p.outcome = {records::PushOutcome::Status::InSync, "in sync"};
+          p.in_sync = true;
+          return p;
+        }
+      }
+      p.outcome = records::push_records(n.dns, c.update_key, c.zone, desired, epoch, t);
+      if (p.outcome.status == records::PushOutcome::Status::Updated ||
+          p.outcome.status == records::PushOutcome::Status::InSync)
+        p.in_sync = records::in_sync(records::read_owned(n.dns, desired, t), desired);
+      return p;
+    }));
+  }
+  Published out;
+  for (auto& f : futures) {
+    out.nodes.push_back(f.get());
+    out.total++;
+    out.in_sync += out.nodes.back().in_sync;
+  }
+  return out;
+}
+
+// Calls one tunnel driver with bounded retries and exponential backoff.
+driver::DriverResult call_with_retries(const config::SentinelConfig& c,
+                                       const config::NodeConfig& node, driver::DriverCall call) {
+  auto timeout = node.tunnel.driver == config::DriverKind::Exec ? c.probe.timeout * 10
+                                                                : c.driver_timeout;
+  driver::DriverResult r;
+  auto backoff = 250ms;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    r = driver::call_driver(node.tunnel, call, timeout);
+    if (r.ok) return r;
+    spdlog::warn("{} {} (epoch {}) attempt {} failed: {}", call.event, call.node, call.epoch,
+                 attempt, r.detail);
+    if (attempt < 3) std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
+  return r;
+}
+
+struct Runner {
+  const config::SentinelConfig& c;
+  cluster::ClusterState& s;
+  PlanOutcome& out;
+  const WallClock& now;
+
+  void event(std::string name, std::string node, std::string detail) {
+    Event e{now(), std::move(name), std::move(node), s.epoch, std::move(detail)};
+    spdlog::info("{} {} epoch={} {}", e.name, e.node, e.epoch, e.detail);
+    out.events.push_back(e);
+    s.record(e);
+  }
+
+  bool persist() {
+    std::string error;
+    if (state::save_state(c.state_file, s, error)) return true;
+    out.error = "cannot persist the state: " + error;
+    spdlog::error("{}", out.error);
+    return false;
+  }
+
+  driver::DriverResult tell(const std::string& event_name, const std::string& node,
+                            const std::string& master) {
+    const config::NodeConfig* n = c.node(node);
+    if (!n) return {false, "unknown node"};
+    driver::DriverCall call{event_name, node, master, s.epoch, c.zone_text(), now() / 1000};
+    return call_with_retries(c, *n, call);
+  }
+};
+
+}  // namespace
+
+Published publish_all(const config::SentinelConfig& c, const records::RecordSet& desired,
+                      uint64_t epoch) {
+  return for_each_node(c, desired, epoch, false);
+}
+
+Published reconcile_all(const config::SentinelConfig& c, const records::RecordSet& desired,
+                        uint64_t epoch) {
+  return for_each_node(c, desired, epoch, true);
+}
+
+PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
+                     const std::vector<cluster::NodeView>& views, const Plan& plan,
+                     const cluster::Policy& policy, const WallClock& now) {
+  PlanOutcome out;
+  Runner r{c, s, out, now};
+  bool resumed = s.pending && s.pending->epoch == plan.epoch;
+  uint64_t before = s.epoch;
+  cluster::begin_plan(s, plan);
+  if (!resumed && s.epoch != before) r.event("+new-epoch", "", plan.reason);
+  if (resumed) r.event("+resume", "", std::string(cluster::plan_kind_name(plan.kind)) + ": " + plan.reason);
+  if (!r.persist()) {
+    out.state = s;
+    return out;
+  }
+  std::string target = plan.candidates.empty() ? s.master : plan.candidates.front();
+  if (!plan.promoted) {
+    for (const auto& d : plan.demote) {
+      auto res = r.tell("demote", d, target);
+      if (!res.ok && plan.kind == Plan::Kind::Switchover) {
+        r.event("-demote-failed", d, res.detail + ": switchover abandoned");
+        cluster::plan_failed(s, now(), policy);
+        s.retry_after_ms = 0;
+        r.persist();
+        out.error = d + " refused to step down: " + res.detail;
+        out.state = s;
+        return out;
+      }
+      r.event(res.ok ? "+demoted" : "-demote-failed", d, res.detail);
+      if (res.ok) cluster::demote_done(s, d);
+    }
+    if (plan.kind == Plan::Kind::Demote) {
+      cluster::plan_published(s);
+      r.persist();
+      out.ok = true;
+      out.state = s;
+      return out;
+    }
+    bool promoted = false;
+    for (const auto& cand : plan.candidates) {
+      auto res = r.tell("promote", cand, cand);
+      if (!res.ok) {
+        r.event("-promote-failed", cand, res.detail);
+        continue;
+      }
+      std::string old = s.master;
+      cluster::plan_promoted(s, cand, now());
+      r.event("+promoted", cand, res.detail);
+      r.event("+switch-master", cand, (old.empty() ? "none" : old) + " -> " + cand);
+      promoted = true;
+      break;
+    }
+    if (!promoted) {
+      r.event("-failover-abort", "", "every candidate refused the promote");
+      cluster::plan_failed(s, now(), policy);
+      r.persist();
+      out.error = "every candidate refused the promote";
+      out.state = s;
+      return out;
+    }
+    if (!r.persist()) {
+      out.state = s;
+      return out;
+    }
+  }
+  out.desired = records::desired_records(c, s, in_service_set(views, s));
+  out.published = publish_all(c, out.desired, s.epoch);
+  out.published_run = true;
+  r.event("+published", s.master, out.published.summary());
+  cluster::plan_published(s);
+  r.persist();
+  out.ok = true;
+  out.state = s;
+  return out;
+}
+
+}  // namespace sentinel::daemon

@@ -1,0 +1,216 @@
+// DNS check: one SOA query over UDP, judged by parse_soa_response(), with a timeout.
+#include "sentinel/probe/dns_probe.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "dnsd/common/ldns_include.h"
+#include "sentinel/probe/dns_response.h"
+
+namespace sentinel::probe {
+namespace {
+
+uint16_t random_id() {
+  thread_local std::mt19937 gen{std::random_device{}()};
+  return static_cast<uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(gen));
+}
+
+// The wire form of a SOA query for `zone` with the given ID and RD clear; empty on error.
+std::vector<uint8_t> build_query(const std::string& zone, uint16_t id) {
+  std::string name = zone;
+  if (name.empty() || name.back() != '.') name.push_back('.');
+  ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
+  if (qname == nullptr) return {};
+  ldns_pkt* pkt = ldns_pkt_query_new(qname, LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN, 0);
+  if (pkt == nullptr) return {};
+  ldns_pkt_set_id(pkt, id);
+  ldns_pkt_set_rd(pkt, false);
+  uint8_t* wire = nullptr;
+  size_t size = 0;
+  std::vector<uint8_t> out;
+  if (ldns_pkt2wire(&wire, pkt, &size) == LDNS_STATUS_OK && wire != nullptr) {
+    out.assign(wire, wire + size);
+  }
+  free(wire);  // NOLINT: allocated by ldns with malloc
+  ldns_pkt_free(pkt);
+  return out;
+}
+
+bool same_address(const sockaddr* a, const dnsd::common::SocketAddress& b) {
+  if (a == nullptr || a->sa_family != b.family()) return false;
+  if (a->sa_family == AF_INET) {
+    const auto* x = reinterpret_cast<const sockaddr_in*>(a);
+    const auto* y = reinterpret_cast<const sockaddr_in*>(b.sa());
+    return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+  }
+  if (a->sa_family == AF_INET6) {
+    const auto* x = reinterpret_cast<const sockaddr_in6*>(a);
+    const auto* y = reinterpret_cast<const sockaddr_in6*>(b.sa());
+    return x->sin6_port == y->sin6_port &&
+           std::memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(in6_addr)) == 0;
+  }
+  return false;
+}
+
+struct DnsCheck {
+  uv_udp_t udp{};
+  uv_timer_t timer{};
+  uv_udp_send_t send{};
+  int open_handles = 0;
+  bool finished = false;
+  uint16_t id = 0;
+  std::string zone;
+  dnsd::common::SocketAddress target;
+  std::vector<uint8_t> query;
+  std::vector<char> rx = std::vector<char>(65536);
+  ProbeCallback done;
+
+  static void on_close(uv_handle_t* h) {
+    auto* self = static_cast<DnsCheck*>(h->data);
+    if (--self->open_handles == 0) delete self;
+  }
+
+  void close_handles() {
+    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&udp),
+                           reinterpret_cast<uv_handle_t*>(&timer)}) {
+      if (h->data != nullptr && !uv_is_closing(h)) uv_close(h, on_close);
+    }
+  }
+
+  void cancel() {
+    finished = true;
+    done = nullptr;
+    close_handles();
+  }
+
+  void finish(ProbeResult r) {
+    if (finished) return;
+    finished = true;
+    close_handles();  // frees `this` later, from the loop
+    ProbeCallback cb = std::move(done);
+    if (cb) cb(r);
+  }
+
+  void fail(std::string detail) {
+    ProbeResult r;
+    r.detail = std::move(detail);
+    finish(std::move(r));
+  }
+
+  static void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+    auto* self = static_cast<DnsCheck*>(h->data);
+    *buf = uv_buf_init(self->rx.data(), static_cast<unsigned>(self->rx.size()));
+  }
+
+  static void on_recv(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const sockaddr* from,
+                      unsigned) {
+    auto* self = static_cast<DnsCheck*>(h->data);
+    if (self->finished) return;
+    try {
+      if (nread < 0) {
+        int err = static_cast<int>(nread);
+        self->fail(err == UV_ECONNREFUSED ? "connection refused (ICMP)"
+                                          : std::string("recv: ") + uv_strerror(err));
+        return;
+      }
+      // The socket is connected, so the kernel already filters by peer; check anyway.
+      if (!same_address(from, self->target)) return;
+      auto* data = reinterpret_cast<const uint8_t*>(buf->base);
+      auto len = static_cast<size_t>(nread);
+      if (len < 2 || ((data[0] << 8) | data[1]) != self->id) return;  // not ours: keep waiting
+      self->finish(parse_soa_response(data, len, self->id, self->zone));
+    } catch (...) {
+      self->cancel();
+    }
+  }
+
+  static void on_send(uv_udp_send_t* req, int status) {
+    auto* self = static_cast<DnsCheck*>(req->data);
+    if (self->finished || status == 0) return;  // UV_ECANCELED after close: still alive
+    try {
+      self->fail(status == UV_ECONNREFUSED ? "connection refused (ICMP)"
+                                           : std::string("send: ") + uv_strerror(status));
+    } catch (...) {
+      self->cancel();
+    }
+  }
+
+  static void on_timeout(uv_timer_t* t) {
+    auto* self = static_cast<DnsCheck*>(t->data);
+    try {
+      self->fail("timeout");
+    } catch (...) {
+      self->cancel();
+    }
+  }
+};
+
+// Binds to the wildcard address of the target's family and connects to the target.
+int open_socket(DnsCheck* c, const CheckSpec& spec) {
+  sockaddr_storage any{};
+  if (spec.target.family() == AF_INET6) {
+    auto* a6 = reinterpret_cast<sockaddr_in6*>(&any);
+    a6->sin6_family = AF_INET6;
+    a6->sin6_addr = in6addr_any;
+  } else if (spec.target.family() == AF_INET) {
+    auto* a4 = reinterpret_cast<sockaddr_in*>(&any);
+    a4->sin_family = AF_INET;
+    a4->sin_addr.s_addr = htonl(INADDR_ANY);
+  } else {
+    return UV_EAFNOSUPPORT;
+  }
+  int rc = uv_udp_bind(&c->udp, reinterpret_cast<const sockaddr*>(&any), 0);
+  if (rc == 0) rc = uv_udp_connect(&c->udp, spec.target.sa());
+  if (rc == 0) rc = uv_udp_recv_start(&c->udp, DnsCheck::on_alloc, DnsCheck::on_recv);
+  if (rc == 0) {
+    uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(c->query.data()),
+                               static_cast<unsigned>(c->query.size()));
+    rc = uv_udp_send(&c->send, &c->udp, &buf, 1, nullptr, DnsCheck::on_send);
+  }
+  return rc;
+}
+
+}  // namespace
+
+std::function<void()> start_dns_probe(uv_loop_t* loop, const CheckSpec& spec,
+                                      ProbeCallback done, std::string* error) {
+  const auto timeout_ms = static_cast<uint64_t>(std::max<int64_t>(0, spec.timeout.count()));
+  auto* c = new DnsCheck;
+  c->done = std::move(done);
+  c->zone = spec.zone;
+  c->target = spec.target;
+  c->id = random_id();
+  c->query = build_query(spec.zone, c->id);
+  c->send.data = c;
+  if (c->query.empty()) {
+    delete c;
+    *error = "invalid zone name '" + spec.zone + "'";
+    return {};
+  }
+  int rc = uv_timer_init(loop, &c->timer);
+  if (rc == 0) {
+    c->timer.data = c;
+    ++c->open_handles;
+    rc = uv_udp_init(loop, &c->udp);
+  }
+  if (rc == 0) {
+    c->udp.data = c;
+    ++c->open_handles;
+    rc = open_socket(c, spec);
+  }
+  if (rc == 0) rc = uv_timer_start(&c->timer, DnsCheck::on_timeout, timeout_ms, 0);
+  if (rc != 0) {
+    *error = std::string("udp: ") + uv_strerror(rc);
+    c->cancel();
+    if (c->open_handles == 0) delete c;
+    return {};
+  }
+  return [c] { c->cancel(); };
+}
+
+}  // namespace sentinel::probe

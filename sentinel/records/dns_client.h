@@ -1,0 +1,24 @@
+// Blocking DNS exchanges with one dnsd (UDP with TCP fallback, or TCP), bounded by a
+// timeout; used from the sentinel's executor thread, never from the probe loop.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dnsd/common/address.h"
+
+namespace sentinel::records {
+
+struct Exchange {
+  bool ok = false;
+  std::string error;  // "timeout", "connection refused", ...
+  std::vector<uint8_t> response;
+};
+
+// Sends `query` and returns the first response whose ID matches. Over UDP a truncated
+// (TC) response is retried over TCP.
+Exchange dns_exchange(const dnsd::common::SocketAddress& server, const std::vector<uint8_t>& query,
+                      std::chrono::milliseconds timeout, bool tcp);
+
+}  // namespace sentinel::records

@@ -1,0 +1,52 @@
+// The records sentinel owns in the zone, as owner/type -> rdata texts; what they should be
+// for a cluster state (SPEC "Records sentinel owns"), and the diff between two sets.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sentinel/cluster/cluster_state.h"
+#include "sentinel/config/sentinel_config.h"
+
+struct ldns_struct_rr;
+
+namespace sentinel::records {
+
+// Owner names are absolute and lowercase ("master.api.example.com."); types are "A",
+// "AAAA", "SRV", "TXT". An empty rdata list means "this RRset must not exist".
+struct RecordSet {
+  uint32_t ttl = 30;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> rrsets;
+
+  bool operator==(const RecordSet& o) const { return ttl == o.ttl && rrsets == o.rrsets; }
+};
+
+// The `_sentinel` TXT strings: "epoch=7" "master=lb2" "by=s1" "drained=lb3,lb4".
+std::vector<std::string> sentinel_txt(uint64_t epoch, const std::string& master,
+                                      const std::string& by, const std::set<std::string>& drained);
+// The epoch in a `_sentinel` TXT rdata text ("\"epoch=7\" \"master=lb2\" ..."), 0 if none.
+uint64_t epoch_of_txt(const std::string& rdata_text);
+std::string master_of_txt(const std::string& rdata_text);
+
+// What the records should be. `in_service` are the nodes that may carry traffic. When it
+// is empty the SRV and pool RRsets are left out (never publish an empty answer: whatever
+// was last published stays).
+RecordSet desired_records(const config::SentinelConfig& c, const cluster::ClusterState& s,
+                          const std::set<std::string>& in_service);
+
+// Canonical rdata text (as ldns prints it, lowercase names) so that records read back
+// from a dnsd compare equal to the ones we built. Returns nullopt when ldns rejects it.
+std::optional<std::string> canonical_rdata(const std::string& owner, const std::string& type,
+                                           const std::string& rdata);
+RecordSet canonicalize(const RecordSet& in);
+// The canonical rdata text of one RR read from the wire.
+std::string rdata_text(const ldns_struct_rr* rr);
+
+// "+ master.api.example.com. 30 A 127.0.0.12" / "- ..." lines, sorted, from -> to.
+std::vector<std::string> diff_records(const RecordSet& from, const RecordSet& to);
+
+}  // namespace sentinel::records

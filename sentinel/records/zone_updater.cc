@@ -1,0 +1,204 @@
+// Read-back and fenced RFC 2136 updates of the owned records on one dnsd.
+#include "sentinel/records/zone_updater.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "dnsd/common/ldns_include.h"
+#include "sentinel/records/dns_client.h"
+
+namespace sentinel::records {
+namespace {
+
+struct PktDeleter {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+using PktPtr = std::unique_ptr<ldns_pkt, PktDeleter>;
+
+std::vector<uint8_t> to_wire(ldns_pkt* pkt) {
+  uint8_t* buf = nullptr;
+  size_t size = 0;
+  if (ldns_pkt2wire(&buf, pkt, &size) != LDNS_STATUS_OK) return {};
+  std::vector<uint8_t> out(buf, buf + size);
+  free(buf);
+  return out;
+}
+
+std::vector<uint8_t> build_query(const std::string& owner, const std::string& type) {
+  ldns_rdf* name = ldns_dname_new_frm_str(owner.c_str());
+  if (!name) return {};
+  ldns_pkt* q = ldns_pkt_query_new(name, ldns_get_rr_type_by_name(type.c_str()),
+                                   LDNS_RR_CLASS_IN, 0);
+  if (!q) return {};
+  ldns_pkt_set_random_id(q);
+  auto wire = to_wire(q);
+  ldns_pkt_free(q);
+  return wire;
+}
+
+ldns_rr* rr_from(const std::string& text) {
+  ldns_rr* rr = nullptr;
+  if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK) return nullptr;
+  return rr;
+}
+
+// An RR with no rdata: "delete an RRset" (class ANY) or "RRset does not exist" (NONE).
+ldns_rr* empty_rr(const std::string& owner, const std::string& type, ldns_rr_class cls) {
+  ldns_rr* rr = ldns_rr_new();
+  ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner.c_str()));
+  ldns_rr_set_type(rr, ldns_get_rr_type_by_name(type.c_str()));
+  ldns_rr_set_class(rr, cls);
+  ldns_rr_set_ttl(rr, 0);
+  return rr;
+}
+
+const char* rcode_name(int rcode) {
+  static const char* names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+                                "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+                                "NOTZONE"};
+  return rcode >= 0 && rcode <= 10 ? names[rcode] : "rcode?";
+}
+
+}  // namespace
+
+const char* push_status_name(PushOutcome::Status s) {
+  switch (s) {
+    case PushOutcome::Status::Updated: return "updated";
+    case PushOutcome::Status::InSync: return "in-sync";
+    case PushOutcome::Status::Fenced: return "fenced";
+    case PushOutcome::Status::Unreachable: return "unreachable";
+    case PushOutcome::Status::Rejected: return "rejected";
+  }
+  return "?";
+}
+
+Readout read_owned(const dnsd::common::SocketAddress& server, const RecordSet& desired,
+                   std::chrono::milliseconds timeout) {
+  Readout out;
+  out.records.ttl = desired.ttl;
+  bool ttl_ok = true;
+  for (const auto& [key, want] : desired.rrsets) {
+    auto q = build_query(key.first, key.second);
+    if (q.empty()) {
+      out.error = "cannot build a query for " + key.first;
+      return out;
+    }
+    Exchange ex = dns_exchange(server, q, timeout, false);
+    if (!ex.ok) {
+      out.error = ex.error;
+      return out;
+    }
+    ldns_pkt* raw = nullptr;
+    if (ldns_wire2pkt(&raw, ex.response.data(), ex.response.size()) != LDNS_STATUS_OK) {
+      out.error = "malformed response";
+      return out;
+    }
+    PktPtr pkt(raw);
+    auto& got = out.records.rrsets[key];
+    int rcode = ldns_pkt_get_rcode(pkt.get());
+    if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
+      got.push_back("; " + std::string(rcode_name(rcode)));  // never equal to a record
+      continue;
+    }
+    ldns_rr_list* ans = ldns_pkt_answer(pkt.get());
+    ldns_rr_type want_type = ldns_get_rr_type_by_name(key.second.c_str());
+    for (size_t i = 0; i < ldns_rr_list_rr_count(ans); ++i) {
+      ldns_rr* rr = ldns_rr_list_rr(ans, i);
+      if (ldns_rr_get_type(rr) != want_type) continue;
+      got.push_back(rdata_text(rr));
+      if (ldns_rr_ttl(rr) != desired.ttl) ttl_ok = false;
+    }
+    std::sort(got.begin(), got.end());
+    if (key.first.rfind("_sentinel.", 0) == 0 && key.second == "TXT") {
+      out.sentinel_txt = got;
+      for (const auto& t : got) {
+        out.epoch = std::max(out.epoch, epoch_of_txt(t));
+        if (out.master.empty()) out.master = master_of_txt(t);
+      }
+    }
+  }
+  if (!ttl_ok) out.records.ttl = 0;  // forces a mismatch: the TTL must be rewritten
+  out.ok = true;
+  return out;
+}
+
+bool in_sync(const Readout& r, const RecordSet& desired) {
+  return r.ok && r.records == desired;
+}
+
+std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::string& zone,
+                                  const RecordSet& desired,
+                                  const std::vector<std::string>& prereq_txt, std::string& error) {
+  ldns_rr_list* pr = ldns_rr_list_new();
+  ldns_rr_list* up = ldns_rr_list_new();
+  std::string sentinel_owner = "_sentinel." + zone;
+  if (prereq_txt.empty()) {
+    ldns_rr_list_push_rr(pr, empty_rr(sentinel_owner, "TXT", LDNS_RR_CLASS_NONE));
+  } else {
+    for (const auto& t : prereq_txt) {
+      ldns_rr* rr = rr_from(sentinel_owner + " 0 IN TXT " + t);
+      if (rr) ldns_rr_list_push_rr(pr, rr);
+    }
+  }
+  for (const auto& [k, rdatas] : desired.rrsets) {
+    ldns_rr_list_push_rr(up, empty_rr(k.first, k.second, LDNS_RR_CLASS_ANY));
+    for (const auto& r : rdatas) {
+      ldns_rr* rr = rr_from(k.first + " " + std::to_string(desired.ttl) + " IN " + k.second + " " + r);
+      if (!rr) {
+        error = "bad record: " + k.first + " " + k.second + " " + r;
+        continue;
+      }
+      ldns_rr_list_push_rr(up, rr);
+    }
+  }
+  ldns_rdf* zone_rdf = ldns_dname_new_frm_str(zone.c_str());
+  ldns_pkt* pkt = ldns_update_pkt_new(zone_rdf, LDNS_RR_CLASS_IN, pr, up, nullptr);
+  ldns_rr_list_deep_free(pr);  // the packet holds clones
+  ldns_rr_list_deep_free(up);
+  std::vector<uint8_t> wire;
+  if (!pkt) {
+    error = "cannot build the update";
+    return wire;
+  }
+  ldns_pkt_set_random_id(pkt);
+  ldns_pkt_set_rd(pkt, false);
+  std::string secret = dnsd::common::base64_encode(key.secret.data(), key.secret.size());
+  if (ldns_pkt_tsig_sign(pkt, key.name.c_str(), secret.c_str(), 300,
+                         dnsd::common::tsig_algorithm_name(key.algorithm), nullptr) !=
+      LDNS_STATUS_OK) {
+    error = "TSIG signing failed";
+  } else {
+    wire = to_wire(pkt);
+  }
+  ldns_pkt_free(pkt);
+  return wire;
+}
+
+PushOutcome push_records(const dnsd::common::SocketAddress& server,
+                         const dnsd::common::TsigKey& key, const std::string& zone,
+                         const RecordSet& desired, uint64_t epoch,
+                         std::chrono::milliseconds timeout) {
+  using S = PushOutcome::Status;
+  PushOutcome out;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Readout r = read_owned(server, desired, timeout);
+    if (!r.ok) return {S::Unreachable, r.error};
+    if (r.epoch > epoch)
+      return {S::Fenced, "serves epoch " + std::to_string(r.epoch) + " (master " + r.master +
+                             "), newer than ours (" + std::to_string(epoch) + ")"};
+    if (in_sync(r, desired)) return {S::InSync, "already serves epoch " + std::to_string(epoch)};
+    std::string error;
+    auto wire = build_update(key, zone, desired, r.sentinel_txt, error);
+    if (wire.empty()) return {S::Rejected, error};
+    Exchange ex = dns_exchange(server, wire, timeout, true);
+    if (!ex.ok) return {S::Unreachable, "update: " + ex.error};
+    int rcode = ex.response[3] & 0x0f;
+    if (rcode == LDNS_RCODE_NOERROR) return {S::Updated, "epoch " + std::to_string(epoch)};
+    out = {S::Rejected, std::string("update answered ") + rcode_name(rcode)};
+    // NXRRSET/YXRRSET: `_sentinel` changed between our read and the update: re-read.
+    if (rcode != LDNS_RCODE_NXRRSET && rcode != LDNS_RCODE_YXRRSET) return out;
+  }
+  return out;
+}
+
+}  // namespace sentinel::records
