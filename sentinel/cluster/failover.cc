@@ -77,16 +77,16 @@ Decision decide(const ClusterState& s, const std::vector<NodeView>& nodes, const
   if (!master_down) return {std::nullopt, ""};
   if (!p.failover_auto)
     return {std::nullopt, "master " + s.master + " is down; failover is manual: sentinel promote NODE"};
+  auto c = candidates(nodes, s, s.master);
+  if (c.empty())
+    return {std::nullopt, "master " + s.master +
+                              " is down and no node is in service: keeping the last good records"};
   if (s.last_failover_ms && now_ms < s.last_failover_ms + p.cooldown_ms)
     return {std::nullopt, "master " + s.master + " is down; cooldown for another " +
                               seconds_text(s.last_failover_ms + p.cooldown_ms - now_ms)};
   if (now_ms < s.retry_after_ms)
     return {std::nullopt, "master " + s.master + " is down; every candidate refused, retrying in " +
                               seconds_text(s.retry_after_ms - now_ms)};
-  auto c = candidates(nodes, s, s.master);
-  if (c.empty())
-    return {std::nullopt, "master " + s.master +
-                              " is down and no node is in service: keeping the last good records"};
   Plan plan;
   plan.kind = Plan::Kind::Failover;
   plan.reason = "master " + s.master + (m && m->damped ? " is damped" : " is down");

@@ -152,7 +152,7 @@ class Cluster:
     """Nodes lb1..lbN (priority 0, 10, 20, ...), their tunnels, and one sentinel."""
 
     def __init__(self, n=3, driver="http", interval="200ms", fall=2, rise=2, cooldown="1s",
-                 reconcile="2s", failover="auto", hook=None, fail_promote=()):
+                 reconcile="2s", failover="auto", hook=None, fail_promote=(), probe_timeout=None):
         self.dir = tempfile.mkdtemp(prefix="sentinel-it-")
         self.zone_path = os.path.join(self.dir, ZONE + ".zone")
         with open(self.zone_path, "w") as f:
@@ -166,7 +166,8 @@ class Cluster:
         self.api_host = "127.0.0.1"
         self.api_port = free_tcp_port(self.api_host)
         self.settings = dict(interval=interval, fall=fall, rise=rise, cooldown=cooldown,
-                             reconcile=reconcile, failover=failover)
+                             reconcile=reconcile, failover=failover,
+                             timeout=probe_timeout or interval)
         self.proc = None
         self.sentinel_log = os.path.join(self.dir, "sentinel.log")
         self.write_config()
@@ -182,7 +183,7 @@ class Cluster:
                  "[cluster]", 'zone = "%s"' % ZONE, "ttl = 30", 'failover = "%s"' % s["failover"],
                  'cooldown = "%s"' % s["cooldown"], 'update_key = "sentinel"',
                  'reconcile_interval = "%s"' % s["reconcile"], 'driver_timeout = "2s"', "",
-                 "[probe]", 'interval = "%s"' % s["interval"], 'timeout = "%s"' % s["interval"],
+                 "[probe]", 'interval = "%s"' % s["interval"], 'timeout = "%s"' % s["timeout"],
                  "fall = %d" % s["fall"], "rise = %d" % s["rise"], "", "[log]", 'level = "debug"', ""]
         for i, nd in enumerate(self.nodes):
             t = self.tunnels[nd.name]

@@ -1,0 +1,274 @@
+// The failover rules of SPEC, table-driven on a fake clock: candidate choice, cooldown,
+// epoch, the all-down rule, a returning old master, manual promote, drain and undrain.
+#include <gtest/gtest.h>
+
+#include "sentinel/cluster/failover.h"
+#include "tests/unit/sentinel/cluster/fake_clock.h"
+
+namespace sentinel::cluster {
+namespace {
+using testing::FakeClock;
+constexpr Health U = Health::Up, D = Health::Down, K = Health::Unknown;
+
+std::vector<NodeView> nodes(Health lb1, Health lb2, Health lb3) {
+  return {{"lb1", 0, lb1, false}, {"lb2", 10, lb2, false}, {"lb3", 20, lb3, false}};
+}
+
+ClusterState with_master(const std::string& m, uint64_t epoch = 3) {
+  ClusterState s;
+  s.master = m;
+  s.epoch = epoch;
+  return s;
+}
+
+struct CandidateCase {
+  const char* name;
+  std::vector<NodeView> nodes;
+  std::set<std::string> drained;
+  std::string exclude;
+  std::vector<std::string> want;
+};
+
+TEST(Candidates, LowestPriorityThenNameAmongInServiceNodes) {
+  std::vector<CandidateCase> cases = {
+      {"all up", nodes(U, U, U), {}, "lb1", {"lb2", "lb3"}},
+      {"down skipped", nodes(U, D, U), {}, "lb1", {"lb3"}},
+      {"unknown skipped", nodes(U, K, U), {}, "lb1", {"lb3"}},
+      {"drained skipped", nodes(U, U, U), {"lb2"}, "lb1", {"lb3"}},
+      {"priority tie by name",
+       {{"b", 5, U, false}, {"a", 5, U, false}, {"c", 1, U, false}}, {}, "", {"c", "a", "b"}},
+      {"damped skipped", {{"lb1", 0, U, true}, {"lb2", 10, U, false}}, {}, "", {"lb2"}},
+      {"none", nodes(D, D, D), {}, "", {}},
+  };
+  for (const auto& c : cases) {
+    ClusterState s;
+    s.drained = c.drained;
+    EXPECT_EQ(candidates(c.nodes, s, c.exclude), c.want) << c.name;
+  }
+}
+
+TEST(Decide, HealthyMasterMeansNothingToDo) {
+  FakeClock clock;
+  auto d = decide(with_master("lb1"), nodes(U, U, U), Policy{}, clock.now);
+  EXPECT_FALSE(d.plan);
+  EXPECT_EQ(d.waiting, "");
+}
+
+TEST(Decide, UnknownMasterHealthIsNotDown) {
+  FakeClock clock;
+  EXPECT_FALSE(decide(with_master("lb1"), nodes(K, U, U), Policy{}, clock.now).plan);
+}
+
+TEST(Decide, MasterDownPromotesTheBestCandidateWithTheNextEpoch) {
+  FakeClock clock;
+  auto d = decide(with_master("lb1", 3), nodes(D, U, U), Policy{}, clock.now);
+  ASSERT_TRUE(d.plan);
+  EXPECT_EQ(d.plan->kind, Plan::Kind::Failover);
+  EXPECT_EQ(d.plan->epoch, 4u);
+  EXPECT_EQ(d.plan->old_master, "lb1");
+  EXPECT_EQ(d.plan->candidates, (std::vector<std::string>{"lb2", "lb3"}));
+  EXPECT_TRUE(d.plan->demote.empty());  // a dead master cannot be told anything
+}
+
+TEST(Decide, ManualFailoverWaitsForTheOperator) {
+  FakeClock clock;
+  Policy p;
+  p.failover_auto = false;
+  auto d = decide(with_master("lb1"), nodes(D, U, U), p, clock.now);
+  EXPECT_FALSE(d.plan);
+  EXPECT_NE(d.waiting.find("manual"), std::string::npos);
+}
+
+TEST(Decide, AllDownKeepsTheLastGoodRecords) {
+  FakeClock clock;
+  auto d = decide(with_master("lb1"), nodes(D, D, D), Policy{}, clock.now);
+  EXPECT_FALSE(d.plan);
+  EXPECT_NE(d.waiting.find("keeping the last good records"), std::string::npos);
+}
+
+TEST(Decide, CooldownBlocksASecondAutomaticFailover) {
+  FakeClock clock;
+  Policy p;
+  p.cooldown_ms = 60'000;
+  ClusterState s = with_master("lb1", 3);
+  auto d = decide(s, nodes(D, U, U), p, clock.now);
+  ASSERT_TRUE(d.plan);
+  begin_plan(s, *d.plan);
+  plan_promoted(s, "lb2", clock.now);
+  plan_published(s);
+  EXPECT_EQ(s.master, "lb2");
+  EXPECT_EQ(s.epoch, 4u);
+  EXPECT_EQ(s.last_failover_ms, clock.now);
+  clock.advance(30'000);
+  d = decide(s, nodes(D, D, U), p, clock.now);
+  EXPECT_FALSE(d.plan);
+  EXPECT_NE(d.waiting.find("cooldown"), std::string::npos);
+  clock.advance(30'001);
+  d = decide(s, nodes(D, D, U), p, clock.now);
+  ASSERT_TRUE(d.plan);
+  EXPECT_EQ(d.plan->candidates, std::vector<std::string>{"lb3"});
+  EXPECT_EQ(d.plan->epoch, 5u);
+}
+
+TEST(Decide, EveryCandidateRefusingBacksOffThenRetries) {
+  FakeClock clock;
+  Policy p;
+  ClusterState s = with_master("lb1", 3);
+  auto d = decide(s, nodes(D, U, U), p, clock.now);
+  begin_plan(s, *d.plan);
+  plan_failed(s, clock.now, p);
+  EXPECT_FALSE(s.pending);
+  EXPECT_EQ(s.master, "lb1");
+  EXPECT_EQ(s.epoch, 4u);  // the epoch was raised and persisted before acting: never reused
+  EXPECT_FALSE(decide(s, nodes(D, U, U), p, clock.advance(1000)).plan);
+  d = decide(s, nodes(D, U, U), p, clock.advance(p.retry_ms));
+  ASSERT_TRUE(d.plan);
+  EXPECT_EQ(d.plan->epoch, 5u);
+}
+
+TEST(Decide, APendingPlanIsResumedAsIs) {
+  FakeClock clock;
+  ClusterState s = with_master("lb1", 3);
+  auto d = decide(s, nodes(D, U, U), Policy{}, clock.now);
+  begin_plan(s, *d.plan);  // persisted, then the sentinel crashed
+  auto again = decide(s, nodes(D, D, U), Policy{}, clock.advance(5000));
+  ASSERT_TRUE(again.plan);
+  EXPECT_EQ(again.plan->epoch, 4u);  // same epoch: no second raise
+  EXPECT_EQ(again.plan->candidates, d.plan->candidates);
+}
+
+TEST(Decide, ResumeAfterPromoteOnlyPublishes) {
+  FakeClock clock;
+  ClusterState s = with_master("lb1", 3);
+  auto d = decide(s, nodes(D, U, U), Policy{}, clock.now);
+  begin_plan(s, *d.plan);
+  plan_promoted(s, "lb2", clock.now);  // persisted; crashed before publishing
+  auto again = decide(s, nodes(D, U, U), Policy{}, clock.now);
+  ASSERT_TRUE(again.plan);
+  EXPECT_TRUE(again.plan->promoted);
+  EXPECT_EQ(again.plan->candidates, std::vector<std::string>{"lb2"});
+  EXPECT_EQ(s.master, "lb2");
+}
+
+TEST(Decide, ReturningOldMasterIsDemotedBeforeItRejoins) {
+  FakeClock clock;
+  ClusterState s = with_master("lb1", 3);
+  auto d = decide(s, nodes(D, U, U), Policy{}, clock.now);
+  begin_plan(s, *d.plan);
+  plan_promoted(s, "lb2", clock.now);
+  plan_published(s);
+  ASSERT_EQ(s.owed_demotes.count("lb1"), 1u);
+  // While it is down nothing is owed yet; it is out of service either way.
+  EXPECT_FALSE(decide(s, nodes(D, U, U), Policy{}, clock.now).plan);
+  auto views = nodes(U, U, U);
+  EXPECT_FALSE(in_service(views[0], s));  // up, but it has not stepped down yet
+  auto back = decide(s, views, Policy{}, clock.advance(1000));
+  ASSERT_TRUE(back.plan);
+  EXPECT_EQ(back.plan->kind, Plan::Kind::Demote);
+  EXPECT_EQ(back.plan->demote, std::vector<std::string>{"lb1"});
+  EXPECT_EQ(back.plan->epoch, 4u);  // stepping down does not change the master
+  demote_done(s, "lb1");
+  EXPECT_TRUE(in_service(views[0], s));
+  EXPECT_FALSE(decide(s, views, Policy{}, clock.now).plan);  // lb2 stays master
+}
+
+TEST(Decide, BootstrapPicksTheBestNodeWhenThereIsNoMaster) {
+  FakeClock clock;
+  ClusterState s;
+  EXPECT_FALSE(decide(s, nodes(K, K, K), Policy{}, clock.now).plan);
+  auto d = decide(s, nodes(D, U, U), Policy{}, clock.now);
+  ASSERT_TRUE(d.plan);
+  EXPECT_EQ(d.plan->kind, Plan::Kind::Bootstrap);
+  EXPECT_EQ(d.plan->epoch, 1u);
+  EXPECT_EQ(d.plan->candidates.front(), "lb2");
+}
+
+TEST(ManualPromote, GracefulWhenTheMasterIsUp) {
+  ClusterState s = with_master("lb1", 3);
+  auto p = plan_promote(s, nodes(U, U, U), "lb3");
+  ASSERT_TRUE(std::holds_alternative<Plan>(p));
+  const auto& plan = std::get<Plan>(p);
+  EXPECT_EQ(plan.kind, Plan::Kind::Switchover);
+  EXPECT_EQ(plan.demote, std::vector<std::string>{"lb1"});
+  EXPECT_EQ(plan.candidates, std::vector<std::string>{"lb3"});
+  EXPECT_EQ(plan.epoch, 4u);
+  begin_plan(s, plan);
+  demote_done(s, "lb1");
+  plan_promoted(s, "lb3", 1);
+  EXPECT_EQ(s.owed_demotes.count("lb1"), 0u);  // demoted first: nothing owed
+  EXPECT_EQ(s.last_failover_ms, 0);            // a switchover is not an automatic failover
+}
+
+TEST(ManualPromote, MasterDownMeansTheOldMasterOwesAStepDown) {
+  ClusterState s = with_master("lb1", 3);
+  auto p = plan_promote(s, nodes(D, U, U), "lb2");
+  const auto& plan = std::get<Plan>(p);
+  EXPECT_TRUE(plan.demote.empty());
+  begin_plan(s, plan);
+  plan_promoted(s, "lb2", 1);
+  EXPECT_EQ(s.owed_demotes.at("lb1"), 4u);
+}
+
+TEST(ManualPromote, RefusedWithAReason) {
+  ClusterState s = with_master("lb1", 3);
+  s.drained = {"lb3"};
+  struct Case {
+    std::vector<NodeView> n;
+    std::string node, reason;
+  } cases[] = {
+      {nodes(U, U, U), "lb9", "unknown node"},
+      {nodes(U, U, U), "lb1", "already the master"},
+      {nodes(U, U, U), "lb3", "drained"},
+      {nodes(U, D, U), "lb2", "is down"},
+      {nodes(U, K, U), "lb2", "is unknown"},
+      {{{"lb1", 0, U, false}, {"lb2", 10, U, true}}, "lb2", "damped"},
+  };
+  for (const auto& c : cases) {
+    auto p = plan_promote(s, c.n, c.node);
+    ASSERT_TRUE(std::holds_alternative<std::string>(p)) << c.node;
+    EXPECT_NE(std::get<std::string>(p).find(c.reason), std::string::npos)
+        << std::get<std::string>(p);
+  }
+}
+
+TEST(Drain, AReplicaJustLeavesService) {
+  ClusterState s = with_master("lb1", 3);
+  auto v = nodes(U, U, U);
+  auto r = apply_drain(s, v, "lb3");
+  ASSERT_TRUE(std::holds_alternative<std::optional<Plan>>(r));
+  EXPECT_FALSE(std::get<std::optional<Plan>>(r));
+  EXPECT_FALSE(in_service(v[2], s));
+  EXPECT_EQ(s.epoch, 3u);
+  EXPECT_TRUE(std::holds_alternative<std::string>(apply_drain(s, v, "lb3")));  // twice
+  EXPECT_FALSE(apply_undrain(s, v, "lb3"));
+  EXPECT_TRUE(in_service(v[2], s));
+  EXPECT_TRUE(apply_undrain(s, v, "lb3"));  // not drained any more
+}
+
+TEST(Drain, TheMasterHandsOverGracefully) {
+  ClusterState s = with_master("lb1", 3);
+  auto r = apply_drain(s, nodes(U, U, U), "lb1");
+  const auto& plan = std::get<std::optional<Plan>>(r);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->demote, std::vector<std::string>{"lb1"});
+  EXPECT_EQ(plan->candidates.front(), "lb2");
+  EXPECT_EQ(plan->epoch, 4u);
+  EXPECT_TRUE(s.drained.count("lb1"));
+}
+
+TEST(Drain, RefusedWhenNobodyCanTakeOver) {
+  ClusterState s = with_master("lb1", 3);
+  auto r = apply_drain(s, nodes(U, D, D), "lb1");
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_FALSE(s.drained.count("lb1"));
+}
+
+TEST(History, IsBounded) {
+  ClusterState s;
+  for (int i = 0; i < 600; ++i) s.record({i, "+up", "lb1", 0, ""});
+  EXPECT_EQ(s.history.size(), ClusterState::kHistoryLimit);
+  EXPECT_EQ(s.history.back().at_ms, 599);
+}
+
+}  // namespace
+}  // namespace sentinel::cluster
