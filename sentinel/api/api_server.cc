@@ -109,6 +109,11 @@ bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& er
   srv.set_read_timeout(5, 0);
   srv.set_write_timeout(5, 0);
   srv.set_payload_max_length(64 * 1024);
+  // httplib's default adds SO_REUSEPORT, which would let a second sentinel share the port.
+  srv.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   std::string host = listen.to_string();
   host = host.substr(0, host.rfind(':'));
@@ -118,6 +123,10 @@ bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& er
     return false;
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the listener runs: wait for it, so stop() right
+  // after start() cannot hang.
+  for (int i = 0; i < 2000 && !server_->is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return true;
 }
 
