@@ -249,13 +249,19 @@ class Cluster:
             self.slog.close()
 
     def stop(self):
+        """Stops everything; fails if the sentinel did not exit cleanly on SIGTERM or a
+        sanitizer reported anything in its log."""
         self.stop_sentinel()
+        rc = self.proc.returncode if self.proc else 0
+        log = self.read_log() if os.path.exists(self.sentinel_log) else ""
         for t in self.tunnels.values():
             t.stop()
         for nd in self.nodes:
             nd.stop()
         if os.environ.get("KEEP_TMP") is None:
             shutil.rmtree(self.dir, ignore_errors=True)
+        if rc != 0 or "Sanitizer" in log:
+            raise AssertionError("sentinel exited %s on SIGTERM:\n%s" % (rc, log[-4000:]))
 
     def cli(self, *args, check=False):
         r = subprocess.run([SENTINEL] + list(args) + ["-c", self.config], capture_output=True,
