@@ -81,8 +81,10 @@ void on_signal(uv_signal_t* s, int signum) {
   }
   d->stopping = true;
   auto grace = d->config.server.stop_grace.count();
-  spdlog::info("{}: answering REFUSED for {} ms, then stopping", strsignal(signum), grace);
-  d->server->begin_grace();
+  bool lame = d->config.server.stop_answer_lame;
+  spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum),
+               lame ? "lame (not authoritative)" : "REFUSED", grace);
+  d->server->begin_grace(lame);
   uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); },
                  static_cast<uint64_t>(grace), 0);
 }

@@ -84,6 +84,7 @@ class Builder {
   }
 
   void set_rcode(uint16_t rcode) { rcode_ = rcode; }
+  void set_recursion_available() { ra_ = true; }
 
   // RFC 2181 9: drop every section but the question and set TC.
   void truncate() {
@@ -104,6 +105,7 @@ class Builder {
                      (q_.flags & (wire::flag::RD | wire::flag::CD)) |
                      static_cast<uint16_t>(rcode_ & 0xF);
     if (aa_) flags |= wire::flag::AA;
+    if (ra_) flags |= wire::flag::RA;
     if (tc_) flags |= wire::flag::TC;
     w_.put_u16_at(2, flags);
     w_.put_u16_at(4, qd_);
@@ -148,6 +150,7 @@ class Builder {
   uint16_t rcode_ = 0;
   uint16_t qd_ = 0;
   bool aa_ = false;
+  bool ra_ = false;
   bool tc_ = false;
 };
 
@@ -183,6 +186,11 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
 
   if (q.has_edns && q.edns_version > 0) {
     b.set_rcode(wire::rcode::BADVERS);  // RFC 6891 6.1.3
+  } else if (ctx.refuse_all && ctx.stop_lame) {
+    // An empty, non-authoritative NOERROR with RA set is "recursion lame" to resolvers:
+    // Unbound and BIND move to another nameserver at once AND stop choosing this one for
+    // the zone, so nothing waits on the node once it has exited. REFUSED only does the first.
+    b.set_recursion_available();
   } else if (ctx.refuse_all) {
     b.set_rcode(R::REFUSED);
   } else if (q.opcode != wire::opcode::QUERY || q.tsig_offset != 0 || q.qtype == T::AXFR ||

@@ -14,7 +14,8 @@ enum class Transport : uint8_t { Udp, Tcp };
 
 struct QueryContext {
   Transport transport = Transport::Udp;
-  bool refuse_all = false;  // stop_grace window: answer REFUSED to everything
+  bool refuse_all = false;  // stop_grace window: answer REFUSED to everything ...
+  bool stop_lame = false;   // ... or, with stop_answer = "lame", a lame (non-AA, RA) NOERROR
 };
 
 // What happened; the network layer acts on it and the stats layer counts it.

@@ -24,6 +24,7 @@ struct ServerConfig {
   common::Millis tcp_idle_timeout{10'000};
   unsigned tcp_max_clients = 1000;
   common::Millis stop_grace{0};
+  bool stop_answer_lame = false;  // stop_answer = "lame" (else "refused")
 };
 
 struct NodeConfig {

@@ -116,7 +116,8 @@ void TcpConnection::handle_messages() {
   size_t len;
   const zone::Catalog* catalog = worker->reader().refresh();
   answer::QueryContext ctx{answer::Transport::Tcp,
-                           worker->shared().grace.load(std::memory_order_relaxed)};
+                           worker->shared().grace.load(std::memory_order_relaxed),
+                           worker->shared().grace_lame.load(std::memory_order_relaxed)};
   while (!closing && framer.next(msg, len)) {
     worker->stats.tcp_queries.fetch_add(1, std::memory_order_relaxed);
     uint8_t* out = worker->tcp_scratch();

@@ -135,7 +135,8 @@ int UdpReceiver::process_batch() {
 
   const zone::Catalog* catalog = worker_.reader().refresh();
   answer::QueryContext ctx{answer::Transport::Udp,
-                           worker_.shared().grace.load(std::memory_order_relaxed)};
+                           worker_.shared().grace.load(std::memory_order_relaxed),
+                           worker_.shared().grace_lame.load(std::memory_order_relaxed)};
   WorkerStats& st = worker_.stats;
   st.udp_queries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
   int out = 0;

@@ -22,7 +22,8 @@ namespace dnsd::net {
 struct ServerShared {
   explicit ServerShared(const zone::CatalogHolder& h) : holder(h) {}
   const zone::CatalogHolder& holder;
-  std::atomic<bool> grace{false};
+  std::atomic<bool> grace{false};       // stop_grace window
+  std::atomic<bool> grace_lame{false};  // ... answering lame instead of REFUSED
   std::atomic<unsigned> tcp_clients{0};
   unsigned tcp_max_clients = 1000;
   uint64_t tcp_idle_ms = 10'000;

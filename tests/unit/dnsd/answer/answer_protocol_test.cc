@@ -139,6 +139,20 @@ TEST(OpcodeTest, UnknownOpcodeIsNotimpAndGraceIsRefused) {
   EXPECT_EQ(g->ancount(), 0u);
 }
 
+// stop_answer = "lame": an empty NOERROR, AA clear, RA set, so resolvers mark the node
+// recursion-lame and stop choosing it before it exits.
+TEST(OpcodeTest, GraceCanAnswerLame) {
+  auto cat = api_catalog();
+  for (const char* name : {"api.example.test.", "www.api.example.test.", "example.org."}) {
+    auto g = run(*cat, make_query(name, LDNS_RR_TYPE_A), answer::Transport::Udp, true, true);
+    EXPECT_EQ(g->rcode(), LDNS_RCODE_NOERROR) << name;
+    EXPECT_FALSE(ldns_pkt_aa(g->pkt)) << name;
+    EXPECT_TRUE(ldns_pkt_ra(g->pkt)) << name;
+    EXPECT_EQ(g->ancount(), 0u);
+    EXPECT_EQ(ldns_pkt_nscount(g->pkt), 0u);
+  }
+}
+
 TEST(MalformedTest, DroppedOrFormerr) {
   auto cat = api_catalog();
   std::vector<uint8_t> good = make_query("api.example.test.", LDNS_RR_TYPE_A, QueryOptions{.edns = false});

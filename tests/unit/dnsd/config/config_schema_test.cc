@@ -59,6 +59,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "server.tcp_idle_timeout",
                                 "server.tcp_max_clients",
                                 "server.stop_grace",
+                                "server.stop_answer",  // ours, beyond SPEC
                                 "node.name",
                                 "node.ipv4",
                                 "node.ipv6",

@@ -172,7 +172,7 @@ TEST_F(ServerTest, ConnectionsOverTheLimitAreClosed) {
 TEST_F(ServerTest, GraceAnswersRefused) {
   start();
   EXPECT_EQ(udp_rcode("www.example.com."), 0);
-  server_->begin_grace();
+  server_->begin_grace(false);
   EXPECT_EQ(udp_rcode("www.example.com."), 5);
 }
 

@@ -99,10 +99,10 @@ std::vector<std::string> Response::section(ldns_pkt_section s) const {
 }
 
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
-                              answer::Transport t, bool refuse_all) {
+                              answer::Transport t, bool refuse_all, bool stop_lame) {
   auto r = std::make_unique<Response>();
   r->wire.resize(65535);
-  answer::QueryContext ctx{t, refuse_all};
+  answer::QueryContext ctx{t, refuse_all, stop_lame};
   r->result = answer::answer(query.data(), query.size(), c, ctx, r->wire.data(), r->wire.size());
   r->wire.resize(r->result.length);
   if (r->result.outcome == answer::Outcome::Answered) {

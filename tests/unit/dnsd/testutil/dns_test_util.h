@@ -64,7 +64,7 @@ struct Response {
 
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
                               answer::Transport t = answer::Transport::Udp,
-                              bool refuse_all = false);
+                              bool refuse_all = false, bool stop_lame = false);
 std::unique_ptr<Response> ask(const zone::Catalog& c, const std::string& name, uint16_t type,
                               const QueryOptions& o = {},
                               answer::Transport t = answer::Transport::Udp);
