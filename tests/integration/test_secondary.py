@@ -73,7 +73,8 @@ log:
     def secondary_serial(self):
         r = dig(self.khost, self.kport, "example.com", "SOA", "+short")
         parts = r.text.split()
-        return int(parts[2]) if len(parts) > 2 else None
+        # Before knotd listens dig prints ";; communications error ...": not a serial yet.
+        return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
 
     def wait_serial(self, want, timeout=20):
         deadline = time.time() + timeout
