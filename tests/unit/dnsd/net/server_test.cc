@@ -152,6 +152,39 @@ TEST_F(ServerTest, HalfSentQueryIsClosedAtIdleTimeout) {
   EXPECT_GE(server_->stats().tcp_timeouts, 1u);
 }
 
+// Slow clients holding every slot with half a query are dropped at the idle timeout, and
+// their slots serve new clients afterwards (issue 7).
+TEST_F(ServerTest, HalfQueriesHoldingEverySlotAreDroppedAndTheSlotsFreed) {
+  cfg_.workers = 1;
+  start();
+  std::vector<int> slow;
+  for (int i = 0; i < 3; ++i) {
+    int fd = tcp_connect();
+    ASSERT_EQ(send(fd, "\x00\x1d\x12\x34\x01", 5, 0), 5);  // 29-byte message, 3 bytes sent
+    slow.push_back(fd);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  for (int fd : slow) {
+    std::string got;
+    EXPECT_EQ(read_until_closed(fd, 3000, got), 0);
+    EXPECT_TRUE(got.empty());
+    close(fd);
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(ms, 2000);
+  EXPECT_GE(server_->stats().tcp_timeouts, 3u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int fresh = tcp_connect();  // would be refused if a slot were still held
+  auto q = testutil::make_query("www.example.com.", 1);
+  uint8_t len[2] = {static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())};
+  ASSERT_EQ(send(fresh, len, 2, 0), 2);
+  ASSERT_EQ(send(fresh, q.data(), q.size(), 0), static_cast<ssize_t>(q.size()));
+  uint8_t resp[512];
+  EXPECT_GT(recv(fresh, resp, sizeof resp, 0), 2);
+  close(fresh);
+  EXPECT_EQ(server_->stats().tcp_rejected, 0u);
+}
+
 TEST_F(ServerTest, ConnectionsOverTheLimitAreClosed) {
   cfg_.workers = 1;
   cfg_.tcp_idle_timeout = common::Millis{5000};
