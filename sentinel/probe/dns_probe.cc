@@ -1,6 +1,8 @@
 // DNS check: one SOA query over UDP, judged by parse_soa_response(), with a timeout.
 #include "sentinel/probe/dns_probe.h"
 
+#include "sentinel/probe/check_base.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -57,50 +59,13 @@ bool same_address(const sockaddr* a, const dnsd::common::SocketAddress& b) {
   return false;
 }
 
-struct DnsCheck {
-  uv_udp_t udp{};
-  uv_timer_t timer{};
+struct DnsCheck : CheckBase<DnsCheck, uv_udp_t> {
   uv_udp_send_t send{};
-  int open_handles = 0;
-  bool finished = false;
   uint16_t id = 0;
   std::string zone;
   dnsd::common::SocketAddress target;
   std::vector<uint8_t> query;
   std::vector<char> rx = std::vector<char>(65536);
-  ProbeCallback done;
-
-  static void on_close(uv_handle_t* h) {
-    auto* self = static_cast<DnsCheck*>(h->data);
-    if (--self->open_handles == 0) delete self;
-  }
-
-  void close_handles() {
-    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&udp),
-                           reinterpret_cast<uv_handle_t*>(&timer)}) {
-      if (h->data != nullptr && !uv_is_closing(h)) uv_close(h, on_close);
-    }
-  }
-
-  void cancel() {
-    finished = true;
-    done = nullptr;
-    close_handles();
-  }
-
-  void finish(ProbeResult r) {
-    if (finished) return;
-    finished = true;
-    close_handles();  // frees `this` later, from the loop
-    ProbeCallback cb = std::move(done);
-    if (cb) cb(r);
-  }
-
-  void fail(std::string detail) {
-    ProbeResult r;
-    r.detail = std::move(detail);
-    finish(std::move(r));
-  }
 
   static void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* self = static_cast<DnsCheck*>(h->data);
@@ -140,12 +105,11 @@ struct DnsCheck {
     }
   }
 
-  static void on_timeout(uv_timer_t* t) {
-    auto* self = static_cast<DnsCheck*>(t->data);
+  void on_timeout() {
     try {
-      self->fail("timeout");
+      fail("timeout");
     } catch (...) {
-      self->cancel();
+      cancel();
     }
   }
 };
@@ -164,13 +128,13 @@ int open_socket(DnsCheck* c, const CheckSpec& spec) {
   } else {
     return UV_EAFNOSUPPORT;
   }
-  int rc = uv_udp_bind(&c->udp, reinterpret_cast<const sockaddr*>(&any), 0);
-  if (rc == 0) rc = uv_udp_connect(&c->udp, spec.target.sa());
-  if (rc == 0) rc = uv_udp_recv_start(&c->udp, DnsCheck::on_alloc, DnsCheck::on_recv);
+  int rc = uv_udp_bind(&c->io, reinterpret_cast<const sockaddr*>(&any), 0);
+  if (rc == 0) rc = uv_udp_connect(&c->io, spec.target.sa());
+  if (rc == 0) rc = uv_udp_recv_start(&c->io, DnsCheck::on_alloc, DnsCheck::on_recv);
   if (rc == 0) {
     uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(c->query.data()),
                                static_cast<unsigned>(c->query.size()));
-    rc = uv_udp_send(&c->send, &c->udp, &buf, 1, nullptr, DnsCheck::on_send);
+    rc = uv_udp_send(&c->send, &c->io, &buf, 1, nullptr, DnsCheck::on_send);
   }
   return rc;
 }
@@ -179,7 +143,6 @@ int open_socket(DnsCheck* c, const CheckSpec& spec) {
 
 std::function<void()> start_dns_probe(uv_loop_t* loop, const CheckSpec& spec,
                                       ProbeCallback done, std::string* error) {
-  const auto timeout_ms = static_cast<uint64_t>(std::max<int64_t>(0, spec.timeout.count()));
   auto* c = new DnsCheck;
   c->done = std::move(done);
   c->zone = spec.zone;
@@ -192,25 +155,15 @@ std::function<void()> start_dns_probe(uv_loop_t* loop, const CheckSpec& spec,
     *error = "invalid zone name '" + spec.zone + "'";
     return {};
   }
-  int rc = uv_timer_init(loop, &c->timer);
-  if (rc == 0) {
-    c->timer.data = c;
-    ++c->open_handles;
-    rc = uv_udp_init(loop, &c->udp);
-  }
-  if (rc == 0) {
-    c->udp.data = c;
-    ++c->open_handles;
-    rc = open_socket(c, spec);
-  }
-  if (rc == 0) rc = uv_timer_start(&c->timer, DnsCheck::on_timeout, timeout_ms, 0);
+  int rc = c->init_handles(loop, uv_udp_init);
+  if (rc == 0) rc = open_socket(c, spec);
+  if (rc == 0) rc = c->start_timer(spec.timeout);
   if (rc != 0) {
     *error = std::string("udp: ") + uv_strerror(rc);
-    c->cancel();
-    if (c->open_handles == 0) delete c;
+    c->abandon();
     return {};
   }
-  return [c] { c->cancel(); };
+  return c->canceller();
 }
 
 }  // namespace sentinel::probe

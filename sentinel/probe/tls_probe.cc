@@ -1,6 +1,8 @@
 // TLS check: TCP connect, then an OpenSSL client handshake over memory BIOs fed by libuv.
 #include "sentinel/probe/tls_probe.h"
 
+#include "sentinel/probe/check_base.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -50,57 +52,20 @@ struct WriteReq {
   TlsCheck* owner = nullptr;
 };
 
-struct TlsCheck {
-  uv_tcp_t tcp{};
-  uv_timer_t timer{};
+struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
   uv_connect_t connect{};
-  int open_handles = 0;
-  bool finished = false;
   std::string server_name;
   bool verify = true;
   int min_days = 0;
   SSL* ssl = nullptr;  // owns both memory BIOs
   BIO* wbio = nullptr;
   std::array<char, 16384> rx{};
-  ProbeCallback done;
 
   ~TlsCheck() {
     if (ssl != nullptr) SSL_free(ssl);
   }
 
-  uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp); }
-
-  static void on_close(uv_handle_t* h) {
-    auto* self = static_cast<TlsCheck*>(h->data);
-    if (--self->open_handles == 0) delete self;
-  }
-
-  void close_handles() {
-    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&tcp),
-                           reinterpret_cast<uv_handle_t*>(&timer)}) {
-      if (h->data != nullptr && !uv_is_closing(h)) uv_close(h, on_close);
-    }
-  }
-
-  void cancel() {
-    finished = true;
-    done = nullptr;
-    close_handles();
-  }
-
-  void finish(ProbeResult r) {
-    if (finished) return;
-    finished = true;
-    close_handles();  // frees `this` (and the SSL) later, from the loop
-    ProbeCallback cb = std::move(done);
-    if (cb) cb(r);
-  }
-
-  void fail(std::string detail) {
-    ProbeResult r;
-    r.detail = std::move(detail);
-    finish(std::move(r));
-  }
+  uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&io); }
 
   void start_tls() {
     ERR_clear_error();
@@ -238,12 +203,11 @@ struct TlsCheck {
     }
   }
 
-  static void on_timeout(uv_timer_t* t) {
-    auto* self = static_cast<TlsCheck*>(t->data);
+  void on_timeout() {
     try {
-      self->fail(self->ssl != nullptr ? "timeout during TLS handshake" : "timeout");
+      fail(ssl != nullptr ? "timeout during TLS handshake" : "timeout");
     } catch (...) {
-      self->cancel();
+      cancel();
     }
   }
 };
@@ -252,33 +216,22 @@ struct TlsCheck {
 
 std::function<void()> start_tls_probe(uv_loop_t* loop, const CheckSpec& spec,
                                       ProbeCallback done, std::string* error) {
-  const auto timeout_ms = static_cast<uint64_t>(std::max<int64_t>(0, spec.timeout.count()));
   auto* c = new TlsCheck;
   c->done = std::move(done);
   c->server_name = spec.server_name;
   c->verify = spec.tls_verify;
   c->min_days = spec.min_days_valid;
   c->connect.data = c;
-  int rc = uv_timer_init(loop, &c->timer);
-  if (rc == 0) {
-    c->timer.data = c;
-    ++c->open_handles;
-    rc = uv_tcp_init(loop, &c->tcp);
-  }
-  if (rc == 0) {
-    c->tcp.data = c;
-    ++c->open_handles;
-    rc = uv_tcp_connect(&c->connect, &c->tcp, spec.target.sa(), TlsCheck::on_connect);
-  }
-  if (rc == 0) rc = uv_timer_start(&c->timer, TlsCheck::on_timeout, timeout_ms, 0);
+  int rc = c->init_handles(loop, uv_tcp_init);
+  if (rc == 0) rc = uv_tcp_connect(&c->connect, &c->io, spec.target.sa(), TlsCheck::on_connect);
+  if (rc == 0) rc = c->start_timer(spec.timeout);
   if (rc != 0) {
     *error = rc == UV_ECONNREFUSED ? "connection refused"
                                    : std::string("connect: ") + uv_strerror(rc);
-    c->cancel();
-    if (c->open_handles == 0) delete c;
+    c->abandon();
     return {};
   }
-  return [c] { c->cancel(); };
+  return c->canceller();
 }
 
 }  // namespace sentinel::probe
