@@ -428,3 +428,22 @@ TEST(SentinelConfig, EveryErrorReportedAtOnce) {
 
 }  // namespace
 }  // namespace sentinel::config
+
+// conf/sentinel.toml is the operator's manual: it must load, and describe the demo cluster
+// that conf/demo/lb1..lb3.toml and scripts/demo run.
+TEST(ShippedConfig, SentinelTomlLoadsAndMatchesTheDemoCluster) {
+  dnsd::common::ErrorList errors;
+  auto c = sentinel::config::load_sentinel_config(std::string(DNSGTM_SOURCE_DIR) + "/conf/sentinel.toml",
+                                                  errors);
+  ASSERT_TRUE(c) << errors.to_string();
+  EXPECT_EQ(c->zone, "api.example.test.");
+  ASSERT_EQ(c->nodes.size(), 3u);
+  for (int n = 1; n <= 3; ++n) {
+    const auto& node = c->nodes[static_cast<size_t>(n - 1)];
+    EXPECT_EQ(node.name, "lb" + std::to_string(n));
+    EXPECT_EQ(node.dns.to_string(), "127.0.0." + std::to_string(10 + n) + ":53");
+    EXPECT_EQ(node.tunnel.driver, sentinel::config::DriverKind::Http);
+    EXPECT_FALSE(node.tunnel.hmac_secret.empty());
+  }
+  EXPECT_EQ(c->update_key.name, "sentinel.");
+}
