@@ -16,35 +16,15 @@
 #include "dnsd/config/config_reader.h"
 #include "dnsd/config/config_value.h"
 #include "dnsd/common/dns_name_text.h"
+#include "dnsd/common/toml_file.h"
 
 namespace dnsd::config {
 namespace {
 
 std::optional<toml::table> parse_file(const std::string& path, common::ErrorList& errors) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    errors.add(path, 0, "", "", "cannot read: is a directory, not a config file");
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.add(path, 0, "", "", std::string("cannot read: ") + std::strerror(errno));
-    return std::nullopt;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    errors.add(path, 0, "", "", "cannot read: I/O error");
-    return std::nullopt;
-  }
-  try {
-    return toml::parse(buf.str(), path);
-  } catch (const toml::parse_error& e) {
-    const auto& pos = e.source().begin;
-    errors.add(path, static_cast<int>(pos.line), "", "",
-               "column " + std::to_string(pos.column) + ": " + std::string(e.description()));
-    return std::nullopt;
-  }
+  auto text = common::read_config_text(path, errors);
+  if (!text) return std::nullopt;
+  return common::parse_toml(*text, path, errors);
 }
 
 std::vector<std::string_view> section_names() {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "dnsd/common/dns_name_text.h"
+#include "dnsd/common/toml_file.h"
 #include "dnsd/common/tsig_key_config.h"
 #include "sentinel/config/node_config_reader.h"
 #include "sentinel/config/toml_fields.h"
@@ -171,15 +172,9 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
   c.file = path;
   std::string base = fs::path(path).parent_path().string();
   if (base.empty()) base = ".";
-  toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    const auto& pos = e.source().begin;
-    errors.add(path, static_cast<int>(pos.line), "", "",
-               "column " + std::to_string(pos.column) + ": " + std::string(e.description()));
-    return std::nullopt;
-  }
+  auto parsed = dnsd::common::parse_toml(text, path, errors);
+  if (!parsed) return std::nullopt;
+  const toml::table& root = *parsed;
   size_t before = errors.size();
   for (const auto& [k, v] : root) {
     static const std::set<std::string_view> known{"sentinel", "cluster", "probe", "damping",
@@ -238,14 +233,9 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
 }
 
 std::optional<SentinelConfig> load_sentinel_config(const std::string& path, ErrorList& errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.add(path, 0, "", "", std::string("cannot read: ") + std::strerror(errno));
-    return std::nullopt;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return parse_sentinel_config(buf.str(), path, errors);
+  auto text = dnsd::common::read_config_text(path, errors);
+  if (!text) return std::nullopt;
+  return parse_sentinel_config(*text, path, errors);
 }
 
 }  // namespace sentinel::config
