@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <future>
+#include <atomic>
 #include <thread>
 
 #include "sentinel/driver/tunnel_driver.h"
@@ -38,34 +38,46 @@ std::chrono::milliseconds dns_timeout(const config::SentinelConfig& c) {
   return std::max<std::chrono::milliseconds>(c.probe.timeout, 1000ms);
 }
 
+// Runs `fn(i)` for i in [0, n) on at most kMaxParallel threads: every dnsd is handled in
+// parallel (a dead one costs one timeout, not one per node), without a thread per node.
+void parallel_for(size_t n, const std::function<void(size_t)>& fn) {
+  constexpr size_t kMaxParallel = 8;
+  std::atomic<size_t> next{0};
+  auto lane = [&] {
+    for (size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> lanes;
+  for (size_t t = 1; t < std::min(n, kMaxParallel); ++t) lanes.emplace_back(lane);
+  lane();
+  for (auto& t : lanes) t.join();
+}
+
 Published for_each_node(const config::SentinelConfig& c, const records::RecordSet& desired,
                         uint64_t epoch, bool only_if_lagging) {
-  std::vector<std::future<NodePublish>> futures;
-  for (const auto& n : c.nodes) {
-    futures.push_back(std::async(std::launch::async, [&c, &n, &desired, epoch, only_if_lagging] {
-      NodePublish p;
-      p.node = n.name;
-      auto t = dns_timeout(c);
-      if (only_if_lagging) {
-        auto r = records::read_owned(n.dns, desired, t);
-        if (records::in_sync(r, desired)) {
-          p.outcome = {records::PushOutcome::Status::InSync, "in sync"};
-          p.in_sync = true;
-          return p;
-        }
+  std::vector<NodePublish> results(c.nodes.size());
+  parallel_for(c.nodes.size(), [&](size_t i) {
+    const auto& n = c.nodes[i];
+    NodePublish& p = results[i];
+    p.node = n.name;
+    auto t = dns_timeout(c);
+    if (only_if_lagging) {
+      auto r = records::read_owned(n.dns, desired, t);
+      if (records::in_sync(r, desired)) {
+        p.outcome = {records::PushOutcome::Status::InSync, "in sync"};
+        p.in_sync = true;
+        return;
       }
-      p.outcome = records::push_records(n.dns, c.update_key, c.zone, desired, epoch, t);
-      if (p.outcome.status == records::PushOutcome::Status::Updated ||
-          p.outcome.status == records::PushOutcome::Status::InSync)
-        p.in_sync = records::in_sync(records::read_owned(n.dns, desired, t), desired);
-      return p;
-    }));
-  }
+    }
+    p.outcome = records::push_records(n.dns, c.update_key, c.zone, desired, epoch, t);
+    if (p.outcome.status == records::PushOutcome::Status::Updated ||
+        p.outcome.status == records::PushOutcome::Status::InSync)
+      p.in_sync = records::in_sync(records::read_owned(n.dns, desired, t), desired);
+  });
   Published out;
-  for (auto& f : futures) {
-    out.nodes.push_back(f.get());
+  for (auto& r : results) {
     out.total++;
-    out.in_sync += out.nodes.back().in_sync;
+    out.in_sync += r.in_sync;
+    out.nodes.push_back(std::move(r));
   }
   return out;
 }
