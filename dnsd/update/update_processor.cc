@@ -2,6 +2,7 @@
 #include "dnsd/update/update_processor.h"
 
 #include <algorithm>
+#include <set>
 #include <map>
 
 #include "dnsd/wire/dns_constants.h"
@@ -155,6 +156,30 @@ void set_serial(zone::ZoneContent& z, uint32_t serial) {
   for (int i = 0; i < 4; ++i) soa.rdatas[0][off + static_cast<size_t>(i)] = static_cast<char>(serial >> (24 - 8 * i));
 }
 
+// RRs of `owner` in `from` that are not in `other` (a TTL change counts as delete + add).
+void collect_node(const zone::ZoneContent& from, const zone::ZoneContent& other,
+                  const std::string& owner, const zone::NodeContent& node,
+                  std::vector<xfr::XfrRecord>& out) {
+  for (const auto& [type, set] : node) {
+    if (type == T::SOA && owner == from.origin) continue;
+    const zone::RRsetContent* o = other.find(owner, type);
+    for (const auto& rd : set.rdatas) {
+      bool kept = o && o->ttl == set.ttl && std::find(o->rdatas.begin(), o->rdatas.end(), rd) != o->rdatas.end();
+      if (!kept) out.push_back({owner, type, set.ttl, rd});
+    }
+  }
+}
+
+// As collect(), for the given owners only: an update changes nothing else, so its diff
+// costs O(owners touched), not O(zone).
+void collect_owners(const zone::ZoneContent& from, const zone::ZoneContent& other,
+                    const std::set<std::string>& owners, std::vector<xfr::XfrRecord>& out) {
+  for (const auto& owner : owners) {
+    auto it = from.nodes.find(owner);
+    if (it != from.nodes.end()) collect_node(from, other, owner, it->second, out);
+  }
+}
+
 void collect(const zone::ZoneContent& from, const zone::ZoneContent& other,
              std::vector<xfr::XfrRecord>& out) {
   // RRs in `from` that are not in `other` (a TTL change counts as delete + add).
@@ -197,9 +222,20 @@ UpdateResult apply_update(const UpdateMessage& m, const zone::ZoneContent& curre
   if (auto r = prescan(m, current, self_owners); r.rcode) return r;
 
   auto next = std::make_shared<zone::ZoneContent>(current);
-  for (const UpdateRR& rr : m.updates) apply_one(rr, *next);
-  std::erase_if(next->nodes, [](const auto& kv) { return kv.second.empty(); });
-  if (next->nodes == current.nodes) return {};  // nothing changed: no bump, no journal
+  std::set<std::string> touched;  // an update only ever changes the owners it names
+  for (const UpdateRR& rr : m.updates) {
+    apply_one(rr, *next);
+    touched.insert(rr.owner);
+  }
+  bool changed = false;
+  for (const auto& owner : touched) {
+    auto before = current.nodes.find(owner);
+    auto after = next->nodes.find(owner);
+    if (after != next->nodes.end() && after->second.empty()) after = next->nodes.erase(after), after = next->nodes.end();
+    bool in_before = before != current.nodes.end(), in_after = after != next->nodes.end();
+    if (in_before != in_after || (in_before && !(before->second == after->second))) changed = true;
+  }
+  if (!changed) return {};  // nothing changed: no bump, no journal
 
   uint32_t old_serial = current.serial();
   if (!serial_lt(old_serial, next->serial())) set_serial(*next, old_serial + 1);  // RFC 1982 wrap
@@ -207,7 +243,13 @@ UpdateResult apply_update(const UpdateMessage& m, const zone::ZoneContent& curre
   zone::check_zone_rules(*next, "update", errors);
   if (!errors.empty()) return fail(R::REFUSED, errors.errors().front().reason);
   UpdateResult r;
-  r.diff = diff_contents(current, *next);
+  const zone::RRsetContent* sb = current.find(current.origin, T::SOA);
+  const zone::RRsetContent* sa = next->find(next->origin, T::SOA);
+  if (sb && !sb->rdatas.empty()) r.diff.soa_before_rdata = sb->rdatas[0];
+  if (sa && !sa->rdatas.empty()) r.diff.soa_after_rdata = sa->rdatas[0];
+  r.diff.soa_ttl = sa ? sa->ttl : 0;
+  collect_owners(current, *next, touched, r.diff.deleted);
+  collect_owners(*next, current, touched, r.diff.added);
   r.content = std::move(next);
   r.changed = true;
   return r;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 
 #include "dnsd/wire/dns_constants.h"
@@ -79,6 +81,34 @@ TEST(UpdateTest, AddDeleteRRsetDeleteNameDeleteRR) {
   auto noop = run({}, {"nope.example.com. 0 ANY A"}, z);
   EXPECT_EQ(noop.rcode, 0);
   EXPECT_FALSE(noop.changed);
+}
+
+// The diff an update reports (journal, IXFR) is computed from the owners it names only;
+// it must equal the full before/after comparison, whatever the mix of operations.
+TEST(UpdateTest, DiffFromTouchedOwnersEqualsTheFullDiff) {
+  auto z = base();
+  auto same = [](const xfr::XfrDiff& a, const xfr::XfrDiff& b) {
+    auto key = [](const std::vector<xfr::XfrRecord>& v) {
+      std::vector<std::string> out;
+      for (const auto& r : v) out.push_back(r.owner + "/" + std::to_string(r.type) + "/" + std::to_string(r.ttl) + "/" + r.rdata);
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    return a.soa_before_rdata == b.soa_before_rdata && a.soa_after_rdata == b.soa_after_rdata &&
+           key(a.deleted) == key(b.deleted) && key(a.added) == key(b.added);
+  };
+  std::vector<std::vector<std::string>> updates = {
+      {"new.example.com. 120 IN A 192.0.2.99"},
+      {"www.example.com. 0 ANY A", "www.example.com. 300 IN A 192.0.2.77"},
+      {"txt.example.com. 0 ANY ANY", "n1.example.com. 60 IN TXT hello", "n2.example.com. 60 IN A 192.0.2.5"},
+      {"www.example.com. 0 NONE A 192.0.2.10", "www.example.com. 999 IN A 192.0.2.11"},
+      {"example.com. 60 IN SOA ns1.example.com. h.example.com. 50 2 3 4 5"},
+  };
+  for (const auto& up : updates) {
+    auto r = run({}, up, z);
+    ASSERT_TRUE(r.changed) << up[0];
+    EXPECT_TRUE(same(r.diff, diff_contents(z, *r.content))) << up[0];
+  }
 }
 
 TEST(UpdateTest, ApexSoaAndNsAreProtected) {
