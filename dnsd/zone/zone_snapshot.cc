@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
@@ -51,50 +52,65 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::compile(
   auto snap = std::make_shared<ZoneSnapshot>();
   const std::string& origin = content->origin;
 
-  // Owners with their sets; self sets go next to the file's sets.
-  std::map<std::string, std::map<uint16_t, PendingSet>> owners;
-  for (const auto& [owner, node] : content->nodes) {
-    auto& dst = owners[owner];
-    for (const auto& [type, set] : node) dst[type] = PendingSet{set.ttl, &set.rdatas, {}, false};
-  }
-  std::vector<std::string> self_owners;
-  for (const std::string& owner : self.owners) {
-    auto& dst = owners[owner];
-    self_owners.push_back(owner);
-    if (!self.ipv4.empty()) {
-      PendingSet ps{self.ttl, nullptr, {}, true};
-      for (const in_addr& a : self.ipv4)
-        ps.own.emplace_back(reinterpret_cast<const char*>(&a), sizeof a);
-      dst[wire::type::A] = std::move(ps);
-    }
-    if (!self.ipv6.empty()) {
-      PendingSet ps{self.ttl, nullptr, {}, true};
-      for (const in6_addr& a : self.ipv6)
-        ps.own.emplace_back(reinterpret_cast<const char*>(&a), sizeof a);
-      dst[wire::type::AAAA] = std::move(ps);
-    }
-  }
-  // Empty non-terminals: every ancestor of an owner down from the apex exists (RFC 4592 2.2.2).
-  std::vector<std::string> ents;
-  for (const auto& [owner, sets] : owners) {
-    std::string_view n = owner;
+  // Nodes come straight from the content (no intermediate copy: an update recompiles the
+  // whole zone, so this loop is what an update costs), then the self owners the file does
+  // not have, then the empty non-terminals (RFC 4592 2.2.2: every ancestor of an owner down
+  // from the apex exists). Node order does not matter: lookups go through the hash index.
+  auto is_self = [&](std::string_view owner) {
+    return std::find(self.owners.begin(), self.owners.end(), owner) != self.owners.end();
+  };
+  std::vector<std::string> extra;  // self owners absent from the file, then ENTs
+  std::unordered_set<std::string> in_extra;
+  auto add_extra = [&](std::string name) {
+    if (content->nodes.count(name) || !in_extra.insert(name).second) return;
+    extra.push_back(std::move(name));
+  };
+  for (const std::string& owner : self.owners) add_extra(owner);
+  size_t self_extra = extra.size();
+  auto add_ancestors = [&](std::string_view n) {
     while (n.size() > origin.size()) {
       n.remove_prefix(1u + static_cast<uint8_t>(n[0]));
       if (n.size() <= origin.size()) break;
-      if (!owners.count(std::string(n))) ents.emplace_back(n);
+      add_extra(std::string(n));
     }
-  }
-  for (auto& e : ents) owners.try_emplace(std::move(e));
+  };
+  for (const auto& [owner, node] : content->nodes) add_ancestors(owner);
+  for (size_t i = 0; i < self_extra; ++i) add_ancestors(std::string(extra[i]));
 
-  size_t name_bytes = 0;
-  for (const auto& [owner, sets] : owners) name_bytes += owner.size();
+  PendingSet self_a{self.ttl, nullptr, {}, true}, self_aaaa{self.ttl, nullptr, {}, true};
+  for (const in_addr& a : self.ipv4) self_a.own.emplace_back(reinterpret_cast<const char*>(&a), sizeof a);
+  for (const in6_addr& a : self.ipv6) self_aaaa.own.emplace_back(reinterpret_cast<const char*>(&a), sizeof a);
+
+  size_t name_bytes = 0, rdata_bytes = 0, rrset_count = 0;
+  for (const auto& [owner, node] : content->nodes) {
+    name_bytes += owner.size();
+    rrset_count += node.size();
+    for (const auto& [type, set] : node)
+      for (const auto& rd : set.rdatas) rdata_bytes += 2 + rd.size();
+  }
+  for (const auto& e : extra) name_bytes += e.size();
   snap->names_.reserve(name_bytes);
-  snap->nodes_.reserve(owners.size());
-  for (const auto& [owner, sets] : owners) {
-    Node node{};
-    node.name_offset = static_cast<uint32_t>(snap->names_.size());
-    node.name_length = static_cast<uint16_t>(owner.size());
-    node.first_rrset = static_cast<uint32_t>(snap->rrsets_.size());
+  snap->rdata_.reserve(rdata_bytes);
+  snap->rrsets_.reserve(rrset_count + 2 * self.owners.size());
+  snap->nodes_.reserve(content->nodes.size() + extra.size());
+
+  std::vector<std::pair<uint16_t, PendingSet>> sets;  // one node's sets, by type
+  auto emit = [&](const std::string& owner, const NodeContent* node) {
+    sets.clear();
+    bool self_owner = is_self(owner);
+    if (node)
+      for (const auto& [type, set] : *node)
+        if (!self_owner || (type != wire::type::A && type != wire::type::AAAA))
+          sets.push_back({type, PendingSet{set.ttl, &set.rdatas, {}, false}});
+    if (self_owner) {
+      if (!self_a.own.empty()) sets.push_back({wire::type::A, self_a});
+      if (!self_aaaa.own.empty()) sets.push_back({wire::type::AAAA, self_aaaa});
+      std::sort(sets.begin(), sets.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    }
+    Node n{};
+    n.name_offset = static_cast<uint32_t>(snap->names_.size());
+    n.name_length = static_cast<uint16_t>(owner.size());
+    n.first_rrset = static_cast<uint32_t>(snap->rrsets_.size());
     snap->names_ += owner;
     for (const auto& [type, ps] : sets) {
       const std::vector<std::string>& rds = ps.rdatas ? *ps.rdatas : ps.own;
@@ -105,13 +121,16 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::compile(
         snap->rdata_ += rds[i];
       }
       snap->rrsets_.push_back(r);
-      if (type == wire::type::NS && owner != origin) node.flags |= kDelegation;
-      if (type == wire::type::CNAME) node.flags |= kCname;
-      if (ps.self) node.flags |= kSelf;
+      if (type == wire::type::NS && owner != origin) n.flags |= kDelegation;
+      if (type == wire::type::CNAME) n.flags |= kCname;
+      if (ps.self) n.flags |= kSelf;
     }
-    node.rrset_count = static_cast<uint16_t>(snap->rrsets_.size() - node.first_rrset);
-    snap->nodes_.push_back(node);
-  }
+    n.rrset_count = static_cast<uint16_t>(snap->rrsets_.size() - n.first_rrset);
+    snap->nodes_.push_back(n);
+  };
+  for (const auto& [owner, node] : content->nodes) emit(owner, &node);
+  for (const auto& owner : extra) emit(owner, nullptr);
+  std::vector<std::string> self_owners(self.owners.begin(), self.owners.end());
   snap->index_.reserve(snap->nodes_.size());
   for (uint32_t i = 0; i < snap->nodes_.size(); ++i)
     snap->index_.emplace(snap->name(snap->nodes_[i]), i);
