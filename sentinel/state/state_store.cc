@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -22,20 +23,65 @@ json plan_json(const Plan& p) {
           {"promoted", p.promoted}};
 }
 
+// Checked reads: nlohmann converts a float to an integer with a plain cast, which is
+// undefined behaviour when it does not fit (found by fuzzing), so numbers must be integers
+// of the right sign, and every value must have the expected type.
+uint64_t u64(const json& j, const char* key, std::optional<uint64_t> missing = std::nullopt) {
+  if (!j.contains(key)) {
+    if (missing) return *missing;
+    throw std::runtime_error(std::string("missing ") + key);
+  }
+  const json& v = j.at(key);
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
+    throw std::runtime_error(std::string(key) + " must be a non-negative integer");
+  return v.get<uint64_t>();
+}
+
+int64_t i64(const json& j, const char* key) {
+  if (!j.contains(key)) return 0;
+  const json& v = j.at(key);
+  if (!v.is_number_integer()) throw std::runtime_error(std::string(key) + " must be an integer");
+  return v.get<int64_t>();
+}
+
+std::string str(const json& j, const char* key) {
+  if (!j.contains(key)) return "";
+  const json& v = j.at(key);
+  if (!v.is_string()) throw std::runtime_error(std::string(key) + " must be a string");
+  return v.get<std::string>();
+}
+
+template <typename Container>
+Container strings(const json& j, const char* key) {
+  Container out;
+  if (!j.contains(key)) return out;
+  const json& v = j.at(key);
+  if (!v.is_array()) throw std::runtime_error(std::string(key) + " must be an array");
+  for (const auto& e : v) {
+    if (!e.is_string()) throw std::runtime_error(std::string(key) + " must hold strings");
+    out.insert(out.end(), e.get<std::string>());
+  }
+  return out;
+}
+
 Plan plan_from(const json& j) {
+  if (!j.is_object()) throw std::runtime_error("pending must be an object");
   Plan p;
-  std::string kind = j.at("kind").get<std::string>();
+  std::string kind = str(j, "kind");
   if (kind == "failover") p.kind = Plan::Kind::Failover;
   else if (kind == "switchover") p.kind = Plan::Kind::Switchover;
   else if (kind == "bootstrap") p.kind = Plan::Kind::Bootstrap;
   else if (kind == "demote") p.kind = Plan::Kind::Demote;
   else throw std::runtime_error("unknown plan kind " + kind);
-  p.reason = j.value("reason", "");
-  p.epoch = j.at("epoch").get<uint64_t>();
-  p.old_master = j.value("old_master", "");
-  p.demote = j.value("demote", std::vector<std::string>{});
-  p.candidates = j.value("candidates", std::vector<std::string>{});
-  p.promoted = j.value("promoted", false);
+  p.reason = str(j, "reason");
+  p.epoch = u64(j, "epoch");
+  p.old_master = str(j, "old_master");
+  p.demote = strings<std::vector<std::string>>(j, "demote");
+  p.candidates = strings<std::vector<std::string>>(j, "candidates");
+  if (j.contains("promoted")) {
+    if (!j["promoted"].is_boolean()) throw std::runtime_error("promoted must be true or false");
+    p.promoted = j["promoted"].get<bool>();
+  }
   return p;
 }
 
@@ -62,21 +108,31 @@ std::string to_json(const cluster::ClusterState& s) {
 bool from_json(const std::string& text, cluster::ClusterState& out, std::string& error) {
   try {
     json j = json::parse(text);
-    if (j.value("version", 0) != 1) {
+    if (!j.is_object()) throw std::runtime_error("not a JSON object");
+    if (u64(j, "version", 0) != 1) {
       error = "unknown state file version";
       return false;
     }
     cluster::ClusterState s;
-    s.epoch = j.at("epoch").get<uint64_t>();
-    s.master = j.value("master", "");
-    s.drained = j.value("drained", std::set<std::string>{});
-    s.last_failover_ms = j.value("last_failover_ms", int64_t{0});
-    s.retry_after_ms = j.value("retry_after_ms", int64_t{0});
-    s.owed_demotes = j.value("owed_demotes", std::map<std::string, uint64_t>{});
+    s.epoch = u64(j, "epoch");
+    s.master = str(j, "master");
+    s.drained = strings<std::set<std::string>>(j, "drained");
+    s.last_failover_ms = i64(j, "last_failover_ms");
+    s.retry_after_ms = i64(j, "retry_after_ms");
+    if (j.contains("owed_demotes")) {
+      const json& owed = j["owed_demotes"];
+      if (!owed.is_object()) throw std::runtime_error("owed_demotes must be an object");
+      for (const auto& [node, epoch] : owed.items()) s.owed_demotes[node] = u64(owed, node.c_str());
+    }
     if (j.contains("pending") && !j["pending"].is_null()) s.pending = plan_from(j["pending"]);
-    for (const auto& e : j.value("history", json::array()))
-      s.record({e.value("at_ms", int64_t{0}), e.value("event", ""), e.value("node", ""),
-                e.value("epoch", uint64_t{0}), e.value("detail", "")});
+    if (j.contains("history")) {
+      if (!j["history"].is_array()) throw std::runtime_error("history must be an array");
+      for (const auto& e : j["history"]) {
+        if (!e.is_object()) throw std::runtime_error("a history event must be an object");
+        s.record({i64(e, "at_ms"), str(e, "event"), str(e, "node"), u64(e, "epoch", 0),
+                  str(e, "detail")});
+      }
+    }
     out = std::move(s);
     return true;
   } catch (const std::exception& e) {

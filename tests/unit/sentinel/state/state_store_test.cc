@@ -214,3 +214,25 @@ TEST_F(TempDir, SaveIntoMissingFolderFails) {
 
 }  // namespace
 }  // namespace sentinel::state
+
+// Found by fuzzing: numbers that are floats, too large or negative used to reach an
+// unchecked float-to-integer cast (undefined behaviour); they are refused instead.
+TEST(StateStoreRegression, NumbersMustBeIntegersOfTheRightSign) {
+  for (const char* text : {
+           R"({"version":1e80,"epoch":4})",
+           R"({"version":1,"epoch":4.5})",
+           R"({"version":1,"epoch":-1})",
+           R"({"version":1,"epoch":1e300})",
+           R"({"version":1,"epoch":4,"owed_demotes":{"lb1":2.5}})",
+           R"({"version":1,"epoch":4,"history":[{"at_ms":1e300}]})",
+           R"({"version":1,"epoch":4,"pending":{"kind":"failover","epoch":-3}})",
+           R"({"version":1,"epoch":4,"drained":[1,2]})",
+       }) {
+    sentinel::cluster::ClusterState s;
+    s.epoch = 99;
+    std::string error;
+    EXPECT_FALSE(sentinel::state::from_json(text, s, error)) << text;
+    EXPECT_FALSE(error.empty()) << text;
+    EXPECT_EQ(s.epoch, 99u) << text;
+  }
+}
