@@ -211,6 +211,27 @@ class ExecDriver(unittest.TestCase):
         self.assertIn("+resume", [e["event"] for e in c.history()])
 
 
+class ConfigCheck(unittest.TestCase):
+    """`sentinel check` and `run` refuse a bad config with file:line, key and reason, exit 1."""
+
+    def test_bad_config_names_file_line_key_and_reason(self):
+        from sentinel_harness import SENTINEL
+        d = tempfile.mkdtemp(prefix="sentinel-check-")
+        bad = os.path.join(d, "bad.toml")
+        with open(bad, "w") as f:
+            f.write('[sentinel]\nstate_file = "s.json"\napi_listen = "127.0.0.1:1"\n'
+                    'api_token_file = "t"\n[cluster]\nzone = "api.example.test"\n'
+                    'failover = "sometimes"\nupdate_key = "nokey"\n[[node]]\nname = "lb1"\n'
+                    'ipv4 = ["10.0.0.1"]\ndns = "10.0.0.1:53"\ncheckz = []\n')
+        for sub in ("check", "run", "status"):
+            r = subprocess.run([SENTINEL, sub, "-c", bad], capture_output=True, text=True, timeout=20)
+            self.assertEqual(r.returncode, 1, (sub, r.stdout, r.stderr))
+            self.assertIn(bad + ":7: cluster.failover = \"sometimes\": must be \"auto\" or \"manual\"", r.stderr)
+            self.assertIn(bad + ":13: node[0].checkz: unknown key", r.stderr)
+            self.assertIn("cluster.update_key = \"nokey\": no [[key]] with this name", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(d, "t")), "a refused config must not create files")
+
+
 class Operator(ClusterCase):
     cluster_args = dict(interval="200ms", fall=2)
 
