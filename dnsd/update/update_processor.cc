@@ -182,17 +182,18 @@ void collect_owners(const zone::ZoneContent& from, const zone::ZoneContent& othe
 
 void collect(const zone::ZoneContent& from, const zone::ZoneContent& other,
              std::vector<xfr::XfrRecord>& out) {
-  // RRs in `from` that are not in `other` (a TTL change counts as delete + add).
-  for (const auto& [owner, node] : from.nodes) {
-    for (const auto& [type, set] : node) {
-      if (type == T::SOA && owner == from.origin) continue;
-      const zone::RRsetContent* o = other.find(owner, type);
-      for (const auto& rd : set.rdatas) {
-        bool kept = o && o->ttl == set.ttl && std::find(o->rdatas.begin(), o->rdatas.end(), rd) != o->rdatas.end();
-        if (!kept) out.push_back({owner, type, set.ttl, rd});
-      }
-    }
-  }
+  for (const auto& [owner, node] : from.nodes) collect_node(from, other, owner, node, out);
+}
+
+// A diff with only the SOA before and after filled in.
+xfr::XfrDiff soa_diff(const zone::ZoneContent& before, const zone::ZoneContent& after) {
+  xfr::XfrDiff d;
+  const zone::RRsetContent* sb = before.find(before.origin, T::SOA);
+  const zone::RRsetContent* sa = after.find(after.origin, T::SOA);
+  if (sb && !sb->rdatas.empty()) d.soa_before_rdata = sb->rdatas[0];
+  if (sa && !sa->rdatas.empty()) d.soa_after_rdata = sa->rdatas[0];
+  d.soa_ttl = sa ? sa->ttl : 0;
+  return d;
 }
 
 }  // namespace
@@ -202,12 +203,7 @@ bool serial_lt(uint32_t a, uint32_t b) {
 }
 
 xfr::XfrDiff diff_contents(const zone::ZoneContent& before, const zone::ZoneContent& after) {
-  xfr::XfrDiff d;
-  const zone::RRsetContent* sb = before.find(before.origin, T::SOA);
-  const zone::RRsetContent* sa = after.find(after.origin, T::SOA);
-  if (sb && !sb->rdatas.empty()) d.soa_before_rdata = sb->rdatas[0];
-  if (sa && !sa->rdatas.empty()) d.soa_after_rdata = sa->rdatas[0];
-  d.soa_ttl = sa ? sa->ttl : 0;
+  xfr::XfrDiff d = soa_diff(before, after);
   collect(before, after, d.deleted);
   collect(after, before, d.added);
   return d;
@@ -243,11 +239,7 @@ UpdateResult apply_update(const UpdateMessage& m, const zone::ZoneContent& curre
   zone::check_zone_rules(*next, "update", errors);
   if (!errors.empty()) return fail(R::REFUSED, errors.errors().front().reason);
   UpdateResult r;
-  const zone::RRsetContent* sb = current.find(current.origin, T::SOA);
-  const zone::RRsetContent* sa = next->find(next->origin, T::SOA);
-  if (sb && !sb->rdatas.empty()) r.diff.soa_before_rdata = sb->rdatas[0];
-  if (sa && !sa->rdatas.empty()) r.diff.soa_after_rdata = sa->rdatas[0];
-  r.diff.soa_ttl = sa ? sa->ttl : 0;
+  r.diff = soa_diff(current, *next);
   collect_owners(current, *next, touched, r.diff.deleted);
   collect_owners(*next, current, touched, r.diff.added);
   r.content = std::move(next);
