@@ -85,4 +85,22 @@ struct CheckBase {
   }
 };
 
+// The tcp and tls checks both begin with a TCP connect to spec.target under the timeout;
+// `c` (with its `connect` request and static `on_connect`) is freed on failure.
+template <typename Check>
+std::function<void()> start_tcp_connect(Check* c, uv_loop_t* loop, const CheckSpec& spec,
+                                        std::string* error) {
+  c->connect.data = c;
+  int rc = c->init_handles(loop, uv_tcp_init);
+  if (rc == 0) rc = uv_tcp_connect(&c->connect, &c->io, spec.target.sa(), Check::on_connect);
+  if (rc == 0) rc = c->start_timer(spec.timeout);
+  if (rc != 0) {
+    *error = rc == UV_ECONNREFUSED ? "connection refused"
+                                   : std::string("connect: ") + uv_strerror(rc);
+    c->abandon();
+    return {};
+  }
+  return c->canceller();
+}
+
 }  // namespace sentinel::probe

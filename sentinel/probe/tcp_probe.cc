@@ -55,17 +55,7 @@ std::function<void()> start_tcp_probe(uv_loop_t* loop, const CheckSpec& spec,
                                       ProbeCallback done, std::string* error) {
   auto* c = new TcpCheck;
   c->done = std::move(done);
-  c->connect.data = c;
-  int rc = c->init_handles(loop, uv_tcp_init);
-  if (rc == 0) rc = uv_tcp_connect(&c->connect, &c->io, spec.target.sa(), TcpCheck::on_connect);
-  if (rc == 0) rc = c->start_timer(spec.timeout);
-  if (rc != 0) {
-    *error = rc == UV_ECONNREFUSED ? "connection refused"
-                                   : std::string("connect: ") + uv_strerror(rc);
-    c->abandon();
-    return {};
-  }
-  return c->canceller();
+  return start_tcp_connect(c, loop, spec, error);
 }
 
 }  // namespace sentinel::probe

@@ -221,17 +221,7 @@ std::function<void()> start_tls_probe(uv_loop_t* loop, const CheckSpec& spec,
   c->server_name = spec.server_name;
   c->verify = spec.tls_verify;
   c->min_days = spec.min_days_valid;
-  c->connect.data = c;
-  int rc = c->init_handles(loop, uv_tcp_init);
-  if (rc == 0) rc = uv_tcp_connect(&c->connect, &c->io, spec.target.sa(), TlsCheck::on_connect);
-  if (rc == 0) rc = c->start_timer(spec.timeout);
-  if (rc != 0) {
-    *error = rc == UV_ECONNREFUSED ? "connection refused"
-                                   : std::string("connect: ") + uv_strerror(rc);
-    c->abandon();
-    return {};
-  }
-  return c->canceller();
+  return start_tcp_connect(c, loop, spec, error);
 }
 
 }  // namespace sentinel::probe
