@@ -63,10 +63,9 @@ void ResponseWriter::rdata(uint16_t type, const uint8_t* p, uint16_t len) noexce
   w_.bytes(p, len);  // every other type, and anything that did not parse, goes out as is
 }
 
-bool ResponseWriter::rrset(Section s, const Owner& o, const zone::ZoneSnapshot& z,
-                           const zone::ZoneSnapshot::RRset& set, uint32_t ttl) noexcept {
+bool ResponseWriter::rrset(Section s, const Owner& o, const zone::ZoneSnapshot::RRset& set, uint32_t ttl) noexcept {
   auto start = w_.mark();
-  const uint8_t* blob = z.rdata_blob() + set.data;
+  const uint8_t* blob = zone::ZoneSnapshot::rdata(set);
   // Start at a rotated index (round-robin answers) and wrap: no heap, one extra pass.
   uint16_t first = set.count > 1 ? static_cast<uint16_t>(rotation_ % set.count) : 0;
   const uint8_t* p = blob;

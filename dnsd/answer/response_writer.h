@@ -22,11 +22,9 @@ class ResponseWriter {
   ResponseWriter(wire::WireWriter& w, uint16_t rotation) noexcept : w_(w), rotation_(rotation) {}
 
   // Writes the whole RRset (or nothing: returns false and rewinds if it does not fit).
-  bool rrset(Section s, const Owner& owner, const zone::ZoneSnapshot& z,
-             const zone::ZoneSnapshot::RRset& set, uint32_t ttl) noexcept;
-  bool rrset(Section s, const Owner& owner, const zone::ZoneSnapshot& z,
-             const zone::ZoneSnapshot::RRset& set) noexcept {
-    return rrset(s, owner, z, set, set.ttl);
+  bool rrset(Section s, const Owner& owner, const zone::ZoneSnapshot::RRset& set, uint32_t ttl) noexcept;
+  bool rrset(Section s, const Owner& owner, const zone::ZoneSnapshot::RRset& set) noexcept {
+    return rrset(s, owner, set, set.ttl);
   }
 
   uint16_t count(Section s) const noexcept { return counts_[static_cast<int>(s)]; }

@@ -89,7 +89,7 @@ class Resolver {
 
   void follow_cname(const RRset& cname, uint16_t qtype, int depth) noexcept {
     if (depth + 1 >= kMaxCnameChain) return;
-    const uint8_t* p = z_.rdata_blob() + cname.data;
+    const uint8_t* p = zone::ZoneSnapshot::rdata(cname);
     uint16_t len = static_cast<uint16_t>(p[0] << 8 | p[1]);
     wire::NameBuf target;
     if (len > wire::kMaxNameLength) return;
@@ -110,7 +110,7 @@ class Resolver {
   // A/AAAA for the names in NS/MX/SRV rdata, when they are in this zone. Glue below a
   // referral's cut is required (TC if it does not fit); anything else is best effort.
   void additional_for(const RRset& set, uint16_t type, bool referral) noexcept {
-    const uint8_t* p = z_.rdata_blob() + set.data;
+    const uint8_t* p = zone::ZoneSnapshot::rdata(set);
     for (uint16_t i = 0; i < set.count; ++i) {
       uint16_t len = static_cast<uint16_t>(p[0] << 8 | p[1]);
       const uint8_t* rd = p + 2;
@@ -129,7 +129,7 @@ class Resolver {
       for (uint16_t t : {T::A, T::AAAA}) {
         const RRset* addr = z_.rrset(*n, t);
         if (!addr) continue;
-        if (!out_.rrset(Section::Additional, Owner{0, z_.name(*n)}, z_, *addr) && referral)
+        if (!out_.rrset(Section::Additional, Owner{0, z_.name(*n)}, *addr) && referral)
           res_.truncated = true;
       }
     }
@@ -145,7 +145,7 @@ class Resolver {
     return put(s, owner, set, set.ttl);
   }
   bool put(Section s, const Owner& owner, const RRset& set, uint32_t ttl) noexcept {
-    if (out_.rrset(s, owner, z_, set, ttl)) return true;
+    if (out_.rrset(s, owner, set, ttl)) return true;
     res_.truncated = true;
     return false;
   }

@@ -143,7 +143,7 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
   }
   update::UpdateMessage msg;
   if (!update::parse_update(req.query.data(), p.tsig_offset, msg)) return reply(R::FORMERR);
-  const zone::ZoneContent& current = *entry->snapshot->content();
+  const std::shared_ptr<const zone::ZoneSnapshot> current = entry->snapshot;
   update::UpdateResult result = update::apply_update(msg, current, entry->self.owners);
   if (result.rcode) {
     spdlog::info("update {} from {}: rcode {}: {}", zone_text, who(req, v), result.rcode, result.reason);
@@ -152,8 +152,8 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
   if (!result.changed) return reply(R::NOERROR);
 
   // Durable before visible, visible before acknowledged.
-  update::JournalEntry je{current.serial(), result.content->serial(), result.diff};
-  auto& journal = journals_[current.origin];
+  update::JournalEntry je{current->serial(), result.snapshot->serial(), result.diff};
+  auto& journal = journals_[current->origin()];
   std::string error;
   if (!journal || !journal->append(je, error)) {
     spdlog::error("update {}: journal write failed, update not applied: {}", zone_text, error);
@@ -161,14 +161,14 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
   }
   auto next = std::make_shared<zone::Catalog>(*catalog);
   for (auto& z : next->zones) {
-    if (z.snapshot->apex() == current.origin) z.snapshot = zone::ZoneSnapshot::compile(result.content, z.self);
+    if (z.snapshot == current) z.snapshot = result.snapshot;
   }
   holder_.publish(next);
   spdlog::info("update {} from {}: serial {} -> {} (+{} -{})", zone_text, who(req, v), je.serial_from,
                je.serial_to, je.diff.added.size(), je.diff.deleted.size());
-  if (!entry->notify.empty()) notifier_.notify(current.origin, je.serial_to, entry->notify);
+  if (!entry->notify.empty()) notifier_.notify(current->origin(), je.serial_to, entry->notify);
   if (journal->entry_count() >= compact_after_) {
-    if (journal->compact(*result.content, error)) spdlog::info("zone {}: journal compacted", zone_text);
+    if (journal->compact(*result.snapshot, error)) spdlog::info("zone {}: journal compacted", zone_text);
     else spdlog::error("zone {}: journal compaction failed: {}", zone_text, error);
   }
   return reply(R::NOERROR);
@@ -194,11 +194,11 @@ std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRe
     return reply(entry || v.status != Status::Ok ? R::REFUSED : R::NOTAUTH);
   }
   if (req.transport == answer::Transport::Udp) return reply(R::NOERROR, true);  // use TCP
-  const zone::ZoneContent& content = *entry->snapshot->content();
+  const zone::ZoneSnapshot& content = *entry->snapshot;
   std::vector<std::vector<uint8_t>> msgs;
   uint32_t client_serial = 0;
   std::vector<xfr::XfrDiff> diffs;
-  auto journal = journals_.find(content.origin);
+  auto journal = journals_.find(content.origin());
   if (p.qtype == wire::type::IXFR && ixfr_client_serial(req.query, p, client_serial) &&
       journal != journals_.end() && journal->second->diffs_since(client_serial, diffs)) {
     msgs = xfr::build_ixfr(req.query.data(), p.question_end, content, diffs);

@@ -18,10 +18,12 @@ ZoneService::~ZoneService() { stop(); }
 
 bool ZoneService::load(const config::Config& config, common::ErrorList& errors) {
   std::map<std::string, std::unique_ptr<update::Journal>> journals;
-  auto hook = [&](const config::ZoneConfig& zc, zone::ZoneContent& content, common::ErrorList& errs) {
+  auto hook = [&](const config::ZoneConfig& zc, std::shared_ptr<const zone::ZoneSnapshot>& snapshot,
+                  common::ErrorList& errs) {
     update::Journal::LoadReport report;
-    auto journal = update::Journal::open(config.server.state_dir, content.origin, content, report);
-    std::string zone = wire::name_to_text(content.origin);
+    std::string origin = snapshot->origin();
+    auto journal = update::Journal::open(config.server.state_dir, origin, snapshot, report);
+    std::string zone = wire::name_to_text(origin);
     if (!report.error.empty()) {
       errs.add(zc.file, 0, "", "", "journal: " + report.error);
       return;
@@ -34,8 +36,8 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
                    zone);
     if (report.replayed || report.used_snapshot)
       spdlog::info("zone {}: {} from snapshot, {} journal entries replayed, serial {}", zone,
-                   report.used_snapshot ? "loaded" : "no", report.replayed, content.serial());
-    journals[content.origin] = std::move(journal);
+                   report.used_snapshot ? "loaded" : "no", report.replayed, snapshot->serial());
+    journals[origin] = std::move(journal);
   };
   auto catalog = zone::build_catalog(config, errors, hook);
   if (!catalog) return false;

@@ -16,6 +16,8 @@
 #include "dnsd/update/update_processor.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
+#include "dnsd/zone/zone_builder.h"
+#include "dnsd/zone/zone_edit.h"
 
 namespace dnsd::update {
 namespace {
@@ -100,22 +102,27 @@ std::vector<uint8_t> header_frame(uint32_t base) {
   return frame(kHeaderMagic, o.b);
 }
 
-void apply_entry(const JournalEntry& e, zone::ZoneContent& z) {
+// A name from the file that can belong to the zone (a damaged or hostile file may hold anything).
+bool ours(const std::string& owner, const std::string& origin) {
+  return owner.size() <= wire::kMaxNameLength && wire::is_subdomain(owner, origin);
+}
+
+void apply_entry(const JournalEntry& e, zone::ZoneEdit& z) {
   for (const auto& r : e.diff.deleted) {
-    auto n = z.nodes.find(r.owner);
-    if (n == z.nodes.end()) continue;
-    auto s = n->second.find(r.type);
-    if (s == n->second.end()) continue;
+    if (!ours(r.owner, z.origin())) continue;
+    auto& node = z.mutable_node(r.owner);
+    auto s = node.find(r.type);
+    if (s == node.end()) continue;
     std::erase(s->second.rdatas, r.rdata);
-    if (s->second.rdatas.empty()) n->second.erase(s);
-    if (n->second.empty()) z.nodes.erase(n);
+    if (s->second.rdatas.empty()) node.erase(s);
   }
   for (const auto& r : e.diff.added) {
-    auto& set = z.nodes[r.owner][r.type];
+    if (!ours(r.owner, z.origin())) continue;
+    auto& set = z.mutable_node(r.owner)[r.type];
     set.ttl = r.ttl;
     set.add(r.rdata);
   }
-  auto& soa = z.nodes[z.origin][wire::type::SOA];
+  auto& soa = z.mutable_node(z.origin())[wire::type::SOA];
   soa.rdatas = {e.diff.soa_after_rdata};
   soa.ttl = e.diff.soa_ttl;
 }
@@ -163,12 +170,13 @@ bool decode_entry(const uint8_t* p, size_t len, JournalEntry& out) {
 }
 
 std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::string& origin,
-                                       zone::ZoneContent& content, LoadReport& report) {
+                                       std::shared_ptr<const zone::ZoneSnapshot>& zone,
+                                       LoadReport& report) {
   std::unique_ptr<Journal> j(new Journal());
   std::string stem = file_stem(state_dir, origin);
   j->journal_path_ = stem + "journal";
   j->snapshot_path_ = stem + "snapshot";
-  uint32_t file_serial = content.serial();
+  uint32_t file_serial = zone->serial();
   j->base_serial_ = file_serial;
 
   std::vector<uint8_t> snap = read_file(j->snapshot_path_);
@@ -181,19 +189,25 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
       report.file_won = true;
       unlink(j->snapshot_path_.c_str());
     } else {
-      zone::ZoneContent z;
-      z.origin = content.origin;
+      zone::ZoneBuilder z(origin);
       uint32_t sets = in.u32();
       for (uint32_t i = 0; i < sets && in.ok; ++i) {
         std::string owner = in.str();
         uint16_t type = in.u16();
-        auto& set = z.nodes[owner][type];
-        set.ttl = in.u32();
+        uint32_t ttl = in.u32();
         uint32_t n = in.u32();
-        for (uint32_t k = 0; k < n && in.ok; ++k) set.rdatas.push_back(in.str());
+        for (uint32_t k = 0; k < n && in.ok; ++k) {
+          std::string rd = in.str();
+          if (in.ok && ours(owner, origin)) z.add(owner, type, ttl, rd, 0);
+        }
       }
+      common::ErrorList rules;
       if (in.ok) {
-        content = std::move(z);
+        z.seal();
+        z.check_rules(j->snapshot_path_, rules);
+      }
+      if (in.ok && rules.empty()) {
+        zone = z.build(zone->self());
         report.used_snapshot = true;
       } else {
         report.error = j->snapshot_path_ + ": corrupt snapshot ignored";
@@ -209,6 +223,8 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
     if (in.u32() == file_serial && !report.file_won) {
       fresh = false;
       good_end = pos;
+      zone::ZoneEdit edit(zone);
+      bool edited = false;
       while (pos < data.size()) {
         size_t start = pos;
         JournalEntry e;
@@ -217,9 +233,10 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
           report.torn_tail = true;
           break;
         }
-        uint32_t cur = content.serial();
+        uint32_t cur = edit.serial();
         if (e.serial_from == cur) {
-          apply_entry(e, content);
+          apply_entry(e, edit);
+          edited = true;
           ++report.replayed;
         } else if (!serial_lt(e.serial_from, cur)) {
           report.torn_tail = true;  // a gap in the chain: nothing after it can apply
@@ -228,6 +245,7 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
         j->entries_.push_back(std::move(e));
         good_end = pos;
       }
+      if (edited) zone = edit.commit();
     } else {
       report.file_won = true;
     }
@@ -263,21 +281,21 @@ bool Journal::append(const JournalEntry& e, std::string& error) {
   return true;
 }
 
-bool Journal::compact(const zone::ZoneContent& content, std::string& error) {
+bool Journal::compact(const zone::ZoneSnapshot& zone, std::string& error) {
   Out o;
   o.u32(base_serial_);
   uint32_t sets = 0;
-  for (const auto& [owner, node] : content.nodes) sets += uint32_t(node.size());
+  zone.for_each_node([&](std::string_view, const zone::NodeContent& node) { sets += uint32_t(node.size()); });
   o.u32(sets);
-  for (const auto& [owner, node] : content.nodes) {
+  zone.for_each_node([&](std::string_view owner, const zone::NodeContent& node) {
     for (const auto& [type, set] : node) {
-      o.str(owner);
+      o.str(std::string(owner));
       o.u16(type);
       o.u32(set.ttl);
       o.u32(uint32_t(set.rdatas.size()));
       for (const auto& rd : set.rdatas) o.str(rd);
     }
-  }
+  });
   if (!write_atomic(snapshot_path_, frame(kSnapshotMagic, o.b), error)) return false;
   if (!write_atomic(journal_path_, header_frame(base_serial_), error)) return false;
   if (fd_ >= 0) ::close(fd_);

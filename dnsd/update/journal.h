@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "dnsd/xfr/xfr_writer.h"
-#include "dnsd/zone/zone_content.h"
+#include "dnsd/zone/zone_snapshot.h"
 
 namespace dnsd::update {
 
@@ -43,17 +43,18 @@ class Journal {
   };
 
   // Opens (creating if needed) the journal of `zone_origin` in `state_dir` and brings
-  // `content` (loaded from the zone file) up to date with the snapshot and entries.
+  // `zone` (loaded from the zone file) up to date with the snapshot and entries.
   static std::unique_ptr<Journal> open(const std::string& state_dir, const std::string& zone_origin,
-                                       zone::ZoneContent& content, LoadReport& report);
+                                       std::shared_ptr<const zone::ZoneSnapshot>& zone,
+                                       LoadReport& report);
   ~Journal();
 
   // Appends one entry and fdatasyncs it. Returns false (with `error`) if it is not durable:
   // the caller must then not acknowledge the update.
   bool append(const JournalEntry& e, std::string& error);
 
-  // Writes a snapshot of `content` and empties the journal (keeps the base serial).
-  bool compact(const zone::ZoneContent& content, std::string& error);
+  // Writes a snapshot of `zone` and empties the journal (keeps the base serial).
+  bool compact(const zone::ZoneSnapshot& zone, std::string& error);
 
   // Diffs taking a secondary from `serial` to the current one; false if not available.
   bool diffs_since(uint32_t serial, std::vector<xfr::XfrDiff>& out) const;

@@ -7,6 +7,7 @@
 
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
+#include "dnsd/zone/zone_edit.h"
 #include "dnsd/zone/zone_loader.h"
 
 namespace dnsd::update {
@@ -30,17 +31,14 @@ UpdateResult fail(uint8_t rcode, std::string reason) {
   return r;
 }
 
-bool name_in_use(const zone::ZoneContent& z, const std::string& owner) {
-  auto it = z.nodes.find(owner);
-  return it != z.nodes.end() && !it->second.empty();
-}
+bool name_in_use(zone::ZoneEdit& z, const std::string& owner) { return !z.node(owner).empty(); }
 
 // RFC 2136 3.2.
-UpdateResult check_prerequisites(const UpdateMessage& m, const zone::ZoneContent& z) {
+UpdateResult check_prerequisites(const UpdateMessage& m, zone::ZoneEdit& z) {
   std::map<std::pair<std::string, uint16_t>, std::vector<std::string>> value_sets;
   for (const UpdateRR& rr : m.prerequisites) {
     if (rr.ttl != 0) return fail(R::FORMERR, "prerequisite with non-zero TTL");
-    if (!wire::is_subdomain(rr.owner, z.origin)) return fail(R::NOTZONE, "prerequisite outside the zone");
+    if (!wire::is_subdomain(rr.owner, z.origin())) return fail(R::NOTZONE, "prerequisite outside the zone");
     if (rr.klass == ANY) {
       if (!rr.rdata.empty()) return fail(R::FORMERR, "prerequisite ANY with RDATA");
       if (rr.type == T::ANY) {
@@ -72,10 +70,10 @@ UpdateResult check_prerequisites(const UpdateMessage& m, const zone::ZoneContent
 }
 
 // RFC 2136 3.4.1.3.
-UpdateResult prescan(const UpdateMessage& m, const zone::ZoneContent& z,
+UpdateResult prescan(const UpdateMessage& m, const std::string& origin,
                      const std::vector<std::string>& self_owners) {
   for (const UpdateRR& rr : m.updates) {
-    if (!wire::is_subdomain(rr.owner, z.origin)) return fail(R::NOTZONE, "update outside the zone");
+    if (!wire::is_subdomain(rr.owner, origin)) return fail(R::NOTZONE, "update outside the zone");
     if (rr.klass == IN) {
       if (is_meta(rr.type)) return fail(R::FORMERR, "update adds a meta type");
     } else if (rr.klass == ANY) {
@@ -94,10 +92,10 @@ UpdateResult prescan(const UpdateMessage& m, const zone::ZoneContent& z,
   return {};
 }
 
-void apply_one(const UpdateRR& rr, zone::ZoneContent& z) {
-  bool apex = rr.owner == z.origin;
+void apply_one(const UpdateRR& rr, zone::ZoneEdit& z) {
+  bool apex = rr.owner == z.origin();
+  auto& node = z.mutable_node(rr.owner);
   if (rr.klass == IN) {
-    auto& node = z.nodes[rr.owner];
     if (rr.type == T::SOA) {
       if (!apex) return;
       zone::SoaFields cur, next;
@@ -122,9 +120,6 @@ void apply_one(const UpdateRR& rr, zone::ZoneContent& z) {
     set.add(rr.rdata);
     return;
   }
-  auto node_it = z.nodes.find(rr.owner);
-  if (node_it == z.nodes.end()) return;
-  auto& node = node_it->second;
   if (rr.klass == ANY) {
     if (rr.type == T::ANY) {
       for (auto it = node.begin(); it != node.end();) {
@@ -145,11 +140,10 @@ void apply_one(const UpdateRR& rr, zone::ZoneContent& z) {
     rds.erase(found);
     if (rds.empty()) node.erase(set);
   }
-  if (node.empty()) z.nodes.erase(node_it);
 }
 
-void set_serial(zone::ZoneContent& z, uint32_t serial) {
-  auto& soa = z.nodes[z.origin][T::SOA];
+void set_serial(zone::ZoneEdit& z, uint32_t serial) {
+  auto& soa = z.mutable_node(z.origin())[T::SOA];
   size_t off = 0;
   zone::SoaFields f;
   if (soa.rdatas.empty() || !zone::parse_soa(soa.rdatas[0], f, &off)) return;
@@ -157,43 +151,29 @@ void set_serial(zone::ZoneContent& z, uint32_t serial) {
 }
 
 // RRs of `owner` in `from` that are not in `other` (a TTL change counts as delete + add).
-void collect_node(const zone::ZoneContent& from, const zone::ZoneContent& other,
-                  const std::string& owner, const zone::NodeContent& node,
-                  std::vector<xfr::XfrRecord>& out) {
-  for (const auto& [type, set] : node) {
-    if (type == T::SOA && owner == from.origin) continue;
-    const zone::RRsetContent* o = other.find(owner, type);
+void collect_node(const std::string& origin, const std::string& owner, const zone::NodeContent& from,
+                  const zone::NodeContent& other, std::vector<xfr::XfrRecord>& out) {
+  for (const auto& [type, set] : from) {
+    if (type == T::SOA && owner == origin) continue;
+    auto o = other.find(type);
     for (const auto& rd : set.rdatas) {
-      bool kept = o && o->ttl == set.ttl && std::find(o->rdatas.begin(), o->rdatas.end(), rd) != o->rdatas.end();
+      bool kept = o != other.end() && o->second.ttl == set.ttl &&
+                  std::find(o->second.rdatas.begin(), o->second.rdatas.end(), rd) != o->second.rdatas.end();
       if (!kept) out.push_back({owner, type, set.ttl, rd});
     }
   }
 }
 
-// As collect(), for the given owners only: an update changes nothing else, so its diff
-// costs O(owners touched), not O(zone).
-void collect_owners(const zone::ZoneContent& from, const zone::ZoneContent& other,
-                    const std::set<std::string>& owners, std::vector<xfr::XfrRecord>& out) {
-  for (const auto& owner : owners) {
-    auto it = from.nodes.find(owner);
-    if (it != from.nodes.end()) collect_node(from, other, owner, it->second, out);
-  }
+std::string soa_rdata(const zone::NodeContent* apex) {
+  if (!apex) return {};
+  auto soa = apex->find(T::SOA);
+  return soa == apex->end() || soa->second.rdatas.empty() ? std::string() : soa->second.rdatas[0];
 }
 
-void collect(const zone::ZoneContent& from, const zone::ZoneContent& other,
-             std::vector<xfr::XfrRecord>& out) {
-  for (const auto& [owner, node] : from.nodes) collect_node(from, other, owner, node, out);
-}
-
-// A diff with only the SOA before and after filled in.
-xfr::XfrDiff soa_diff(const zone::ZoneContent& before, const zone::ZoneContent& after) {
-  xfr::XfrDiff d;
-  const zone::RRsetContent* sb = before.find(before.origin, T::SOA);
-  const zone::RRsetContent* sa = after.find(after.origin, T::SOA);
-  if (sb && !sb->rdatas.empty()) d.soa_before_rdata = sb->rdatas[0];
-  if (sa && !sa->rdatas.empty()) d.soa_after_rdata = sa->rdatas[0];
-  d.soa_ttl = sa ? sa->ttl : 0;
-  return d;
+uint32_t soa_ttl(const zone::NodeContent* apex) {
+  if (!apex) return 0;
+  auto soa = apex->find(T::SOA);
+  return soa == apex->end() ? 0 : soa->second.ttl;
 }
 
 }  // namespace
@@ -203,46 +183,53 @@ bool serial_lt(uint32_t a, uint32_t b) {
 }
 
 xfr::XfrDiff diff_contents(const zone::ZoneContent& before, const zone::ZoneContent& after) {
-  xfr::XfrDiff d = soa_diff(before, after);
-  collect(before, after, d.deleted);
-  collect(after, before, d.added);
+  static const zone::NodeContent kEmpty;
+  auto node = [](const zone::ZoneContent& z, const std::string& owner) -> const zone::NodeContent& {
+    auto it = z.nodes.find(owner);
+    return it == z.nodes.end() ? kEmpty : it->second;
+  };
+  xfr::XfrDiff d;
+  const zone::NodeContent& ab = node(before, before.origin);
+  const zone::NodeContent& aa = node(after, after.origin);
+  d.soa_before_rdata = soa_rdata(&ab);
+  d.soa_after_rdata = soa_rdata(&aa);
+  d.soa_ttl = soa_ttl(&aa);
+  for (const auto& [owner, n] : before.nodes) collect_node(before.origin, owner, n, node(after, owner), d.deleted);
+  for (const auto& [owner, n] : after.nodes) collect_node(after.origin, owner, n, node(before, owner), d.added);
   return d;
 }
 
-UpdateResult apply_update(const UpdateMessage& m, const zone::ZoneContent& current,
+UpdateResult apply_update(const UpdateMessage& m, const std::shared_ptr<const zone::ZoneSnapshot>& current,
                           const std::vector<std::string>& self_owners) {
+  const std::string& origin = current->origin();
   // 3.1: the zone section names exactly this zone, class IN, type SOA.
   if (m.zone_type != T::SOA || m.zone_class != IN) return fail(R::FORMERR, "zone section must be SOA IN");
-  if (m.zone != current.origin) return fail(R::NOTAUTH, "not authoritative for that zone");
-  if (auto r = check_prerequisites(m, current); r.rcode) return r;
-  if (auto r = prescan(m, current, self_owners); r.rcode) return r;
+  if (m.zone != origin) return fail(R::NOTAUTH, "not authoritative for that zone");
+  zone::ZoneEdit next(current);
+  if (auto r = check_prerequisites(m, next); r.rcode) return r;
+  if (auto r = prescan(m, origin, self_owners); r.rcode) return r;
 
-  auto next = std::make_shared<zone::ZoneContent>(current);
-  std::set<std::string> touched;  // an update only ever changes the owners it names
-  for (const UpdateRR& rr : m.updates) {
-    apply_one(rr, *next);
-    touched.insert(rr.owner);
-  }
-  bool changed = false;
-  for (const auto& owner : touched) {
-    auto before = current.nodes.find(owner);
-    auto after = next->nodes.find(owner);
-    if (after != next->nodes.end() && after->second.empty()) after = next->nodes.erase(after), after = next->nodes.end();
-    bool in_before = before != current.nodes.end(), in_after = after != next->nodes.end();
-    if (in_before != in_after || (in_before && !(before->second == after->second))) changed = true;
-  }
-  if (!changed) return {};  // nothing changed: no bump, no journal
+  for (const UpdateRR& rr : m.updates) apply_one(rr, next);
+  if (!next.changed()) return {};  // nothing changed: no bump, no journal
 
-  uint32_t old_serial = current.serial();
-  if (!serial_lt(old_serial, next->serial())) set_serial(*next, old_serial + 1);  // RFC 1982 wrap
-  common::ErrorList errors;
-  zone::check_zone_rules(*next, "update", errors);
-  if (!errors.empty()) return fail(R::REFUSED, errors.errors().front().reason);
+  uint32_t old_serial = current->serial();
+  if (!serial_lt(old_serial, next.serial())) set_serial(next, old_serial + 1);  // RFC 1982 wrap
   UpdateResult r;
-  r.diff = soa_diff(current, *next);
-  collect_owners(current, *next, touched, r.diff.deleted);
-  collect_owners(*next, current, touched, r.diff.added);
-  r.content = std::move(next);
+  common::ErrorList errors;
+  zone::NodeContent old_apex = next.before(origin);
+  const zone::NodeContent& new_apex = next.node(origin);
+  r.diff.soa_before_rdata = soa_rdata(&old_apex);
+  r.diff.soa_after_rdata = soa_rdata(&new_apex);
+  r.diff.soa_ttl = soa_ttl(&new_apex);
+  for (const std::string& owner : next.touched()) {  // only the owners read or named
+    zone::NodeContent was = next.before(owner);
+    const zone::NodeContent& now = next.node(owner);
+    zone::check_owner_rules(origin, owner, now, "update", errors);
+    collect_node(origin, owner, was, now, r.diff.deleted);
+    collect_node(origin, owner, now, was, r.diff.added);
+  }
+  if (!errors.empty()) return fail(R::REFUSED, errors.errors().front().reason);
+  r.snapshot = next.commit();
   r.changed = true;
   return r;
 }

@@ -1,6 +1,7 @@
-// RFC 2136 semantics on ZoneContent: prerequisites (3.2), update prescan (3.4.1) and
-// apply (3.4.2), the SOA serial bump (RFC 1982) and the journal diff. All or nothing:
-// on any failure the input content is untouched and only an rcode comes back.
+// RFC 2136 semantics on a zone snapshot: prerequisites (3.2), update prescan (3.4.1) and
+// apply (3.4.2), the SOA serial bump (RFC 1982) and the journal diff. Copy-on-write
+// (ZoneEdit): the work is O(owners named), not O(zone). All or nothing: on any failure
+// the input snapshot is untouched and only an rcode comes back.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -10,19 +11,21 @@
 #include "dnsd/update/update_message.h"
 #include "dnsd/xfr/xfr_writer.h"
 #include "dnsd/zone/zone_content.h"
+#include "dnsd/zone/zone_snapshot.h"
 
 namespace dnsd::update {
 
 struct UpdateResult {
   uint8_t rcode = 0;
   std::string reason;  // for the log when refused
-  std::shared_ptr<const zone::ZoneContent> content;  // new content when something changed
+  std::shared_ptr<const zone::ZoneSnapshot> snapshot;  // the new zone when something changed
   xfr::XfrDiff diff;   // what changed (for the journal and IXFR)
   bool changed = false;
 };
 
 // `self_owners`: lowercase wire names that belong to the node (never updatable).
-UpdateResult apply_update(const UpdateMessage& msg, const zone::ZoneContent& current,
+UpdateResult apply_update(const UpdateMessage& msg,
+                          const std::shared_ptr<const zone::ZoneSnapshot>& current,
                           const std::vector<std::string>& self_owners);
 
 // RFC 1982 serial arithmetic: a < b.

@@ -36,7 +36,7 @@ void XfrWriter::close_message() {
   done_.push_back(std::move(cur_));
 }
 
-void XfrWriter::add(const std::string& owner, uint16_t type, uint32_t ttl, const std::string& rdata) {
+void XfrWriter::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata) {
   size_t rr = owner.size() + 10 + rdata.size();
   if (count_ > 0 && (cur_.size() + rr > max_ || count_ == 65535)) {
     close_message();
@@ -57,36 +57,40 @@ std::vector<std::vector<uint8_t>> XfrWriter::finish() {
 }
 
 std::vector<std::vector<uint8_t>> build_axfr(const uint8_t* query, size_t question_end,
-                                             const zone::ZoneContent& zone, size_t max_message) {
+                                             const zone::ZoneSnapshot& zone, size_t max_message) {
   XfrWriter w(query, question_end, max_message);
-  const zone::RRsetContent* soa = zone.find(zone.origin, wire::type::SOA);
-  if (soa) w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
-  for (const auto& [owner, node] : zone.nodes) {
+  zone::NodeContent apex;
+  zone.node_content(zone.origin(), apex);
+  const zone::RRsetContent* soa = apex.count(wire::type::SOA) ? &apex[wire::type::SOA] : nullptr;
+  if (soa) w.add(zone.origin(), wire::type::SOA, soa->ttl, soa->rdatas.front());
+  zone.for_each_node([&](std::string_view owner, const zone::NodeContent& node) {
     for (const auto& [type, set] : node) {
-      if (type == wire::type::SOA && owner == zone.origin) continue;
+      if (type == wire::type::SOA && owner == zone.origin()) continue;
       for (const std::string& rd : set.rdatas) w.add(owner, type, set.ttl, rd);
     }
-  }
-  if (soa) w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  });
+  if (soa) w.add(zone.origin(), wire::type::SOA, soa->ttl, soa->rdatas.front());
   return w.finish();
 }
 
 std::vector<std::vector<uint8_t>> build_ixfr(const uint8_t* query, size_t question_end,
-                                             const zone::ZoneContent& zone,
+                                             const zone::ZoneSnapshot& zone,
                                              const std::vector<XfrDiff>& diffs,
                                              size_t max_message) {
   XfrWriter w(query, question_end, max_message);
-  const zone::RRsetContent* soa = zone.find(zone.origin, wire::type::SOA);
+  zone::NodeContent apex;
+  zone.node_content(zone.origin(), apex);
+  const zone::RRsetContent* soa = apex.count(wire::type::SOA) ? &apex[wire::type::SOA] : nullptr;
   if (!soa) return w.finish();
-  w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  w.add(zone.origin(), wire::type::SOA, soa->ttl, soa->rdatas.front());
   if (diffs.empty()) return w.finish();  // RFC 1995 2: up to date, just the SOA
   for (const XfrDiff& d : diffs) {
-    w.add(zone.origin, wire::type::SOA, d.soa_ttl, d.soa_before_rdata);
+    w.add(zone.origin(), wire::type::SOA, d.soa_ttl, d.soa_before_rdata);
     for (const auto& r : d.deleted) w.add(r.owner, r.type, r.ttl, r.rdata);
-    w.add(zone.origin, wire::type::SOA, d.soa_ttl, d.soa_after_rdata);
+    w.add(zone.origin(), wire::type::SOA, d.soa_ttl, d.soa_after_rdata);
     for (const auto& r : d.added) w.add(r.owner, r.type, r.ttl, r.rdata);
   }
-  w.add(zone.origin, wire::type::SOA, soa->ttl, soa->rdatas.front());
+  w.add(zone.origin(), wire::type::SOA, soa->ttl, soa->rdatas.front());
   return w.finish();
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dnsd/zone/zone_content.h"
+#include "dnsd/zone/zone_snapshot.h"
 
 namespace dnsd::xfr {
 
@@ -33,7 +33,7 @@ struct XfrDiff {
 class XfrWriter {
  public:
   XfrWriter(const uint8_t* query, size_t question_end, size_t max_message = 16384);
-  void add(const std::string& owner, uint16_t type, uint32_t ttl, const std::string& rdata);
+  void add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata);
   // Finishes and returns the messages (at least one).
   std::vector<std::vector<uint8_t>> finish();
 
@@ -50,13 +50,13 @@ class XfrWriter {
 
 // AXFR: SOA, every other RRset of the zone, SOA again (RFC 5936 2.2).
 std::vector<std::vector<uint8_t>> build_axfr(const uint8_t* query, size_t question_end,
-                                             const zone::ZoneContent& zone,
+                                             const zone::ZoneSnapshot& zone,
                                              size_t max_message = 16384);
 
 // IXFR with the given diffs (oldest first): current SOA, then each diff, then current SOA
 // (RFC 1995 4). With no diffs (client already current) only the current SOA is sent.
 std::vector<std::vector<uint8_t>> build_ixfr(const uint8_t* query, size_t question_end,
-                                             const zone::ZoneContent& zone,
+                                             const zone::ZoneSnapshot& zone,
                                              const std::vector<XfrDiff>& diffs,
                                              size_t max_message = 16384);
 

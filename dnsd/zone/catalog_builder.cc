@@ -53,8 +53,8 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
       }
       // SPEC: a file that already has A/AAAA at a self name is a config error.
       for (uint16_t t : {wire::type::A, wire::type::AAAA, wire::type::CNAME}) {
-        if (const RRsetContent* set = content->find(*owner, t)) {
-          errors.add(zc.file, set->line, "", "",
+        if (int line = content->line_of(*owner, t); line >= 0) {
+          errors.add(zc.file, line, "", "",
                      wire::name_to_text(*owner) + " is a self name (zone " + zc.name +
                          " self = \"" + rel + "\" in " + config.path + ") but the file has " +
                          (t == wire::type::A ? "A" : t == wire::type::AAAA ? "AAAA" : "CNAME") +
@@ -67,10 +67,10 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
     for (const auto& k : zc.transfer_keys) entry.transfer_keys.push_back(lower_abs(k));
     entry.notify = zc.notify;
     if (errors.size() != before) continue;
-    if (hook) hook(zc, *content, errors);
+    entry.snapshot = content->build(std::make_shared<const SelfSpec>(entry.self));
+    content.reset();  // the records live on in the snapshot only
+    if (hook) hook(zc, entry.snapshot, errors);
     if (errors.size() != before) continue;
-    entry.snapshot = ZoneSnapshot::compile(
-        std::make_shared<const ZoneContent>(std::move(*content)), entry.self);
     catalog->zones.push_back(std::move(entry));
   }
   if (errors.size() != before) return nullptr;

@@ -1,6 +1,6 @@
-// The mutable, ordered content of one zone (owner -> type -> RRset) as read from the
-// master file or produced by an update. Never read on the query path: ZoneSnapshot is
-// compiled from it.
+// The plain, ordered map form of zone data (owner -> type -> RRset): what an update works
+// on for the few owners it touches (ZoneEdit), and a whole zone in tests. The served zone
+// itself lives only in ZoneSnapshot's compact shards.
 #pragma once
 #include <cstdint>
 #include <map>

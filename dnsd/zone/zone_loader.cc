@@ -51,7 +51,7 @@ std::optional<std::string> rdata_wire(const ldns_rr* rr) {
 
 }  // namespace
 
-std::optional<ZoneContent> load_zone_file(const std::string& path, const std::string& origin,
+std::optional<ZoneBuilder> load_zone_file(const std::string& path, const std::string& origin,
                                           common::ErrorList& errors) {
   size_t before = errors.size();
   FILE* fp = std::fopen(path.c_str(), "r");
@@ -59,8 +59,7 @@ std::optional<ZoneContent> load_zone_file(const std::string& path, const std::st
     errors.add(path, 0, "", "", std::string("cannot open zone file: ") + std::strerror(errno));
     return std::nullopt;
   }
-  ZoneContent zone;
-  zone.origin = origin;
+  ZoneBuilder zone(origin);
   ldns_rdf* ldns_origin = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin.size(), origin.data());
   ldns_rdf* prev = ldns_origin ? ldns_rdf_clone(ldns_origin) : nullptr;
   uint32_t default_ttl = 3600;
@@ -95,12 +94,7 @@ std::optional<ZoneContent> load_zone_file(const std::string& path, const std::st
                type == wire::type::AXFR || type == wire::type::IXFR) {
       errors.add(path, line, "", "", "meta type cannot appear in a zone file");
     } else if (auto rd = rdata_wire(rr)) {
-      RRsetContent& set = zone.nodes[owner][type];
-      if (set.rdatas.empty()) {
-        set.ttl = ldns_rr_ttl(rr);
-        set.line = line;
-      }
-      set.add(*rd);
+      zone.add(owner, type, ldns_rr_ttl(rr), *rd, line);
     } else {
       errors.add(path, line, "", "", "cannot encode rdata");
     }
@@ -109,44 +103,32 @@ std::optional<ZoneContent> load_zone_file(const std::string& path, const std::st
   std::fclose(fp);
   if (ldns_origin) ldns_rdf_deep_free(ldns_origin);
   if (prev) ldns_rdf_deep_free(prev);
-  if (errors.size() == before) check_zone_rules(zone, path, errors);
+  zone.seal();
+  if (errors.size() == before) zone.check_rules(path, errors);
   if (errors.size() != before) return std::nullopt;
   return zone;
 }
 
-void check_zone_rules(const ZoneContent& zone, const std::string& file, common::ErrorList& errors) {
-  std::string origin_text = wire::name_to_text(zone.origin);
-  const RRsetContent* soa = zone.find(zone.origin, wire::type::SOA);
-  if (!soa) {
-    errors.add(file, 0, "", "", "zone " + origin_text + " has no SOA record at its apex");
-  } else {
+void check_owner_rules(const std::string& origin, const std::string& owner, const NodeContent& node,
+                       const std::string& file, common::ErrorList& errors) {
+  if (owner == origin) {
+    auto soa = node.find(wire::type::SOA);
     SoaFields f;
-    if (soa->rdatas.size() != 1) errors.add(file, soa->line, "", "", "more than one SOA record");
-    else if (!parse_soa(soa->rdatas.front(), f)) errors.add(file, soa->line, "", "", "malformed SOA");
+    if (soa == node.end() || soa->second.rdatas.size() != 1 || !parse_soa(soa->second.rdatas[0], f))
+      errors.add(file, 0, "", "", "the apex must keep exactly one well-formed SOA record");
+    if (!node.count(wire::type::NS)) errors.add(file, 0, "", "", "the apex must keep its NS records");
+  } else if (node.count(wire::type::SOA)) {
+    errors.add(file, 0, "", "", "SOA record below the apex");
   }
-  if (!zone.find(zone.origin, wire::type::NS)) {
-    errors.add(file, 0, "", "", "zone " + origin_text + " has no NS records at its apex");
-  }
-  for (const auto& [owner, node] : zone.nodes) {
-    auto cname = node.find(wire::type::CNAME);
-    if (cname == node.end()) {
-      auto soa_here = node.find(wire::type::SOA);
-      if (soa_here != node.end() && owner != zone.origin)
-        errors.add(file, soa_here->second.line, "", "", "SOA record below the apex");
-      continue;
-    }
-    if (cname->second.rdatas.size() > 1)
-      errors.add(file, cname->second.line, "", "",
-                 wire::name_to_text(owner) + " has more than one CNAME record");
-    if (owner == zone.origin)
-      errors.add(file, cname->second.line, "", "", "CNAME at the zone apex");
-    for (const auto& [type, set] : node) {
-      if (type == wire::type::CNAME || type == wire::type::RRSIG || type == wire::type::NSEC)
-        continue;
-      errors.add(file, set.line, "", "",
-                 wire::name_to_text(owner) + " has a CNAME and other data (RFC 1034 3.6.2)");
-      break;
-    }
+  auto cname = node.find(wire::type::CNAME);
+  if (cname == node.end()) return;
+  if (cname->second.rdatas.size() > 1)
+    errors.add(file, 0, "", "", wire::name_to_text(owner) + " has more than one CNAME record");
+  if (owner == origin) errors.add(file, 0, "", "", "CNAME at the zone apex");
+  for (const auto& [type, set] : node) {
+    if (type == wire::type::CNAME || type == wire::type::RRSIG || type == wire::type::NSEC) continue;
+    errors.add(file, 0, "", "", wire::name_to_text(owner) + " has a CNAME and other data (RFC 1034 3.6.2)");
+    break;
   }
 }
 

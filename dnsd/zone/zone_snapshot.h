@@ -1,14 +1,19 @@
-// The immutable, query-ready form of one zone: every owner (and every empty non-terminal)
-// in a hash index, RRsets as pre-encoded wire rdata in one blob, and the zone facts the
-// answer path needs (apex, SOA, negative TTL). Built aside, then published by pointer swap.
+// One zone, immutable and query-ready, and at the same time the only copy of the zone's
+// data: there is no second, mutable form. Every owner (self names and empty non-terminals
+// included) lives in one of 2^k shards chosen by the hash of its name. A shard is a single
+// allocation holding its nodes, RRsets, a small open-addressing index, the names and the
+// pre-encoded rdata, all linked by self-relative offsets, so a shard can be shared as-is
+// between versions of the zone. An update (ZoneEdit) rebuilds only the shards of the
+// owners it touches and shares the rest: its cost does not grow with the zone.
 #pragma once
 #include <netinet/in.h>
 
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "dnsd/zone/zone_content.h"
@@ -22,7 +27,29 @@ struct SelfSpec {
   std::vector<in6_addr> ipv6;
   uint32_t ttl = 30;
   std::string node_name;  // [node] name, matched against _sentinel "drained=" (SPEC)
+
+  bool is_owner(std::string_view owner) const;
 };
+
+// Hash of a lowercase wire name: picks the shard (low bits), the first index slot (high
+// 32 bits) and an 8-bit tag that saves most name compares on a collision.
+inline uint64_t name_hash(const char* p, size_t n) noexcept {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
+  while (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t v = 0;
+  std::memcpy(&v, p, n);
+  h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 29;
+  h *= 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 32);
+}
 
 class ZoneSnapshot {
  public:
@@ -30,60 +57,102 @@ class ZoneSnapshot {
     uint16_t type;
     uint16_t count;
     uint32_t ttl;
-    uint32_t data;  // offset in rdata blob: count x (u16 length, bytes)
-    bool self;      // injected from [node], not from the zone file
+    uint32_t data_rel;  // from this RRset to its rdata: count x (u16 length, bytes)
+    uint8_t self;       // injected from [node], not zone data (never transferred or updated)
+    uint8_t pad[3];
   };
   struct Node {
-    uint32_t name_offset;
-    uint16_t name_length;
+    uint32_t name_rel;    // from this node to its name (lowercase wire)
+    uint32_t rrsets_rel;  // from this node to its first RRset
+    uint32_t children;    // direct child nodes: an empty non-terminal lives while > 0
     uint16_t rrset_count;
-    uint32_t first_rrset;
+    uint8_t name_length;
     uint8_t flags;
   };
   static constexpr uint8_t kDelegation = 1;  // NS below the apex: a zone cut
   static constexpr uint8_t kCname = 2;
   static constexpr uint8_t kSelf = 4;
 
-  // Compiles content + self names. Content must already satisfy check_zone_rules.
-  static std::shared_ptr<const ZoneSnapshot> compile(std::shared_ptr<const ZoneContent> content,
-                                                     const SelfSpec& self);
+  // One shard: header, then nodes, RRsets, index slots, names and rdata in one block.
+  // A slot is 0 (empty) or tag << 24 | (node index + 1).
+  struct Shard {
+    uint32_t node_count;
+    uint32_t slot_mask;
+    uint32_t slots_offset;  // from this header
+    uint32_t bytes;         // of the whole block
+    const Node* nodes() const noexcept { return reinterpret_cast<const Node*>(this + 1); }
+    const uint32_t* slots() const noexcept {
+      return reinterpret_cast<const uint32_t*>(reinterpret_cast<const char*>(this) + slots_offset);
+    }
+  };
+  using ShardPtr = std::shared_ptr<const Shard>;
+
+  ZoneSnapshot(std::string origin, std::shared_ptr<const SelfSpec> self,
+               std::vector<ShardPtr> shards);
 
   const Node* find(std::string_view lower_wire) const noexcept {
-    auto it = index_.find(lower_wire);
-    return it == index_.end() ? nullptr : &nodes_[it->second];
-  }
-  const RRset* rrset(const Node& node, uint16_t type) const noexcept {
-    for (uint16_t i = 0; i < node.rrset_count; ++i) {
-      const RRset& r = rrsets_[node.first_rrset + i];
-      if (r.type == type) return &r;
+    uint64_t h = name_hash(lower_wire.data(), lower_wire.size());
+    const Shard& s = *shards_[h & shard_mask_];
+    const uint32_t* slots = s.slots();
+    uint32_t tag = static_cast<uint32_t>(h >> 56);
+    for (uint32_t i = static_cast<uint32_t>(h >> 32) & s.slot_mask;; i = (i + 1) & s.slot_mask) {
+      uint32_t v = slots[i];
+      if (v == 0) return nullptr;
+      if ((v >> 24) != tag) continue;
+      const Node& n = s.nodes()[(v & 0xFFFFFF) - 1];
+      if (n.name_length == lower_wire.size() &&
+          std::memcmp(name_ptr(n), lower_wire.data(), lower_wire.size()) == 0)
+        return &n;
     }
+  }
+  static const RRset* rrsets_begin(const Node& node) noexcept {
+    return reinterpret_cast<const RRset*>(reinterpret_cast<const char*>(&node) + node.rrsets_rel);
+  }
+  static const RRset* rrset(const Node& node, uint16_t type) noexcept {
+    const RRset* r = rrsets_begin(node);
+    for (uint16_t i = 0; i < node.rrset_count; ++i)
+      if (r[i].type == type) return &r[i];
     return nullptr;
   }
-  const RRset* rrsets_begin(const Node& node) const noexcept { return &rrsets_[node.first_rrset]; }
-  std::string_view name(const Node& node) const noexcept {
-    return std::string_view(names_).substr(node.name_offset, node.name_length);
+  static std::string_view name(const Node& node) noexcept {
+    return std::string_view(name_ptr(node), node.name_length);
   }
-  const uint8_t* rdata_blob() const noexcept {
-    return reinterpret_cast<const uint8_t*>(rdata_.data());
+  static const uint8_t* rdata(const RRset& set) noexcept {
+    return reinterpret_cast<const uint8_t*>(&set) + set.data_rel;
   }
 
-  std::string_view apex() const noexcept { return content_->origin; }
+  std::string_view apex() const noexcept { return origin_; }
+  const std::string& origin() const noexcept { return origin_; }
   unsigned apex_labels() const noexcept { return apex_labels_; }
   const RRset* soa() const noexcept { return soa_; }
   uint32_t negative_ttl() const noexcept { return negative_ttl_; }
   uint32_t serial() const noexcept { return serial_; }
   // True when _sentinel lists this node as drained: self names answer REFUSED.
   bool self_refused() const noexcept { return self_refused_; }
-  const std::shared_ptr<const ZoneContent>& content() const noexcept { return content_; }
-  size_t node_count() const noexcept { return nodes_.size(); }
+  size_t node_count() const noexcept { return node_count_; }
+  const std::shared_ptr<const SelfSpec>& self() const noexcept { return self_; }
+  const std::vector<ShardPtr>& shards() const noexcept { return shards_; }
+  size_t memory_bytes() const noexcept;
+
+  // ---- Reading zone data off the query path (updates, transfers, journal, tests) ----
+  // The zone's own RRsets (self sets excluded) of one owner; false if it has none.
+  bool node_content(std::string_view owner, NodeContent& out) const;
+  // Visits every node with zone data, in shard order, with its own RRsets.
+  void for_each_node(const std::function<void(std::string_view owner, const NodeContent&)>& fn) const;
+  // Everything as the plain map form (tests, small tools).
+  ZoneContent to_content() const;
+  static std::vector<std::string> rdatas(const RRset& set);
 
  private:
-  std::shared_ptr<const ZoneContent> content_;
-  std::string names_;  // all owner names, lowercase wire, back to back
-  std::string rdata_;
-  std::vector<Node> nodes_;
-  std::vector<RRset> rrsets_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  static const char* name_ptr(const Node& n) noexcept {
+    return reinterpret_cast<const char*>(&n) + n.name_rel;
+  }
+
+  std::string origin_;
+  std::shared_ptr<const SelfSpec> self_;
+  std::vector<ShardPtr> shards_;
+  uint64_t shard_mask_ = 0;
+  size_t node_count_ = 0;
   unsigned apex_labels_ = 0;
   const RRset* soa_ = nullptr;
   uint32_t negative_ttl_ = 0;

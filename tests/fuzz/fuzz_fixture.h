@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -46,22 +47,6 @@ inline std::string scratch_path(const char* what) {
   return std::string(dir) + "/dnsgtm-fuzz-" + what + "-" + std::to_string(getpid());
 }
 
-inline std::shared_ptr<const dnsd::zone::ZoneContent> zone_content() {
-  static std::shared_ptr<const dnsd::zone::ZoneContent> content = [] {
-    std::string path = scratch_path("fixture.zone");
-    { std::ofstream(path) << kZoneText; }
-    dnsd::common::ErrorList errors;
-    auto c = dnsd::zone::load_zone_file(path, origin_wire(), errors);
-    std::remove(path.c_str());
-    if (!c) {
-      std::fprintf(stderr, "fuzz fixture zone does not load:\n%s", errors.to_string().c_str());
-      std::abort();
-    }
-    return std::make_shared<const dnsd::zone::ZoneContent>(std::move(*c));
-  }();
-  return content;
-}
-
 inline dnsd::zone::SelfSpec self_config(const std::string& node = "lb2") {
   dnsd::zone::SelfSpec self;
   self.node_name = node;
@@ -76,13 +61,61 @@ inline dnsd::zone::SelfSpec self_config(const std::string& node = "lb2") {
   return self;
 }
 
+// The fixture zone with lb1's self names, loaded once.
+inline std::shared_ptr<const dnsd::zone::ZoneSnapshot> zone_snapshot() {
+  static std::shared_ptr<const dnsd::zone::ZoneSnapshot> snapshot = [] {
+    std::string path = scratch_path("fixture.zone");
+    { std::ofstream(path) << kZoneText; }
+    dnsd::common::ErrorList errors;
+    auto c = dnsd::zone::load_zone_file(path, origin_wire(), errors);
+    std::remove(path.c_str());
+    if (!c) {
+      std::fprintf(stderr, "fuzz fixture zone does not load:\n%s", errors.to_string().c_str());
+      std::abort();
+    }
+    return c->build(std::make_shared<const dnsd::zone::SelfSpec>(self_config("lb1")));
+  }();
+  return snapshot;
+}
+
+// Aborts unless the snapshot's node structure is whole: every node but the apex has its
+// parent, every child count is exact, and a node without data is a self name, the apex
+// or a non-terminal with children.
+inline void check_structure(const dnsd::zone::ZoneSnapshot& z) {
+  using Snap = dnsd::zone::ZoneSnapshot;
+  std::map<std::string, uint32_t> children;
+  size_t nodes = 0;
+  for (const auto& shard : z.shards()) {
+    for (uint32_t i = 0; i < shard->node_count; ++i) {
+      const Snap::Node& n = shard->nodes()[i];
+      std::string name(Snap::name(n));
+      ++nodes;
+      if (z.find(name) != &n) std::abort();  // reachable through the index
+      if (name == z.origin()) continue;
+      std::string parent = name.substr(1u + static_cast<uint8_t>(name[0]));
+      if (!z.find(parent)) std::abort();
+      ++children[parent];
+    }
+  }
+  if (nodes != z.node_count()) std::abort();
+  for (const auto& shard : z.shards()) {
+    for (uint32_t i = 0; i < shard->node_count; ++i) {
+      const Snap::Node& n = shard->nodes()[i];
+      std::string name(Snap::name(n));
+      if (n.children != children[name]) std::abort();
+      bool self = z.self() && z.self()->is_owner(name);
+      if (n.rrset_count == 0 && n.children == 0 && !self && name != z.origin()) std::abort();
+    }
+  }
+}
+
 inline const dnsd::zone::Catalog& catalog() {
   static std::shared_ptr<dnsd::zone::Catalog> cat = [] {
     auto c = std::make_shared<dnsd::zone::Catalog>();
     c->identity = "fuzz";
     dnsd::zone::ZoneEntry e;
     e.self = self_config("lb1");
-    e.snapshot = dnsd::zone::ZoneSnapshot::compile(zone_content(), e.self);
+    e.snapshot = zone_snapshot();
     c->zones.push_back(std::move(e));
     return c;
   }();

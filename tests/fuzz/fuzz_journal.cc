@@ -21,9 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   std::remove((dir + "/api.example.test.snapshot").c_str());
-  dnsd::zone::ZoneContent content = *fuzz::zone_content();
+  auto zone = fuzz::zone_snapshot();
   dnsd::update::Journal::LoadReport report;
-  auto j = dnsd::update::Journal::open(dir, fuzz::origin_wire(), content, report);
+  auto j = dnsd::update::Journal::open(dir, fuzz::origin_wire(), zone, report);
   (void)j;
+  fuzz::check_structure(*zone);
   return 0;
 }

@@ -15,10 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dnsd::common::ErrorList errors;
   auto content = dnsd::zone::load_zone_file(path, fuzz::origin_wire(), errors);
   if (!content) return 0;
-  dnsd::zone::check_zone_rules(*content, path, errors);
-  if (!errors.empty()) return 0;
-  auto snapshot = dnsd::zone::ZoneSnapshot::compile(
-      std::make_shared<const dnsd::zone::ZoneContent>(std::move(*content)), fuzz::self_config());
-  (void)snapshot;
+  auto snapshot = content->build(std::make_shared<const dnsd::zone::SelfSpec>(fuzz::self_config()));
+  fuzz::check_structure(*snapshot);
   return 0;
 }

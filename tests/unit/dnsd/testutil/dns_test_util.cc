@@ -48,8 +48,7 @@ std::shared_ptr<zone::Catalog> make_catalog(const std::vector<ZoneSpec>& zones,
       inet_pton(AF_INET6, a.c_str(), &v);
       e.self.ipv6.push_back(v);
     }
-    e.snapshot = zone::ZoneSnapshot::compile(
-        std::make_shared<const zone::ZoneContent>(std::move(*content)), e.self);
+    e.snapshot = content->build(std::make_shared<const zone::SelfSpec>(e.self));
     cat->zones.push_back(std::move(e));
   }
   return cat;

@@ -6,6 +6,7 @@
 #include "dnsd/common/ldns_include.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
+#include "dnsd/zone/zone_builder.h"
 #include "testutil/dns_test_util.h"
 
 namespace dnsd::xfr {
@@ -38,7 +39,7 @@ std::vector<ldns_pkt*> parse_all(const std::vector<std::vector<uint8_t>>& msgs) 
 TEST(XfrWriterTest, AxfrStartsAndEndsWithSoaAndSplitsMessages) {
   auto q = testutil::make_query("example.com.", LDNS_RR_TYPE_AXFR, {.edns = false, .id = 99});
   auto z = sample(2000);
-  auto msgs = build_axfr(q.data(), q.size(), z, 16384);
+  auto msgs = build_axfr(q.data(), q.size(), *zone::build_snapshot(z, nullptr), 16384);
   ASSERT_GT(msgs.size(), 1u);
   auto pkts = parse_all(msgs);
   size_t total = 0;
@@ -60,12 +61,13 @@ TEST(XfrWriterTest, AxfrStartsAndEndsWithSoaAndSplitsMessages) {
 TEST(XfrWriterTest, IxfrUpToDateIsJustTheSoaAndDiffsAreFramedBySoas) {
   auto q = testutil::make_query("example.com.", LDNS_RR_TYPE_IXFR, {.edns = false});
   auto z = sample(0);
-  auto up = parse_all(build_ixfr(q.data(), q.size(), z, {}));
+  auto snap = zone::build_snapshot(z, nullptr);
+  auto up = parse_all(build_ixfr(q.data(), q.size(), *snap, {}));
   EXPECT_EQ(ldns_pkt_ancount(up[0]), 1u);
   XfrDiff d;
   d.soa_before_rdata = d.soa_after_rdata = z.find(z.origin, wire::type::SOA)->rdatas[0];
   d.added.push_back({*wire::name_from_text("new.example.com."), wire::type::A, 60, std::string("\x01\x02\x03\x04", 4)});
-  auto ix = parse_all(build_ixfr(q.data(), q.size(), z, {d}));
+  auto ix = parse_all(build_ixfr(q.data(), q.size(), *snap, {d}));
   EXPECT_EQ(ldns_pkt_ancount(ix[0]), 5u);  // SOA, SOA(old), SOA(new), A, SOA
   for (auto* p : up) ldns_pkt_free(p);
   for (auto* p : ix) ldns_pkt_free(p);

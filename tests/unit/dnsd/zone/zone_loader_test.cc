@@ -53,12 +53,17 @@ TEST(ZoneLoaderTest, LoadsRecordsAndMergesDuplicates) {
   common::ErrorList errors;
   auto content = load_zone_file(z.path(), kOrigin, errors);
   ASSERT_TRUE(content) << errors.to_string();
-  const RRsetContent* a = content->find(*wire::name_from_text("www.example.com."), wire::type::A);
+  std::string www = *wire::name_from_text("www.example.com.");
+  EXPECT_EQ(content->line_of(www, wire::type::A), 5);
+  EXPECT_EQ(content->line_of(www, wire::type::TXT), -1);
+  auto snap = content->build(nullptr);
+  const ZoneSnapshot::Node* n = snap->find(www);
+  ASSERT_NE(n, nullptr);
+  const ZoneSnapshot::RRset* a = ZoneSnapshot::rrset(*n, wire::type::A);
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(a->rdatas.size(), 2u);
+  EXPECT_EQ(a->count, 2u);
   EXPECT_EQ(a->ttl, 60u);
-  EXPECT_EQ(a->line, 5);
-  EXPECT_EQ(content->serial(), 1u);
+  EXPECT_EQ(snap->serial(), 1u);
 }
 
 TEST(ZoneLoaderTest, SyntaxErrorHasLine) {
