@@ -16,11 +16,11 @@ class ShardBuilder {
 
   // Starts a node; its RRsets follow with add_set/add_rdata.
   void begin_node(std::string_view name, uint32_t children, bool self_owner);
-  void add_set(uint16_t type, uint32_t ttl, bool self);
+  void add_set(uint16_t type, uint32_t ttl);
   void add_rdata(std::string_view rdata);
   // Copies one RRset of an existing shard as it is.
   void copy_set(const ZoneSnapshot::RRset& set);
-  // The node's zone RRsets (self sets excluded) and, for self owners, the self A/AAAA.
+  // The node's zone RRsets and, for self owners, the self A/AAAA instead of any zone ones.
   void add_content(const NodeContent& node, const SelfSpec* self);
   void add_self_sets(const SelfSpec& self);
 
@@ -42,7 +42,6 @@ class ShardBuilder {
     uint16_t count;
     uint32_t ttl;
     uint32_t data_offset;
-    bool self;
   };
 
   std::string origin_;

@@ -250,7 +250,8 @@ std::shared_ptr<const ZoneSnapshot> ZoneBuilder::build(std::shared_ptr<const Sel
       for (; i < end && owner(recs_[i]) == name; ++i) {
         const Rec& r = recs_[i];
         if (r.duplicate) continue;
-        if (!open || r.type != type) out.add_set(r.type, r.ttl, false), type = r.type, open = true;
+        if (is_self && (r.type == wire::type::A || r.type == wire::type::AAAA)) continue;  // self wins
+        if (!open || r.type != type) out.add_set(r.type, r.ttl), type = r.type, open = true;
         out.add_rdata(rdata(r));
       }
       if (is_self) out.add_self_sets(spec);

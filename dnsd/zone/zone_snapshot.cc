@@ -85,7 +85,7 @@ void read_node(const ZoneSnapshot::Node& n, NodeContent& out) {
   out.clear();
   const ZoneSnapshot::RRset* sets = ZoneSnapshot::rrsets_begin(n);
   for (uint16_t i = 0; i < n.rrset_count; ++i) {
-    if (sets[i].self) continue;
+    if (ZoneSnapshot::is_self_set(n, sets[i])) continue;
     RRsetContent& c = out[sets[i].type];
     c.ttl = sets[i].ttl;
     c.rdatas = ZoneSnapshot::rdatas(sets[i]);

@@ -58,8 +58,6 @@ class ZoneSnapshot {
     uint16_t count;
     uint32_t ttl;
     uint32_t data_rel;  // from this RRset to its rdata: count x (u16 length, bytes)
-    uint8_t self;       // injected from [node], not zone data (never transferred or updated)
-    uint8_t pad[3];
   };
   struct Node {
     uint32_t name_rel;    // from this node to its name (lowercase wire)
@@ -113,6 +111,11 @@ class ZoneSnapshot {
     for (uint16_t i = 0; i < node.rrset_count; ++i)
       if (r[i].type == type) return &r[i];
     return nullptr;
+  }
+  // A/AAAA at a self name come from [node], not from the zone (a zone cannot hold them
+  // there): never transferred, journaled or updated.
+  static bool is_self_set(const Node& node, const RRset& set) noexcept {
+    return (node.flags & kSelf) && (set.type == 1 || set.type == 28);
   }
   static std::string_view name(const Node& node) noexcept {
     return std::string_view(name_ptr(node), node.name_length);

@@ -82,7 +82,7 @@ TEST(ZoneSnapshotTest, BuildFindsEveryOwnerSelfNamesAndNonTerminals) {
   EXPECT_TRUE(wc->flags & ZoneSnapshot::kSelf);
   const auto* a = ZoneSnapshot::rrset(*wc, T::A);
   ASSERT_NE(a, nullptr);
-  EXPECT_TRUE(a->self);
+  EXPECT_TRUE(ZoneSnapshot::is_self_set(*wc, *a));
   EXPECT_EQ(z->serial(), 1u);
   // Self sets are the node's, not zone data: never transferred or journaled.
   EXPECT_EQ(z->to_content().nodes.count(w("*.example.com.")), 0u);
