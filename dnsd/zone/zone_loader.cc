@@ -87,6 +87,8 @@ std::optional<ZoneBuilder> load_zone_file(const std::string& path, const std::st
     uint16_t type = static_cast<uint16_t>(ldns_rr_get_type(rr));
     if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
       errors.add(path, line, "", "", "class must be IN");
+    } else if (owner.size() > wire::kMaxNameLength) {  // ldns lets some through
+      errors.add(path, line, "", "", "owner name is longer than 255 bytes");
     } else if (!wire::is_subdomain(owner, origin)) {
       errors.add(path, line, "", "",
                  "owner " + wire::name_to_text(owner) + " is outside the zone " + origin_text);
