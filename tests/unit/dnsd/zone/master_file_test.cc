@@ -119,7 +119,8 @@ TEST(MasterFileTest, SameAsLdnsOnSnippets) {
 }
 
 TEST(MasterFileTest, SameAsLdnsOnSnippetsWithNulBytes) {
-  same_as_ldns(std::string("a A 1.1.\0" "1.1\nb A\0 1.1.1.2\nc TXT \"\0x\"\n", 39));
+  const char text[] = "a A 1.1.\0" "1.1\nb A\0 1.1.1.2\nc TXT \"\0x\"\n\0\nd A 1.1.1.3\n";
+  same_as_ldns(std::string(text, sizeof text - 1));
 }
 
 TEST(MasterFileTest, LongTextAndNames) {
