@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -78,10 +79,14 @@ class LineReader {
   }
 
  private:
-  static bool special(unsigned char c) {
-    return c == '\n' || c == '\r' || c == '(' || c == ')' || c == ';' || c == '\\' ||
-           c == '\0' || c == '\f' || c == '\v';
-  }
+  // Bytes that mean something to ldns's line reader (anything else is taken as it is).
+  static constexpr std::array<bool, 256> kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (char c : {'\n', '\r', '(', ')', ';', '\\', '\0', '\f', '\v'})
+      t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  static bool special(char c) { return kSpecial[static_cast<unsigned char>(c)]; }
   static bool skip_delim(char c) { return c == '\n' || c == '\f' || c == '\r' || c == '\v'; }
 
   // ldns skips the delimiters after a line (counting the newlines among them).
@@ -93,7 +98,7 @@ class LineReader {
   // A line of ordinary bytes up to a newline or the end: it reads as it is written.
   bool simple(Line& out) {
     size_t p = pos_;
-    while (p < d_.size() && !special(static_cast<unsigned char>(d_[p]))) ++p;
+    while (p < d_.size() && !special(d_[p])) ++p;
     if (p < d_.size() && d_[p] != '\n') return false;
     out = {d_.substr(pos_, p - pos_), line_, pos_};
     pos_ = p;
