@@ -63,8 +63,9 @@ void BM_ReadMasterFile(benchmark::State& state) {
   for (auto _ : state) {
     dnsd::common::ErrorList errors;
     n = 0;
-    dnsd::zone::read_master_file(zone().path, origin(), errors,
-                                 [&](const dnsd::zone::MasterRecord& r) { n += r.rdata.size() > 0; });
+    dnsd::zone::read_master_file(
+        zone().path, origin(), errors,
+        [&](const dnsd::zone::MasterRecord& r) { n += r.rdata.size() > 0; });
     if (!errors.empty()) state.SkipWithError(errors.to_string().c_str());
   }
   if (n != static_cast<size_t>(zone().records)) state.SkipWithError("wrong record count");
