@@ -1,6 +1,6 @@
 // Zone file parsing: read_master_file (native fast path) against the former loader's ldns
-// loop (ldns_rr_new_frm_fp_l per record) on a generated zone of 100k names, plus the whole
-// load_zone_file (parse + build). Items are records: items_per_second gives ns/record.
+// loop (ldns_rr_new_frm_fp_l per record) on generated zones of 100k and 1M names, plus the
+// whole load_zone_file (parse + build). Items are records: items_per_second gives ns/record.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "dnsd/wire/name.h"
@@ -16,13 +18,11 @@
 
 namespace {
 
-constexpr int kNames = 100000;
-
 // host<i> A lines, and every 1000th name also an SRV, a TXT and an MX.
 struct ZoneFile {
   std::string path;
   int records = 0;
-  ZoneFile() {
+  explicit ZoneFile(int names) {
     char p[] = "/tmp/dnsd-master-bench-XXXXXX";
     int fd = mkstemp(p);
     close(fd);
@@ -32,7 +32,7 @@ struct ZoneFile {
          "@ SOA ns1 hostmaster ( 1 3600 600 86400 60 )\n@ NS ns1\nns1 A 192.0.2.1\n";
     records = 3;
     char line[128];
-    for (int i = 0; i < kNames; ++i) {
+    for (int i = 0; i < names; ++i) {
       std::snprintf(line, sizeof line, "host%d A 10.%d.%d.%d\n", i, i >> 16 & 255, i >> 8 & 255,
                     i & 255);
       f << line;
@@ -48,9 +48,12 @@ struct ZoneFile {
   ~ZoneFile() { unlink(path.c_str()); }
 };
 
-const ZoneFile& zone() {
-  static ZoneFile z;
-  return z;
+// One file per size, written on first use and removed at exit.
+const ZoneFile& zone(int64_t names) {
+  static std::map<int64_t, std::unique_ptr<ZoneFile>> files;
+  auto& f = files[names];
+  if (!f) f = std::make_unique<ZoneFile>(static_cast<int>(names));
+  return *f;
 }
 
 const std::string& origin() {
@@ -59,23 +62,26 @@ const std::string& origin() {
 }
 
 void BM_ReadMasterFile(benchmark::State& state) {
+  const ZoneFile& z = zone(state.range(0));
   size_t n = 0;
   for (auto _ : state) {
     dnsd::common::ErrorList errors;
     n = 0;
-    dnsd::zone::read_master_file(zone().path, origin(), errors,
-                                 [&](const dnsd::zone::MasterRecord& r) { n += r.rdata.size() > 0; });
+    dnsd::zone::read_master_file(
+        z.path, origin(), errors,
+        [&](const dnsd::zone::MasterRecord& r) { n += r.rdata.size() > 0; });
     if (!errors.empty()) state.SkipWithError(errors.to_string().c_str());
   }
-  if (n != static_cast<size_t>(zone().records)) state.SkipWithError("wrong record count");
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * zone().records);
+  if (n != static_cast<size_t>(z.records)) state.SkipWithError("wrong record count");
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * z.records);
 }
-BENCHMARK(BM_ReadMasterFile)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadMasterFile)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // The loader's former loop, as it was (minus the zone building).
 void BM_LdnsLoop(benchmark::State& state) {
+  const ZoneFile& z = zone(state.range(0));
   for (auto _ : state) {
-    FILE* fp = std::fopen(zone().path.c_str(), "r");
+    FILE* fp = std::fopen(z.path.c_str(), "r");
     ldns_rdf* o = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, origin().size(), origin().data());
     ldns_rdf* prev = ldns_rdf_clone(o);
     uint32_t ttl = 3600;
@@ -96,15 +102,16 @@ void BM_LdnsLoop(benchmark::State& state) {
     ldns_rdf_deep_free(o);
     ldns_rdf_deep_free(prev);
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * zone().records);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * z.records);
 }
-BENCHMARK(BM_LdnsLoop)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LdnsLoop)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // The whole load: parse, group and check (load_zone_file), then the snapshot build.
 void BM_LoadZoneFile(benchmark::State& state) {
+  const ZoneFile& z = zone(state.range(0));
   for (auto _ : state) {
     dnsd::common::ErrorList errors;
-    auto content = dnsd::zone::load_zone_file(zone().path, origin(), errors);
+    auto content = dnsd::zone::load_zone_file(z.path, origin(), errors);
     if (!content) {
       state.SkipWithError(errors.to_string().c_str());
       break;
@@ -112,9 +119,9 @@ void BM_LoadZoneFile(benchmark::State& state) {
     auto snapshot = content->build(nullptr);
     benchmark::DoNotOptimize(snapshot);
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * zone().records);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * z.records);
 }
-BENCHMARK(BM_LoadZoneFile)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LoadZoneFile)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 BENCHMARK_MAIN();

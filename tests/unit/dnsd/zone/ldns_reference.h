@@ -50,7 +50,8 @@ inline Result with_reader(const std::string& path, const std::string& origin) {
   read_master_file(path, origin, errors, [&](const MasterRecord& m) {
     r.recs.push_back({std::string(m.owner), m.type, m.klass, m.ttl, std::string(m.rdata), m.line});
   });
-  for (const auto& e : errors.errors()) r.errors.push_back(std::to_string(e.line) + ": " + e.reason);
+  for (const auto& e : errors.errors())
+    r.errors.push_back(std::to_string(e.line) + ": " + e.reason);
   return r;
 }
 
@@ -107,7 +108,8 @@ inline Result with_ldns(const std::string& path, const std::string& origin) {
         s == LDNS_STATUS_SYNTAX_ORIGIN)
       continue;
     if (s == LDNS_STATUS_SYNTAX_INCLUDE) {
-      r.errors.push_back(std::to_string(line) + ": $INCLUDE is not supported; use one file per zone");
+      r.errors.push_back(std::to_string(line) +
+                         ": $INCLUDE is not supported; use one file per zone");
     } else if (s != LDNS_STATUS_OK) {
       std::string text = text_of_line(data, line);
       r.errors.push_back(std::to_string(line) + ": " + ldns_get_errorstr_by_id(s) +
@@ -116,7 +118,8 @@ inline Result with_ldns(const std::string& path, const std::string& origin) {
       ldns_buffer* buf = ldns_buffer_new(512);
       ldns_rr_rdata2buffer_wire(buf, rr);
       const ldns_rdf* o = ldns_rr_owner(rr);
-      r.recs.push_back({std::string(reinterpret_cast<const char*>(ldns_rdf_data(o)), ldns_rdf_size(o)),
+      const char* owner = reinterpret_cast<const char*>(ldns_rdf_data(o));
+      r.recs.push_back({std::string(owner, ldns_rdf_size(o)),
                         static_cast<uint16_t>(ldns_rr_get_type(rr)),
                         static_cast<uint16_t>(ldns_rr_get_class(rr)), ldns_rr_ttl(rr),
                         std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buf)),

@@ -159,7 +159,8 @@ TEST(MasterFileTest, NativeRecordsAreDecoded) {
 
 TEST(MasterFileTest, OmittedTtlIsTheDollarTtlNotThePreviousRecords) {
   // ldns's rule (not RFC 2308's "last explicit TTL"): $TTL, or 3600 when it is unset or 0.
-  Result r = same_as_ldns("a 300 A 1.1.1.1\nb A 1.1.1.2\n$TTL 0\nc A 1.1.1.3\n$TTL 1h30m\nd A 1.1.1.4\n");
+  Result r = same_as_ldns(
+      "a 300 A 1.1.1.1\nb A 1.1.1.2\n$TTL 0\nc A 1.1.1.3\n$TTL 1h30m\nd A 1.1.1.4\n");
   ASSERT_EQ(r.recs.size(), 4u);
   EXPECT_EQ(r.recs[1].ttl, 3600u);
   EXPECT_EQ(r.recs[2].ttl, 3600u);
@@ -222,7 +223,8 @@ TEST(MasterFileTest, FastPathTakesTheCommonFormsAndLeavesTheRest) {
         "a in a 1.2.3.4", "*.w A 1.2.3.4", "x 1h30m A 1.2.3.4"})
     EXPECT_TRUE(detail::parse_fast(line, ctx, rec)) << line;
   for (const char* line :
-       {"a CH TXT x", "a IN 300 A 1.1.1.1", "a CAA 0 issue x", "a TYPE1 1.1.1.1", "a A \\# 4 01020304",
+       {"a CH TXT x", "a IN 300 A 1.1.1.1", "a CAA 0 issue x", "a TYPE1 1.1.1.1",
+        "a A \\# 4 01020304",
         "a\\.b A 1.1.1.1", "@x A 1.1.1.1", "a A 1.1.1.1 x", "a A x", "a TXT \"open", "a MX 70000 m",
         "a NS a..b", "a SOA a b 1 2 3 4", "a TXT \"\\1\"", "a"})
     EXPECT_FALSE(detail::parse_fast(line, ctx, rec)) << line;
@@ -235,7 +237,8 @@ TEST(MasterFileTest, FastPathTakesTheCommonFormsAndLeavesTheRest) {
 TEST(MasterFileTest, MissingFile) {
   common::ErrorList errors;
   EXPECT_FALSE(read_master_file("/nonexistent/zone", kOrigin, errors, [](const MasterRecord&) {}));
-  EXPECT_EQ(errors.to_string(), "/nonexistent/zone: cannot open zone file: No such file or directory\n");
+  EXPECT_EQ(errors.to_string(),
+            "/nonexistent/zone: cannot open zone file: No such file or directory\n");
 }
 
 }  // namespace
