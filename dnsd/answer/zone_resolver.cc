@@ -29,26 +29,28 @@ class Resolver {
   void lookup(const wire::NameBuf& qname, const Owner& owner, uint16_t qtype, int depth) noexcept {
     unsigned zl = z_.apex_labels();
     const Node* node = z_.find(z_.apex());
+    std::string_view node_name = z_.apex();
     if (!node) return servfail();
     // Walk down from the apex, one label at a time; ENTs exist, so a miss ends the walk.
     for (int k = static_cast<int>(qname.labels) - static_cast<int>(zl) - 1; k >= 0; --k) {
-      const Node* n = z_.find(qname.suffix(static_cast<unsigned>(k)));
-      if (!n) return wildcard_or_nxdomain(*node, owner, qtype, depth);
+      std::string_view name = qname.suffix(static_cast<unsigned>(k));
+      const Node* n = z_.find(name);
+      if (!n) return wildcard_or_nxdomain(node_name, owner, qtype, depth);
       node = n;
+      node_name = name;
       if (n->flags & zone::ZoneSnapshot::kDelegation) {
         // DS lives on the parent side of the cut (RFC 4035 3.1.4.1).
         if (k == 0 && qtype == T::DS) break;
         if (depth > 0) return;  // a CNAME into a child zone: the resolver follows it
-        return referral(*n);
+        return referral(*n, name);
       }
     }
     answer_at(*node, owner, qtype, depth);
   }
 
-  void wildcard_or_nxdomain(const Node& encloser, const Owner& owner, uint16_t qtype,
+  void wildcard_or_nxdomain(std::string_view ce, const Owner& owner, uint16_t qtype,
                             int depth) noexcept {
-    // RFC 4592 3.3.1: the source of synthesis is "*." + the closest encloser.
-    std::string_view ce = z_.name(encloser);
+    // RFC 4592 3.3.1: the source of synthesis is "*." + the closest encloser `ce`.
     uint8_t buf[wire::kMaxNameLength];
     if (ce.size() + 2 <= sizeof buf) {
       buf[0] = 1;
@@ -100,10 +102,10 @@ class Resolver {
     lookup(target, Owner{0, target.view()}, qtype, depth + 1);
   }
 
-  void referral(const Node& cut) noexcept {
+  void referral(const Node& cut, std::string_view cut_name) noexcept {
     res_.authoritative = false;  // RFC 1034 4.3.2: referrals are not authoritative
     const RRset* ns = z_.rrset(cut, T::NS);
-    if (!ns || !put(Section::Authority, Owner{0, z_.name(cut)}, *ns)) return;
+    if (!ns || !put(Section::Authority, Owner{0, cut_name}, *ns)) return;
     additional_for(*ns, T::NS, true);
   }
 
@@ -129,7 +131,7 @@ class Resolver {
       for (uint16_t t : {T::A, T::AAAA}) {
         const RRset* addr = z_.rrset(*n, t);
         if (!addr) continue;
-        if (!out_.rrset(Section::Additional, Owner{0, z_.name(*n)}, *addr) && referral)
+        if (!out_.rrset(Section::Additional, Owner{0, lower.view()}, *addr) && referral)
           res_.truncated = true;
       }
     }

@@ -3,10 +3,9 @@
 
 #include <malloc.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dnsd/service/background_priority.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/catalog_builder.h"
 
@@ -53,9 +52,8 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
 
 void ZoneService::start() {
   thread_ = std::thread([this] {
-    // Queries come first: on a busy core the scheduler prefers the workers over this
-    // thread, so an update burst delays updates a little instead of every query.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+    // Queries come first: see background_priority.h.
+    if (!lower_to_background()) spdlog::warn("zone service: cannot lower its priority");
     run();
   });
 }

@@ -13,13 +13,16 @@ using RRset = ZoneSnapshot::RRset;
 using Shard = ZoneSnapshot::Shard;
 
 void ShardBuilder::begin_node(std::string_view name, uint32_t children, bool self_owner) {
+  // Stored without the origin's labels: every name in the zone ends with them.
+  std::string_view rel = name.substr(0, name.size() >= origin_.size() ? name.size() - origin_.size() : 0);
   PendingNode n{};
+  n.hash = name_hash(name.data(), name.size());
   n.name_offset = static_cast<uint32_t>(names_.size());
-  n.name_length = static_cast<uint8_t>(std::min<size_t>(name.size(), 255));
+  n.name_length = static_cast<uint8_t>(std::min<size_t>(rel.size(), 255));
   n.first_set = static_cast<uint32_t>(sets_.size());
   n.children = children;
   n.flags = self_owner ? ZoneSnapshot::kSelf : 0;
-  names_.append(name.data(), n.name_length);
+  names_.append(rel.data(), n.name_length);
   nodes_.push_back(n);
 }
 
@@ -27,8 +30,7 @@ void ShardBuilder::add_set(uint16_t type, uint32_t ttl) {
   PendingNode& n = nodes_.back();
   sets_.push_back({type, 0, ttl, static_cast<uint32_t>(rdata_.size())});
   ++n.set_count;
-  std::string_view owner(names_.data() + n.name_offset, n.name_length);
-  if (type == wire::type::NS && owner != origin_) n.flags |= ZoneSnapshot::kDelegation;
+  if (type == wire::type::NS && n.name_length != 0) n.flags |= ZoneSnapshot::kDelegation;  // not the apex
   if (type == wire::type::CNAME) n.flags |= ZoneSnapshot::kCname;
 }
 
@@ -106,7 +108,7 @@ ZoneSnapshot::ShardPtr ShardBuilder::finish() {
     out.rrset_count = p.set_count;
     out.name_length = p.name_length;
     out.flags = p.flags;
-    uint64_t h = name_hash(names_.data() + p.name_offset, p.name_length);
+    uint64_t h = p.hash;
     uint32_t at = static_cast<uint32_t>(h >> 32) & (slots - 1);
     while (index[at] != 0) at = (at + 1) & (slots - 1);
     index[at] = static_cast<uint32_t>(h >> 56) << 24 | static_cast<uint32_t>(i + 1);

@@ -14,7 +14,7 @@ class ShardBuilder {
  public:
   explicit ShardBuilder(std::string origin) : origin_(std::move(origin)) {}
 
-  // Starts a node; its RRsets follow with add_set/add_rdata.
+  // Starts a node (`name`: absolute, at or below the origin); its RRsets follow.
   void begin_node(std::string_view name, uint32_t children, bool self_owner);
   void add_set(uint16_t type, uint32_t ttl);
   void add_rdata(std::string_view rdata);
@@ -30,6 +30,7 @@ class ShardBuilder {
 
  private:
   struct PendingNode {
+    uint64_t hash;  // of the absolute name
     uint32_t name_offset;
     uint32_t first_set;
     uint32_t children;

@@ -130,7 +130,7 @@ std::shared_ptr<const ZoneSnapshot> ZoneEdit::commit() {
     const ZoneSnapshot::Shard& src = *old_shards[j & (old_count - 1)];
     for (uint32_t i = 0; i < src.node_count; ++i) {
       const ZoneSnapshot::Node& n = src.nodes()[i];
-      std::string_view name = ZoneSnapshot::name(n);
+      std::string name = base_->full_name(n);
       if (new_count != old_count && (name_hash(name.data(), name.size()) & (new_count - 1)) != j) continue;
       if (changed.count(name)) continue;
       out.begin_node(name, n.children, (n.flags & ZoneSnapshot::kSelf) != 0);

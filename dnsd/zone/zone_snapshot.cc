@@ -108,7 +108,7 @@ void ZoneSnapshot::for_each_node(
   for (const ShardPtr& s : shards_) {
     for (uint32_t i = 0; i < s->node_count; ++i) {
       read_node(s->nodes()[i], node);
-      if (!node.empty()) fn(name(s->nodes()[i]), node);
+      if (!node.empty()) fn(full_name(s->nodes()[i]), node);
     }
   }
 }

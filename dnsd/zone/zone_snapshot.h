@@ -60,7 +60,8 @@ class ZoneSnapshot {
     uint32_t data_rel;  // from this RRset to its rdata: count x (u16 length, bytes)
   };
   struct Node {
-    uint32_t name_rel;    // from this node to its name (lowercase wire)
+    uint32_t name_rel;    // from this node to its name relative to the apex (lowercase wire,
+                          // the apex's own labels left off: "\3www" for www.<apex>)
     uint32_t rrsets_rel;  // from this node to its first RRset
     uint32_t children;    // direct child nodes: an empty non-terminal lives while > 0
     uint16_t rrset_count;
@@ -88,7 +89,10 @@ class ZoneSnapshot {
   ZoneSnapshot(std::string origin, std::shared_ptr<const SelfSpec> self,
                std::vector<ShardPtr> shards);
 
+  // The node of an absolute lowercase wire name, or nullptr.
   const Node* find(std::string_view lower_wire) const noexcept {
+    if (lower_wire.size() < origin_.size()) return nullptr;
+    size_t rel = lower_wire.size() - origin_.size();
     uint64_t h = name_hash(lower_wire.data(), lower_wire.size());
     const Shard& s = *shards_[h & shard_mask_];
     const uint32_t* slots = s.slots();
@@ -98,8 +102,8 @@ class ZoneSnapshot {
       if (v == 0) return nullptr;
       if ((v >> 24) != tag) continue;
       const Node& n = s.nodes()[(v & 0xFFFFFF) - 1];
-      if (n.name_length == lower_wire.size() &&
-          std::memcmp(name_ptr(n), lower_wire.data(), lower_wire.size()) == 0)
+      if (n.name_length == rel && std::memcmp(name_ptr(n), lower_wire.data(), rel) == 0 &&
+          std::memcmp(lower_wire.data() + rel, origin_.data(), origin_.size()) == 0)
         return &n;
     }
   }
@@ -117,8 +121,12 @@ class ZoneSnapshot {
   static bool is_self_set(const Node& node, const RRset& set) noexcept {
     return (node.flags & kSelf) && (set.type == 1 || set.type == 28);
   }
-  static std::string_view name(const Node& node) noexcept {
+  // The name without the apex's labels ("" for the apex itself).
+  static std::string_view relative_name(const Node& node) noexcept {
     return std::string_view(name_ptr(node), node.name_length);
+  }
+  std::string full_name(const Node& node) const {
+    return std::string(relative_name(node)).append(origin_);
   }
   static const uint8_t* rdata(const RRset& set) noexcept {
     return reinterpret_cast<const uint8_t*>(&set) + set.data_rel;

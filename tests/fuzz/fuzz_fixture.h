@@ -88,7 +88,7 @@ inline void check_structure(const dnsd::zone::ZoneSnapshot& z) {
   for (const auto& shard : z.shards()) {
     for (uint32_t i = 0; i < shard->node_count; ++i) {
       const Snap::Node& n = shard->nodes()[i];
-      std::string name(Snap::name(n));
+      std::string name = z.full_name(n);
       ++nodes;
       if (z.find(name) != &n) std::abort();  // reachable through the index
       if (name == z.origin()) continue;
@@ -101,7 +101,7 @@ inline void check_structure(const dnsd::zone::ZoneSnapshot& z) {
   for (const auto& shard : z.shards()) {
     for (uint32_t i = 0; i < shard->node_count; ++i) {
       const Snap::Node& n = shard->nodes()[i];
-      std::string name(Snap::name(n));
+      std::string name = z.full_name(n);
       if (n.children != children[name]) std::abort();
       bool self = z.self() && z.self()->is_owner(name);
       if (n.rrset_count == 0 && n.children == 0 && !self && name != z.origin()) std::abort();

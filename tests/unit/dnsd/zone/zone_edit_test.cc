@@ -49,7 +49,7 @@ void expect_whole(const ZoneSnapshot& z) {
   size_t nodes = 0;
   for (const auto& shard : z.shards()) {
     for (uint32_t i = 0; i < shard->node_count; ++i) {
-      std::string name(ZoneSnapshot::name(shard->nodes()[i]));
+      std::string name = z.full_name(shard->nodes()[i]);
       ++nodes;
       EXPECT_EQ(z.find(name), &shard->nodes()[i]) << wire::name_to_text(name);
       if (name == z.origin()) continue;
@@ -61,7 +61,7 @@ void expect_whole(const ZoneSnapshot& z) {
   EXPECT_EQ(nodes, z.node_count());
   for (const auto& shard : z.shards())
     for (uint32_t i = 0; i < shard->node_count; ++i) {
-      std::string name(ZoneSnapshot::name(shard->nodes()[i]));
+      std::string name = z.full_name(shard->nodes()[i]);
       EXPECT_EQ(shard->nodes()[i].children, children[name]) << wire::name_to_text(name);
     }
 }

@@ -1,0 +1,42 @@
+// sched_setattr(2) has no glibc wrapper in Debian 12: the struct and the call are spelled
+// out here (layout SCHED_ATTR_SIZE_VER1, include/uapi/linux/sched/types.h).
+#include "dnsd/service/background_priority.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace dnsd::service {
+namespace {
+
+struct SchedAttr {
+  uint32_t size;
+  uint32_t sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime;  // for SCHED_OTHER on 6.12+: the requested slice
+  uint64_t sched_deadline;
+  uint64_t sched_period;
+  uint32_t sched_util_min;
+  uint32_t sched_util_max;
+};
+static_assert(sizeof(SchedAttr) == 56);
+
+constexpr int kNice = 10;
+
+}  // namespace
+
+bool lower_to_background(uint64_t slice_ns) {
+  SchedAttr attr{};
+  attr.size = sizeof attr;
+  attr.sched_policy = 0;  // SCHED_OTHER
+  attr.sched_nice = kNice;
+  attr.sched_runtime = slice_ns;  // older kernels ignore it for SCHED_OTHER
+#ifdef SYS_sched_setattr
+  if (syscall(SYS_sched_setattr, 0, &attr, 0u) == 0) return true;
+#endif
+  return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kNice) == 0;
+}
+
+}  // namespace dnsd::service

@@ -1,0 +1,54 @@
+// The zone-service thread steps back for the workers: nice 10 and, on kernels with
+// per-task slices, a short slice (read back with sched_getattr).
+#include "dnsd/service/background_priority.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+namespace dnsd::service {
+namespace {
+
+struct Attr {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+  uint32_t util_min, util_max;
+};
+
+bool kernel_at_least(int major, int minor) {
+  utsname u{};
+  int a = 0, b = 0;
+  return uname(&u) == 0 && std::sscanf(u.release, "%d.%d", &a, &b) == 2 &&
+         (a > major || (a == major && b >= minor));
+}
+
+TEST(BackgroundPriorityTest, NiceTenAndAShortSliceForTheCallingThreadOnly) {
+  int main_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  int nice = -100;
+  Attr attr{};
+  bool ok = false;
+  std::thread t([&] {
+    ok = lower_to_background(100'000);
+    nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+    syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0u);
+  });
+  t.join();
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(nice, 10);
+  EXPECT_EQ(attr.nice, 10);
+  if (kernel_at_least(6, 12)) {
+    EXPECT_EQ(attr.runtime, 100'000u);  // EEVDF custom slice
+  }
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))), main_nice);
+}
+
+}  // namespace
+}  // namespace dnsd::service
