@@ -78,46 +78,62 @@ ZoneSnapshot::ShardPtr ShardBuilder::finish() {
   // Load factor at most 0.8: with the 8-bit tags a probe rarely leaves its cache line.
   uint32_t slots = 2;
   while (slots < n + n / 4 + 1) slots <<= 1;
-  size_t nodes_at = sizeof(Shard);
-  size_t sets_at = nodes_at + n * sizeof(Node);
-  size_t slots_at = sets_at + r * sizeof(RRset);
-  size_t names_at = slots_at + slots * sizeof(uint32_t);
-  size_t rdata_at = names_at + names_.size();
-  size_t total = rdata_at + rdata_.size();
-
+  // Each set's rdata length, from the order it was appended in (sorting comes later).
+  std::vector<uint32_t>& length = lengths_;
+  length.assign(r, 0);
+  for (size_t i = 0; i < r; ++i)
+    length[i] = static_cast<uint32_t>((i + 1 < r ? sets_[i + 1].data_offset : rdata_.size()) - sets_[i].data_offset);
+  // Layout for few cache misses per lookup: the index right after the header, then the
+  // fixed-size nodes, then per node one record [RRsets][name][rdata] (4-byte aligned), so
+  // a hit touches the header, one slot, one node and one record.
+  auto align4 = [](size_t v) { return (v + 3) & ~size_t{3}; };
+  size_t slots_at = sizeof(Shard);
+  size_t nodes_at = align4(slots_at + slots * sizeof(uint32_t));
+  size_t total = nodes_at + n * sizeof(Node);
+  for (const PendingNode& p : nodes_) {
+    size_t bytes = p.set_count * sizeof(RRset) + p.name_length;
+    for (uint32_t k = 0; k < p.set_count; ++k) bytes += length[p.first_set + k];
+    total += align4(bytes);
+  }
   char* block = static_cast<char*>(::operator new(total));
   auto* shard = new (block) Shard{static_cast<uint32_t>(n), slots - 1,
-                                  static_cast<uint32_t>(slots_at), static_cast<uint32_t>(total)};
-  auto* nodes = reinterpret_cast<Node*>(block + nodes_at);
-  auto* sets = reinterpret_cast<RRset*>(block + sets_at);
+                                  static_cast<uint32_t>(nodes_at), static_cast<uint32_t>(total)};
   auto* index = reinterpret_cast<uint32_t*>(block + slots_at);
   std::fill(index, index + slots, 0u);
-  std::copy(names_.begin(), names_.end(), block + names_at);
-  std::copy(rdata_.begin(), rdata_.end(), block + rdata_at);
+  auto* nodes = reinterpret_cast<Node*>(block + nodes_at);
+  char* at = block + nodes_at + n * sizeof(Node);
 
   for (size_t i = 0; i < n; ++i) {
     const PendingNode& p = nodes_[i];
     // RRsets of a node in type order: ANY answers and transfers are stable.
-    std::stable_sort(sets_.begin() + p.first_set, sets_.begin() + p.first_set + p.set_count,
-                     [](const PendingSet& a, const PendingSet& b) { return a.type < b.type; });
+    std::vector<uint32_t>& order = order_;
+    order.resize(p.set_count);
+    for (uint32_t k = 0; k < p.set_count; ++k) order[k] = p.first_set + k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return sets_[a].type < sets_[b].type; });
     Node& out = nodes[i];
     char* self = reinterpret_cast<char*>(&out);
-    out.name_rel = static_cast<uint32_t>(block + names_at + p.name_offset - self);
-    out.rrsets_rel = static_cast<uint32_t>(reinterpret_cast<char*>(sets + p.first_set) - self);
+    auto* sets = reinterpret_cast<RRset*>(at);
+    char* name = at + p.set_count * sizeof(RRset);
+    std::copy_n(names_.data() + p.name_offset, p.name_length, name);
+    char* data = name + p.name_length;
+    for (uint32_t k = 0; k < p.set_count; ++k) {
+      const PendingSet& ps = sets_[order[k]];
+      sets[k] = RRset{ps.type, ps.count, ps.ttl, static_cast<uint32_t>(data - reinterpret_cast<char*>(&sets[k]))};
+      std::copy_n(rdata_.data() + ps.data_offset, length[order[k]], data);
+      data += length[order[k]];
+    }
+    out.name_rel = static_cast<uint32_t>(name - self);
+    out.rrsets_rel = static_cast<uint32_t>(at - self);
     out.children = p.children;
     out.rrset_count = p.set_count;
     out.name_length = p.name_length;
     out.flags = p.flags;
+    at += align4(static_cast<size_t>(data - at));
     uint64_t h = p.hash;
-    uint32_t at = static_cast<uint32_t>(h >> 32) & (slots - 1);
-    while (index[at] != 0) at = (at + 1) & (slots - 1);
-    index[at] = static_cast<uint32_t>(h >> 56) << 24 | static_cast<uint32_t>(i + 1);
-  }
-  for (size_t i = 0; i < r; ++i) {
-    const PendingSet& p = sets_[i];
-    RRset& out = sets[i];
-    out = RRset{p.type, p.count, p.ttl, 0};
-    out.data_rel = static_cast<uint32_t>(block + rdata_at + p.data_offset - reinterpret_cast<char*>(&out));
+    uint32_t slot = static_cast<uint32_t>(h >> 32) & (slots - 1);
+    while (index[slot] != 0) slot = (slot + 1) & (slots - 1);
+    index[slot] = static_cast<uint32_t>(h >> 56) << 24 | static_cast<uint32_t>(i + 1);
   }
   nodes_.clear();
   sets_.clear();

@@ -49,6 +49,7 @@ class ShardBuilder {
   std::vector<PendingNode> nodes_;
   std::vector<PendingSet> sets_;
   std::string names_, rdata_;
+  std::vector<uint32_t> lengths_, order_;  // scratch for finish()
 };
 
 }  // namespace dnsd::zone

@@ -72,16 +72,16 @@ class ZoneSnapshot {
   static constexpr uint8_t kCname = 2;
   static constexpr uint8_t kSelf = 4;
 
-  // One shard: header, then nodes, RRsets, index slots, names and rdata in one block.
-  // A slot is 0 (empty) or tag << 24 | (node index + 1).
+  // One shard in one block: header, index slots, nodes, then per node its RRsets, name and
+  // rdata. A slot is 0 (empty) or tag << 24 | (node index + 1).
   struct Shard {
     uint32_t node_count;
     uint32_t slot_mask;
-    uint32_t slots_offset;  // from this header
+    uint32_t nodes_offset;  // from this header
     uint32_t bytes;         // of the whole block
-    const Node* nodes() const noexcept { return reinterpret_cast<const Node*>(this + 1); }
-    const uint32_t* slots() const noexcept {
-      return reinterpret_cast<const uint32_t*>(reinterpret_cast<const char*>(this) + slots_offset);
+    const uint32_t* slots() const noexcept { return reinterpret_cast<const uint32_t*>(this + 1); }
+    const Node* nodes() const noexcept {
+      return reinterpret_cast<const Node*>(reinterpret_cast<const char*>(this) + nodes_offset);
     }
   };
   using ShardPtr = std::shared_ptr<const Shard>;
