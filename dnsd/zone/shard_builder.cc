@@ -75,9 +75,9 @@ void ShardBuilder::add_content(const NodeContent& node, const SelfSpec* self) {
 
 ZoneSnapshot::ShardPtr ShardBuilder::finish() {
   size_t n = nodes_.size(), r = sets_.size();
-  // Load factor at most 0.8: with the 8-bit tags a probe rarely leaves its cache line.
-  uint32_t slots = 2;
-  while (slots < n + n / 4 + 1) slots <<= 1;
+  // Load factor 0.8 (any slot count: the start slot is a multiply-shift, not a mask);
+  // with the 8-bit tags a probe rarely leaves its cache line.
+  uint32_t slots = static_cast<uint32_t>(n + n / 4 + 1);
   // Each set's rdata length, from the order it was appended in (sorting comes later).
   std::vector<uint32_t>& length = lengths_;
   length.assign(r, 0);
@@ -96,7 +96,7 @@ ZoneSnapshot::ShardPtr ShardBuilder::finish() {
     total += align4(bytes);
   }
   char* block = static_cast<char*>(::operator new(total));
-  auto* shard = new (block) Shard{static_cast<uint32_t>(n), slots - 1,
+  auto* shard = new (block) Shard{static_cast<uint32_t>(n), slots,
                                   static_cast<uint32_t>(nodes_at), static_cast<uint32_t>(total)};
   auto* index = reinterpret_cast<uint32_t*>(block + slots_at);
   std::fill(index, index + slots, 0u);
@@ -123,7 +123,6 @@ ZoneSnapshot::ShardPtr ShardBuilder::finish() {
       std::copy_n(rdata_.data() + ps.data_offset, length[order[k]], data);
       data += length[order[k]];
     }
-    out.name_rel = static_cast<uint32_t>(name - self);
     out.rrsets_rel = static_cast<uint32_t>(at - self);
     out.children = p.children;
     out.rrset_count = p.set_count;
@@ -131,8 +130,8 @@ ZoneSnapshot::ShardPtr ShardBuilder::finish() {
     out.flags = p.flags;
     at += align4(static_cast<size_t>(data - at));
     uint64_t h = p.hash;
-    uint32_t slot = static_cast<uint32_t>(h >> 32) & (slots - 1);
-    while (index[slot] != 0) slot = (slot + 1) & (slots - 1);
+    uint32_t slot = ZoneSnapshot::Shard::first_slot(h, slots);
+    while (index[slot] != 0) slot = slot + 1 == slots ? 0 : slot + 1;
     index[slot] = static_cast<uint32_t>(h >> 56) << 24 | static_cast<uint32_t>(i + 1);
   }
   nodes_.clear();

@@ -59,15 +59,16 @@ class ZoneSnapshot {
     uint32_t ttl;
     uint32_t data_rel;  // from this RRset to its rdata: count x (u16 length, bytes)
   };
+  // A node's record is [RRsets][name][rdata]: the name (lowercase wire, relative to the
+  // apex: "\3www" for www.<apex>) follows the RRsets, so it needs no offset of its own.
   struct Node {
-    uint32_t name_rel;    // from this node to its name relative to the apex (lowercase wire,
-                          // the apex's own labels left off: "\3www" for www.<apex>)
-    uint32_t rrsets_rel;  // from this node to its first RRset
+    uint32_t rrsets_rel;  // from this node to its record (first RRset)
     uint32_t children;    // direct child nodes: an empty non-terminal lives while > 0
     uint16_t rrset_count;
     uint8_t name_length;
     uint8_t flags;
   };
+  static_assert(sizeof(RRset) == 12 && sizeof(Node) == 12);
   static constexpr uint8_t kDelegation = 1;  // NS below the apex: a zone cut
   static constexpr uint8_t kCname = 2;
   static constexpr uint8_t kSelf = 4;
@@ -76,10 +77,13 @@ class ZoneSnapshot {
   // rdata. A slot is 0 (empty) or tag << 24 | (node index + 1).
   struct Shard {
     uint32_t node_count;
-    uint32_t slot_mask;
+    uint32_t slot_count;  // > node_count: a probe always ends on an empty slot
     uint32_t nodes_offset;  // from this header
     uint32_t bytes;         // of the whole block
     const uint32_t* slots() const noexcept { return reinterpret_cast<const uint32_t*>(this + 1); }
+    static uint32_t first_slot(uint64_t hash, uint32_t count) noexcept {
+      return static_cast<uint32_t>(((hash >> 32) * count) >> 32);
+    }
     const Node* nodes() const noexcept {
       return reinterpret_cast<const Node*>(reinterpret_cast<const char*>(this) + nodes_offset);
     }
@@ -97,7 +101,7 @@ class ZoneSnapshot {
     const Shard& s = *shards_[h & shard_mask_];
     const uint32_t* slots = s.slots();
     uint32_t tag = static_cast<uint32_t>(h >> 56);
-    for (uint32_t i = static_cast<uint32_t>(h >> 32) & s.slot_mask;; i = (i + 1) & s.slot_mask) {
+    for (uint32_t i = Shard::first_slot(h, s.slot_count);; i = i + 1 == s.slot_count ? 0 : i + 1) {
       uint32_t v = slots[i];
       if (v == 0) return nullptr;
       if ((v >> 24) != tag) continue;
@@ -156,7 +160,7 @@ class ZoneSnapshot {
 
  private:
   static const char* name_ptr(const Node& n) noexcept {
-    return reinterpret_cast<const char*>(&n) + n.name_rel;
+    return reinterpret_cast<const char*>(&n) + n.rrsets_rel + n.rrset_count * sizeof(RRset);
   }
 
   std::string origin_;
