@@ -1,5 +1,5 @@
 // Builds the immutable Catalog (all zones + node identity) from a validated Config:
-// reads each zone's master file with ldns, injects the node's self names, validates.
+// reads each zone's master file, injects the node's self names, validates.
 #pragma once
 #include <functional>
 #include <memory>
