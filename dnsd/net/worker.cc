@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "dnsd/common/thread_schedule.h"
 #include "dnsd/net/tcp_connection.h"
 #include "dnsd/net/udp_receiver.h"
 
@@ -65,7 +66,10 @@ void Worker::start() {
   for (auto& u : udp_) u->start();
   for (uv_tcp_t* t : listeners_) uv_listen(reinterpret_cast<uv_stream_t*>(t), 1024, on_connection);
   started_ = true;
-  thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+  thread_ = std::thread([this] {
+    common::set_thread_schedule(0);  // a short slice: see thread_schedule.h
+    uv_run(&loop_, UV_RUN_DEFAULT);
+  });
 }
 
 void Worker::stop() {

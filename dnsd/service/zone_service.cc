@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include "dnsd/service/background_priority.h"
+#include "dnsd/common/thread_schedule.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/catalog_builder.h"
 
@@ -52,8 +52,9 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
 
 void ZoneService::start() {
   thread_ = std::thread([this] {
-    // Queries come first: see background_priority.h.
-    if (!lower_to_background()) spdlog::warn("zone service: cannot lower its priority");
+    // Queries come first: see thread_schedule.h.
+    if (!common::set_thread_schedule(common::kBackgroundNice))
+      spdlog::warn("zone service: cannot lower its priority");
     run();
   });
 }

@@ -1,6 +1,6 @@
-// The zone-service thread steps back for the workers: nice 10 and, on kernels with
-// per-task slices, a short slice (read back with sched_getattr).
-#include "dnsd/service/background_priority.h"
+// Thread scheduling: the nice value and, on kernels with per-task slices, the short slice
+// are set for the calling thread only (read back with sched_getattr).
+#include "dnsd/common/thread_schedule.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <thread>
 
-namespace dnsd::service {
+namespace dnsd::common {
 namespace {
 
 struct Attr {
@@ -30,13 +30,13 @@ bool kernel_at_least(int major, int minor) {
          (a > major || (a == major && b >= minor));
 }
 
-TEST(BackgroundPriorityTest, NiceTenAndAShortSliceForTheCallingThreadOnly) {
+TEST(ThreadScheduleTest, NiceAndAShortSliceForTheCallingThreadOnly) {
   int main_nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
   int nice = -100;
   Attr attr{};
   bool ok = false;
   std::thread t([&] {
-    ok = lower_to_background(100'000);
+    ok = set_thread_schedule(kBackgroundNice, kShortSliceNs);
     nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
     syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0u);
   });
@@ -51,4 +51,4 @@ TEST(BackgroundPriorityTest, NiceTenAndAShortSliceForTheCallingThreadOnly) {
 }
 
 }  // namespace
-}  // namespace dnsd::service
+}  // namespace dnsd::common

@@ -1,12 +1,12 @@
 // sched_setattr(2) has no glibc wrapper in Debian 12: the struct and the call are spelled
 // out here (layout SCHED_ATTR_SIZE_VER1, include/uapi/linux/sched/types.h).
-#include "dnsd/service/background_priority.h"
+#include "dnsd/common/thread_schedule.h"
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-namespace dnsd::service {
+namespace dnsd::common {
 namespace {
 
 struct SchedAttr {
@@ -23,20 +23,18 @@ struct SchedAttr {
 };
 static_assert(sizeof(SchedAttr) == 56);
 
-constexpr int kNice = 10;
-
 }  // namespace
 
-bool lower_to_background(uint64_t slice_ns) {
+bool set_thread_schedule(int nice, uint64_t slice_ns) {
   SchedAttr attr{};
   attr.size = sizeof attr;
   attr.sched_policy = 0;  // SCHED_OTHER
-  attr.sched_nice = kNice;
-  attr.sched_runtime = slice_ns;  // older kernels ignore it for SCHED_OTHER
+  attr.sched_nice = nice;
+  attr.sched_runtime = slice_ns;
 #ifdef SYS_sched_setattr
   if (syscall(SYS_sched_setattr, 0, &attr, 0u) == 0) return true;
 #endif
-  return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kNice) == 0;
+  return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice) == 0;
 }
 
-}  // namespace dnsd::service
+}  // namespace dnsd::common
