@@ -105,12 +105,15 @@ ZoneSnapshot::ShardPtr ShardBuilder::finish() {
 
   for (size_t i = 0; i < n; ++i) {
     const PendingNode& p = nodes_[i];
-    // RRsets of a node in type order: ANY answers and transfers are stable.
+    // RRsets of a node in type order: ANY answers and transfers are stable. A node has a
+    // handful: a stable insertion sort, no scratch allocation per node.
     std::vector<uint32_t>& order = order_;
     order.resize(p.set_count);
-    for (uint32_t k = 0; k < p.set_count; ++k) order[k] = p.first_set + k;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return sets_[a].type < sets_[b].type; });
+    for (uint32_t k = 0; k < p.set_count; ++k) {
+      uint32_t v = p.first_set + k, j = k;
+      for (; j > 0 && sets_[order[j - 1]].type > sets_[v].type; --j) order[j] = order[j - 1];
+      order[j] = v;
+    }
     Node& out = nodes[i];
     char* self = reinterpret_cast<char*>(&out);
     auto* sets = reinterpret_cast<RRset*>(at);
