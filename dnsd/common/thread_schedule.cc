@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace dnsd::common {
 namespace {
 
@@ -35,6 +37,12 @@ bool set_thread_schedule(int nice, uint64_t slice_ns) {
   if (syscall(SYS_sched_setattr, 0, &attr, 0u) == 0) return true;
 #endif
   return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice) == 0;
+}
+
+int current_thread_nice() {
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  return errno == 0 ? nice : 0;
 }
 
 }  // namespace dnsd::common

@@ -15,5 +15,8 @@ inline constexpr int kBackgroundNice = 10;
 // Applies to the calling thread. Older kernels ignore the slice and keep the nice value.
 // Returns false if neither could be set.
 bool set_thread_schedule(int nice, uint64_t slice_ns = kShortSliceNs);
+// The calling thread's nice value (what the operator started dnsd with, unless changed):
+// workers keep it, the zone service goes no higher than max(it, kBackgroundNice).
+int current_thread_nice();
 
 }  // namespace dnsd::common

@@ -67,7 +67,8 @@ void Worker::start() {
   for (uv_tcp_t* t : listeners_) uv_listen(reinterpret_cast<uv_stream_t*>(t), 1024, on_connection);
   started_ = true;
   thread_ = std::thread([this] {
-    common::set_thread_schedule(0);  // a short slice: see thread_schedule.h
+    // A short slice, the operator's nice value kept: see thread_schedule.h.
+    common::set_thread_schedule(common::current_thread_nice());
     uv_run(&loop_, UV_RUN_DEFAULT);
   });
 }

@@ -2,6 +2,8 @@
 #include "dnsd/service/zone_service.h"
 
 #include <malloc.h>
+
+#include <algorithm>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -53,7 +55,7 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
 void ZoneService::start() {
   thread_ = std::thread([this] {
     // Queries come first: see thread_schedule.h.
-    if (!common::set_thread_schedule(common::kBackgroundNice))
+    if (!common::set_thread_schedule(std::max(common::current_thread_nice(), common::kBackgroundNice)))
       spdlog::warn("zone service: cannot lower its priority");
     run();
   });

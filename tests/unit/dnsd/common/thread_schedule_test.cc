@@ -50,5 +50,18 @@ TEST(ThreadScheduleTest, NiceAndAShortSliceForTheCallingThreadOnly) {
   EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))), main_nice);
 }
 
+TEST(ThreadScheduleTest, KeepingTheNiceValueOnlyShortensTheSlice) {
+  int before = -100, after = -100;
+  std::thread t([&] {
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);  // as with `nice -n 5`
+    before = current_thread_nice();
+    set_thread_schedule(current_thread_nice());
+    after = current_thread_nice();
+  });
+  t.join();
+  EXPECT_EQ(before, 5);
+  EXPECT_EQ(after, 5);  // a worker does not undo the operator's nice
+}
+
 }  // namespace
 }  // namespace dnsd::common

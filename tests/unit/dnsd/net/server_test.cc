@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "testutil/dns_test_util.h"
@@ -21,21 +22,31 @@ constexpr const char* kZone =
     "$ORIGIN example.com.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
     "www A 192.0.2.10\n";
 
+// A loopback port free for both TCP and UDP right now (the server binds both). A port
+// the kernel hands out for one protocol can still be taken in the other, e.g. by a client
+// socket of an earlier test in TIME_WAIT.
 uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
-  socklen_t len = sizeof sin;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
-  close(fd);
-  return ntohs(sin.sin_port);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    int tcp = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sin;
+    bool ok = bind(tcp, reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0 &&
+              getsockname(tcp, reinterpret_cast<sockaddr*>(&sin), &len) == 0;
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    ok = ok && bind(udp, reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
+    close(udp);
+    close(tcp);
+    if (ok) return ntohs(sin.sin_port);
+  }
+  return 0;
 }
 
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    signal(SIGPIPE, SIG_IGN);  // a test writing to a socket the server closed must not die
     holder_.publish(testutil::make_catalog({{"example.com.", kZone, {}, {}, {}}}, "t1"));
     port_ = free_port();
     cfg_.listen = {*common::parse_socket_address("127.0.0.1:" + std::to_string(port_))};
