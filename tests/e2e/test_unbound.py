@@ -87,13 +87,17 @@ class ThroughUnbound(unittest.TestCase):
         self.assertEqual(len(ok), 200)
 
     def test_master_dies_then_manual_promote(self):
-        budget = self.interval_s * self.fall + 1.0
+        # Detection (interval x fall) + 1 s to promote and publish, + one Unbound retry:
+        # a query Unbound happens to send to the killed nameserver first waits out its
+        # timeout (up to ~0.8 s here, as the stop/kill measurements show) before another
+        # server answers. Without that term it failed once (1.80 s) in eight runs.
+        budget = self.interval_s * self.fall + 1.0 + 0.8
         t0 = time.monotonic()
         self.c.procs["lb1"].stop(signal.SIGKILL)
         self.c.procs["lb1-tunnel"].stop(signal.SIGKILL)
         took = self.wait_master_via_unbound("lb2", t0)
         report("master killed (dnsd + tunnel): Unbound returns the new master and SRV after "
-               "%.2f s (budget %.1f s = interval x fall + 1 s)" % (took, budget))
+               "%.2f s (budget %.1f s = interval x fall + 1 s + one Unbound retry)" % (took, budget))
         self.assertLess(took, budget)
         srv = self.c.resolve("_tunnel._tcp." + ZONE, SRV)[1]
         self.assertEqual([x.split()[0] + " " + x.split()[3] for x in srv],
