@@ -216,13 +216,13 @@ UpdateResult apply_update(const UpdateMessage& m, const std::shared_ptr<const zo
   if (!serial_lt(old_serial, next.serial())) set_serial(next, old_serial + 1);  // RFC 1982 wrap
   UpdateResult r;
   common::ErrorList errors;
-  zone::NodeContent old_apex = next.before(origin);
+  const zone::NodeContent& old_apex = next.before(origin);
   const zone::NodeContent& new_apex = next.node(origin);
   r.diff.soa_before_rdata = soa_rdata(&old_apex);
   r.diff.soa_after_rdata = soa_rdata(&new_apex);
   r.diff.soa_ttl = soa_ttl(&new_apex);
   for (const std::string& owner : next.touched()) {  // only the owners read or named
-    zone::NodeContent was = next.before(owner);
+    const zone::NodeContent& was = next.before(owner);
     const zone::NodeContent& now = next.node(owner);
     zone::check_owner_rules(origin, owner, now, "update", errors);
     collect_node(origin, owner, was, now, r.diff.deleted);

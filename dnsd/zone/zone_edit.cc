@@ -34,7 +34,8 @@ ZoneEdit::Work& ZoneEdit::load(const std::string& owner) {
   if (it != work_.end()) return it->second;
   Work w;
   if (const ZoneSnapshot::Node* n = base_->find(owner)) {
-    base_->node_content(owner, w.sets);
+    base_->node_content(owner, w.original);
+    w.sets = w.original;
     w.children = n->children;
     w.present_before = w.present = true;
   }
@@ -50,11 +51,7 @@ const RRsetContent* ZoneEdit::find(const std::string& owner, uint16_t type) {
   return it == n.end() || it->second.rdatas.empty() ? nullptr : &it->second;
 }
 
-NodeContent ZoneEdit::before(const std::string& owner) const {
-  NodeContent out;
-  base_->node_content(owner, out);
-  return out;
-}
+const NodeContent& ZoneEdit::before(const std::string& owner) { return load(owner).original; }
 
 uint32_t ZoneEdit::serial() {
   const RRsetContent* soa = find(origin(), wire::type::SOA);
@@ -73,7 +70,7 @@ bool ZoneEdit::changed() const {
   for (const auto& [owner, w] : work_) {
     NodeContent now = w.sets;
     drop_empty_sets(now);
-    if (!same_sets(now, before(owner))) return true;
+    if (!same_sets(now, w.original)) return true;
   }
   return false;
 }
@@ -106,7 +103,7 @@ std::shared_ptr<const ZoneSnapshot> ZoneEdit::commit() {
     if (!w.present && !w.present_before) continue;
     const ZoneSnapshot::Node* old = base_->find(owner);
     bool same = w.present == w.present_before && old && old->children == w.children &&
-                same_sets(w.sets, before(owner));
+                same_sets(w.sets, w.original);
     if (!same) changed.emplace(owner, &w);
   }
   const auto& old_shards = base_->shards();

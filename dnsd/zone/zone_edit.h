@@ -25,7 +25,7 @@ class ZoneEdit {
   NodeContent& mutable_node(const std::string& owner);
   const RRsetContent* find(const std::string& owner, uint16_t type);
   // The owner's RRsets in the base (empty if none).
-  NodeContent before(const std::string& owner) const;
+  const NodeContent& before(const std::string& owner);
   uint32_t serial();
   // Owners read or changed so far.
   std::vector<std::string> touched() const;
@@ -37,6 +37,7 @@ class ZoneEdit {
 
  private:
   struct Work {
+    NodeContent original;  // as in the base, read once when the owner is first touched
     NodeContent sets;
     uint32_t children = 0;
     bool present_before = false;  // a node in the base (with data, self, or ENT)
