@@ -33,7 +33,6 @@ class ZoneBuilder {
   std::shared_ptr<const ZoneSnapshot> build(std::shared_ptr<const SelfSpec> self) const;
 
   const std::string& origin() const { return origin_; }
-  size_t record_count() const { return recs_.size(); }
 
  private:
   struct Rec {

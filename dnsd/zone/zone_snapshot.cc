@@ -61,12 +61,6 @@ ZoneSnapshot::ZoneSnapshot(std::string origin, std::shared_ptr<const SelfSpec> s
   }
 }
 
-size_t ZoneSnapshot::memory_bytes() const noexcept {
-  size_t total = shards_.capacity() * sizeof(ShardPtr);
-  for (const ShardPtr& s : shards_) total += s->bytes;
-  return total;
-}
-
 std::vector<std::string> ZoneSnapshot::rdatas(const RRset& set) {
   std::vector<std::string> out;
   out.reserve(set.count);

@@ -147,7 +147,6 @@ class ZoneSnapshot {
   size_t node_count() const noexcept { return node_count_; }
   const std::shared_ptr<const SelfSpec>& self() const noexcept { return self_; }
   const std::vector<ShardPtr>& shards() const noexcept { return shards_; }
-  size_t memory_bytes() const noexcept;
 
   // ---- Reading zone data off the query path (updates, transfers, journal, tests) ----
   // The zone's own RRsets (self sets excluded) of one owner; false if it has none.
