@@ -152,11 +152,17 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
   if (!result.changed) return reply(R::NOERROR);
 
   // Durable before visible, visible before acknowledged.
-  update::JournalEntry je{current->serial(), result.snapshot->serial(), result.diff};
   auto& journal = journals_[current->origin()];
+  if (!journal || !journal_usable(*journal, *current, zone_text)) return reply(R::SERVFAIL);
+  update::JournalEntry je{current->serial(), result.snapshot->serial(), result.diff};
   std::string error;
-  if (!journal || !journal->append(je, error)) {
-    spdlog::error("update {}: journal write failed, update not applied: {}", zone_text, error);
+  if (!journal->append(je, error)) {
+    spdlog::error("update {} from {}: not durable, not applied, SERVFAIL: {}", zone_text, who(req, v), error);
+    if (!journal->trusted()) {
+      spdlog::error("zone {}: journal untrusted after that failure; updates get SERVFAIL until it "
+                    "is rewritten from memory (queries are answered meanwhile)", zone_text);
+      journal_usable(*journal, *current, zone_text);  // try at once
+    }
     return reply(R::SERVFAIL);
   }
   auto next = std::make_shared<zone::Catalog>(*catalog);
@@ -172,6 +178,20 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
     else spdlog::error("zone {}: journal compaction failed: {}", zone_text, error);
   }
   return reply(R::NOERROR);
+}
+
+bool ZoneService::journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
+                                 const std::string& zone_text) {
+  if (journal.trusted()) return true;
+  std::string error;
+  if (journal.compact(current, error)) {
+    spdlog::warn("zone {}: journal rewritten from memory at serial {}; updates accepted again",
+                 zone_text, current.serial());
+    return true;
+  }
+  spdlog::error("zone {}: journal still untrusted ({}); rewriting it from memory failed: {}; "
+                "update refused", zone_text, journal.untrusted_reason(), error);
+  return false;
 }
 
 std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRequest& req) {

@@ -36,6 +36,13 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
     if (report.torn_tail)
       spdlog::warn("zone {}: journal had a torn or broken tail; cut back to the last whole entry",
                    zone);
+    if (!report.damaged_copy.empty())
+      spdlog::error("zone {}: the journal was damaged in the middle (whole entries after the "
+                    "break could not be replayed); the whole file was kept as {}",
+                    zone, report.damaged_copy);
+    if (!report.untrusted.empty())
+      spdlog::error("zone {}: journal not durable ({}); the zone is served, updates get SERVFAIL "
+                    "until the journal can be rewritten from memory", zone, report.untrusted);
     if (report.replayed || report.used_snapshot)
       spdlog::info("zone {}: {} from snapshot, {} journal entries replayed, serial {}", zone,
                    report.used_snapshot ? "loaded" : "no", report.replayed, snapshot->serial());

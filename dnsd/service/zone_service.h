@@ -49,6 +49,10 @@ class ZoneService {
   std::vector<uint8_t> handle_update(const net::SlowRequest& request);
   std::vector<std::vector<uint8_t>> handle_transfer(const net::SlowRequest& request);
   std::vector<uint8_t> handle_signed_query(const net::SlowRequest& request);
+  // True if `journal` may take an append; an untrusted one is first rewritten from
+  // `current` (the in-memory zone: every acknowledged update).
+  bool journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
+                      const std::string& zone_text);
 
   zone::CatalogHolder& holder_;
   std::string state_dir_;

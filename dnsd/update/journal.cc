@@ -1,105 +1,33 @@
-// Journal and snapshot files.
+// Journal: loading (snapshot + replay), durable appends, compaction, and the rules for
+// failures (see journal.h).
 #include "dnsd/update/journal.h"
 
-#include "dnsd/common/atomic_file.h"
-
 #include <fcntl.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 
+#include "dnsd/common/atomic_file.h"
 #include "dnsd/update/update_processor.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
-#include "dnsd/zone/zone_builder.h"
 #include "dnsd/zone/zone_edit.h"
 
 namespace dnsd::update {
 namespace {
-
-constexpr uint32_t kHeaderMagic = 0x444A4831;    // "DJH1"
-constexpr uint32_t kEntryMagic = 0x444A4531;     // "DJE1"
-constexpr uint32_t kSnapshotMagic = 0x444A5331;  // "DJS1"
-constexpr size_t kMaxFrame = 256u << 20;
-
-struct Out {
-  std::vector<uint8_t> b;
-  void u16(uint16_t v) { b.push_back(uint8_t(v >> 8)), b.push_back(uint8_t(v)); }
-  void u32(uint32_t v) { u16(uint16_t(v >> 16)), u16(uint16_t(v)); }
-  void str(const std::string& s) { u32(uint32_t(s.size())), b.insert(b.end(), s.begin(), s.end()); }
-  void rec(const xfr::XfrRecord& r) { str(r.owner), u16(r.type), u32(r.ttl), str(r.rdata); }
-};
-
-struct In {
-  const uint8_t* p;
-  size_t n, i = 0;
-  bool ok = true;
-  bool need(size_t k) { return ok = ok && n - i >= k; }
-  uint16_t u16() { if (!need(2)) return 0; uint16_t v = uint16_t(p[i] << 8 | p[i + 1]); i += 2; return v; }
-  uint32_t u32() { uint32_t hi = u16(); return hi << 16 | u16(); }
-  std::string str() {
-    uint32_t len = u32();
-    if (!need(len)) return {};
-    std::string s(reinterpret_cast<const char*>(p + i), len);
-    i += len;
-    return s;
-  }
-  xfr::XfrRecord rec() {
-    xfr::XfrRecord r;
-    r.owner = str();
-    r.type = u16();
-    r.ttl = u32();
-    r.rdata = str();
-    return r;
-  }
-};
-
-std::vector<uint8_t> frame(uint32_t magic, const std::vector<uint8_t>& payload) {
-  Out o;
-  o.u32(magic);
-  o.u32(uint32_t(payload.size()));
-  o.b.insert(o.b.end(), payload.begin(), payload.end());
-  unsigned char sum[SHA256_DIGEST_LENGTH];
-  SHA256(payload.data(), payload.size(), sum);
-  o.b.insert(o.b.end(), sum, sum + 8);
-  return o.b;
-}
-
-// Reads one frame at `pos`; false if it is torn or corrupt.
-bool read_frame(const std::vector<uint8_t>& data, size_t& pos, uint32_t magic, In& payload) {
-  In h{data.data() + pos, data.size() - pos};
-  if (h.u32() != magic || !h.ok) return false;
-  uint32_t len = h.u32();
-  if (!h.ok || len > kMaxFrame || !h.need(size_t(len) + 8)) return false;
-  const uint8_t* body = data.data() + pos + 8;
-  unsigned char sum[SHA256_DIGEST_LENGTH];
-  SHA256(body, len, sum);
-  if (std::memcmp(sum, body + len, 8) != 0) return false;
-  payload = In{body, len};
-  pos += 8 + size_t(len) + 8;
-  return true;
-}
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
 }
 
-// Writes `data` to `path` atomically and durably (temp + fsync + rename + fsync dir).
-bool write_atomic(const std::string& path, const std::vector<uint8_t>& data, std::string& error) {
-  return dnsd::common::write_file_atomic(
-      path, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), error);
-}
-
-std::vector<uint8_t> header_frame(uint32_t base) {
-  Out o;
-  o.u32(base);
-  return frame(kHeaderMagic, o.b);
+std::string_view bytes_of(const std::vector<uint8_t>& v) {
+  return {reinterpret_cast<const char*>(v.data()), v.size()};
 }
 
 // A name from the file that can belong to the zone (a damaged or hostile file may hold anything).
@@ -136,132 +64,138 @@ std::string file_stem(const std::string& state_dir, const std::string& origin) {
 
 }  // namespace
 
-std::vector<uint8_t> encode_entry(const JournalEntry& e) {
-  Out o;
-  o.u32(e.serial_from);
-  o.u32(e.serial_to);
-  o.u32(e.diff.soa_ttl);
-  o.str(e.diff.soa_before_rdata);
-  o.str(e.diff.soa_after_rdata);
-  o.u32(uint32_t(e.diff.deleted.size()));
-  for (const auto& r : e.diff.deleted) o.rec(r);
-  o.u32(uint32_t(e.diff.added.size()));
-  for (const auto& r : e.diff.added) o.rec(r);
-  return frame(kEntryMagic, o.b);
+void Journal::distrust(std::string reason) {
+  if (untrusted_reason_.empty()) untrusted_reason_ = std::move(reason);
 }
 
-bool decode_entry(const uint8_t* p, size_t len, JournalEntry& out) {
-  std::vector<uint8_t> data(p, p + len);
-  size_t pos = 0;
-  In in{nullptr, 0};
-  if (!read_frame(data, pos, kEntryMagic, in)) return false;
-  out.serial_from = in.u32();
-  out.serial_to = in.u32();
-  out.diff.soa_ttl = in.u32();
-  out.diff.soa_before_rdata = in.str();
-  out.diff.soa_after_rdata = in.str();
-  for (auto* list : {&out.diff.deleted, &out.diff.added}) {
-    uint32_t n = in.u32();
-    if (!in.ok || n > in.n / 14) return false;  // a record takes at least 14 bytes
-    list->clear();
-    for (uint32_t i = 0; i < n && in.ok; ++i) list->push_back(in.rec());
-  }
-  return in.ok && in.i == in.n;
+bool Journal::reopen(std::string& error) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = ::open(journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd_ >= 0) return true;
+  error = journal_path_ + ": open: " + std::strerror(errno);
+  return false;
 }
 
 std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::string& origin,
                                        std::shared_ptr<const zone::ZoneSnapshot>& zone,
-                                       LoadReport& report) {
-  std::unique_ptr<Journal> j(new Journal());
+                                       LoadReport& report, const common::FileOps& io) {
+  std::unique_ptr<Journal> j(new Journal(io));
   std::string stem = file_stem(state_dir, origin);
   j->journal_path_ = stem + "journal";
   j->snapshot_path_ = stem + "snapshot";
-  uint32_t file_serial = zone->serial();
+  const uint32_t file_serial = zone->serial();
   j->base_serial_ = file_serial;
 
-  std::vector<uint8_t> snap = read_file(j->snapshot_path_);
-  if (!snap.empty()) {
-    size_t pos = 0;
-    In in{nullptr, 0};
-    if (!read_frame(snap, pos, kSnapshotMagic, in)) {
-      report.error = j->snapshot_path_ + ": corrupt snapshot ignored";
-    } else if (in.u32() != file_serial) {
-      report.file_won = true;
-      unlink(j->snapshot_path_.c_str());
-    } else {
-      zone::ZoneBuilder z(origin);
-      uint32_t sets = in.u32();
-      for (uint32_t i = 0; i < sets && in.ok; ++i) {
-        std::string owner = in.str();
-        uint16_t type = in.u16();
-        uint32_t ttl = in.u32();
-        uint32_t n = in.u32();
-        for (uint32_t k = 0; k < n && in.ok; ++k) {
-          std::string rd = in.str();
-          if (in.ok && ours(owner, origin)) z.add(owner, type, ttl, rd, 0);
-        }
+  const std::vector<uint8_t> snap = read_file(j->snapshot_path_);
+  const std::vector<uint8_t> data = read_file(j->journal_path_);
+  const JournalScan scan = scan_journal(data);
+
+  // Which dynamic state is on disk, and which zone file serial it was started from.
+  bool have_snap = !snap.empty();
+  uint32_t snap_base = 0;
+  if (have_snap && !snapshot_base(snap, snap_base)) {
+    report.error = j->snapshot_path_ + ": damaged snapshot (torn or bad checksum); it holds "
+                   "acknowledged updates, so the zone is not served without it: restore it, or "
+                   "delete it and the journal to serve the zone file alone";
+    return j;
+  }
+  if (!data.empty() && !scan.has_header) {
+    report.error = j->journal_path_ + ": damaged journal header; the journal may hold "
+                   "acknowledged updates, so the zone is not served without it: move it aside "
+                   "(with the snapshot) to serve the zone file alone";
+    return j;
+  }
+  // A journal restarted when the zone file last won makes an older snapshot stale.
+  if (have_snap && scan.has_header && snap_base != scan.base_serial) have_snap = false;
+  const bool have_state = have_snap || scan.has_header;
+  const uint32_t state_base = have_snap ? snap_base : scan.base_serial;
+
+  std::string err;
+  if (have_state && state_base != file_serial) {
+    // The operator changed the zone file's serial: the file wins only if that cannot take
+    // the serial the world has seen backwards (RFC 1982 order).
+    uint32_t served = state_base;
+    if (have_snap) {
+      auto s = decode_snapshot(snap, origin, j->snapshot_path_, zone->self(), err);
+      if (!s) {
+        report.error = err;
+        return j;
       }
-      common::ErrorList rules;
-      if (in.ok) {
-        z.seal();
-        z.check_rules(j->snapshot_path_, rules);
-      }
-      if (in.ok && rules.empty()) {
-        zone = z.build(zone->self());
-        report.used_snapshot = true;
-      } else {
-        report.error = j->snapshot_path_ + ": corrupt snapshot ignored";
-      }
+      served = s->serial();
     }
+    if (!scan.entries.empty() && serial_lt(served, scan.entries.back().serial_to))
+      served = scan.entries.back().serial_to;
+    if (!serial_lt(served, file_serial)) {
+      report.error = "the zone file's SOA serial " + std::to_string(file_serial) +
+                     " is not above serial " + std::to_string(served) +
+                     " already served with dynamic updates (" + j->journal_path_ +
+                     "); raise the file's serial above " + std::to_string(served) +
+                     ", or delete the journal and snapshot to drop those updates";
+      return j;
+    }
+    report.file_won = true;
+    have_snap = false;
   }
 
-  std::vector<uint8_t> data = read_file(j->journal_path_);
-  size_t pos = 0, good_end = 0;
-  In in{nullptr, 0};
-  bool fresh = true;
-  if (read_frame(data, pos, kHeaderMagic, in)) {
-    if (in.u32() == file_serial && !report.file_won) {
-      fresh = false;
-      good_end = pos;
-      zone::ZoneEdit edit(zone);
-      bool edited = false;
-      while (pos < data.size()) {
-        size_t start = pos;
-        JournalEntry e;
-        if (!read_frame(data, pos, kEntryMagic, in) ||
-            !decode_entry(data.data() + start, pos - start, e)) {
-          report.torn_tail = true;
-          break;
-        }
-        uint32_t cur = edit.serial();
-        if (e.serial_from == cur) {
-          apply_entry(e, edit);
-          edited = true;
-          ++report.replayed;
-        } else if (!serial_lt(e.serial_from, cur)) {
-          report.torn_tail = true;  // a gap in the chain: nothing after it can apply
-          break;
-        }  // else: already in the snapshot
-        j->entries_.push_back(std::move(e));
-        good_end = pos;
+  bool fresh = !have_state || report.file_won;
+  if (!fresh) {
+    if (have_snap) {
+      auto s = decode_snapshot(snap, origin, j->snapshot_path_, zone->self(), err);
+      if (!s) {
+        report.error = err;
+        return j;
       }
-      if (edited) zone = edit.commit();
-    } else {
-      report.file_won = true;
+      zone = s;
+      report.used_snapshot = true;
+    }
+    // Replay the chain of entries on top; entries older than the snapshot are in it.
+    zone::ZoneEdit edit(zone);
+    size_t good_end = scan.header_end;
+    bool gap = false;
+    for (size_t k = 0; k < scan.entries.size(); ++k) {
+      const JournalEntry& e = scan.entries[k];
+      uint32_t cur = edit.serial();
+      if (e.serial_from == cur) {
+        apply_entry(e, edit);
+        ++report.replayed;
+      } else if (!serial_lt(e.serial_from, cur)) {
+        gap = true;  // nothing after a gap in the chain can apply
+        break;
+      }
+      j->entries_.push_back(e);
+      good_end = scan.entry_ends[k];
+    }
+    if (report.replayed) zone = edit.commit();
+    j->bytes_ = good_end;
+    if (!scan.has_header) {
+      fresh = true;  // snapshot without a journal: start one on top of it
+    } else if (good_end < data.size()) {
+      report.torn_tail = true;
+      if (gap || scan.whole_frames_after_break) {
+        // Not a crash mid-append: keep the whole file for the operator, then cut.
+        report.damaged_copy = j->journal_path_ + ".damaged-" + std::to_string(std::time(nullptr));
+        if (!common::write_file_atomic(report.damaged_copy, bytes_of(data), err, io))
+          j->distrust("cannot keep the damaged journal aside: " + err);
+      }
+      int fd = ::open(j->journal_path_.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || io.ftruncate(fd, off_t(good_end)) != 0 || io.fdatasync(fd) != 0)
+        j->distrust(j->journal_path_ + ": cannot cut back the torn tail: " + std::strerror(errno));
+      if (fd >= 0) ::close(fd);
     }
   }
   if (fresh) {
-    if (report.file_won) unlink(j->snapshot_path_.c_str());
-    std::string err;
-    if (!write_atomic(j->journal_path_, header_frame(file_serial), err)) report.error = err;
-    good_end = header_frame(file_serial).size();
-  } else if (good_end < data.size()) {
-    if (truncate(j->journal_path_.c_str(), off_t(good_end)) != 0)
-      report.error = j->journal_path_ + ": cannot truncate torn tail: " + std::strerror(errno);
+    // A new journal first, then the stale snapshot goes: a crash in between leaves a
+    // snapshot whose base differs from the journal's, which is ignored (above).
+    std::vector<uint8_t> header = encode_journal_header(file_serial);
+    j->entries_.clear();
+    j->bytes_ = header.size();
+    if (common::replace_file(j->journal_path_, bytes_of(header), err, io) != common::Replace::Durable)
+      j->distrust(err);
+    else if (report.file_won && ::unlink(j->snapshot_path_.c_str()) != 0 && errno != ENOENT)
+      j->distrust(j->snapshot_path_ + ": cannot remove the stale snapshot: " + std::strerror(errno));
   }
-  j->bytes_ = good_end;
-  j->fd_ = ::open(j->journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (j->fd_ < 0) report.error = j->journal_path_ + ": " + std::strerror(errno);
+  if (!j->reopen(err)) j->distrust(err);
+  report.untrusted = j->untrusted_reason_;
   return j;
 }
 
@@ -270,10 +204,22 @@ Journal::~Journal() {
 }
 
 bool Journal::append(const JournalEntry& e, std::string& error) {
+  if (!trusted()) {
+    error = journal_path_ + " is not trusted since: " + untrusted_reason_;
+    return false;
+  }
   std::vector<uint8_t> f = encode_entry(e);
-  if (fd_ < 0 || ::write(fd_, f.data(), f.size()) != ssize_t(f.size()) || fdatasync(fd_) != 0) {
-    error = journal_path_ + ": " + std::strerror(errno);
-    // A partial write is cut back on the next start (torn tail); don't build on it now.
+  if (!common::write_all(io_, fd_, f.data(), f.size())) {
+    error = journal_path_ + ": write: " + std::strerror(errno);
+    // Cut the partial entry off, durably, before anything else may follow it.
+    if (io_.ftruncate(fd_, off_t(bytes_)) != 0 || io_.fdatasync(fd_) != 0)
+      distrust(error + "; cutting the partial entry back failed: " + std::strerror(errno));
+    return false;
+  }
+  if (io_.fdatasync(fd_) != 0) {
+    // The kernel may have dropped the pages: the file is no longer what we wrote.
+    error = journal_path_ + ": fdatasync: " + std::strerror(errno);
+    distrust(error);
     return false;
   }
   bytes_ += f.size();
@@ -282,27 +228,30 @@ bool Journal::append(const JournalEntry& e, std::string& error) {
 }
 
 bool Journal::compact(const zone::ZoneSnapshot& zone, std::string& error) {
-  Out o;
-  o.u32(base_serial_);
-  uint32_t sets = 0;
-  zone.for_each_node([&](std::string_view, const zone::NodeContent& node) { sets += uint32_t(node.size()); });
-  o.u32(sets);
-  zone.for_each_node([&](std::string_view owner, const zone::NodeContent& node) {
-    for (const auto& [type, set] : node) {
-      o.str(std::string(owner));
-      o.u16(type);
-      o.u32(set.ttl);
-      o.u32(uint32_t(set.rdatas.size()));
-      for (const auto& rd : set.rdatas) o.str(rd);
-    }
-  });
-  if (!write_atomic(snapshot_path_, frame(kSnapshotMagic, o.b), error)) return false;
-  if (!write_atomic(journal_path_, header_frame(base_serial_), error)) return false;
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = ::open(journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  bytes_ = header_frame(base_serial_).size();
+  // 1. The snapshot, written aside and renamed. Until the new journal is in place the old
+  //    one stays valid on top of either snapshot (replay skips entries the snapshot holds).
+  std::vector<uint8_t> snap = encode_snapshot(base_serial_, zone);
+  if (common::replace_file(snapshot_path_, bytes_of(snap), error, io_) != common::Replace::Durable)
+    return false;
+  // 2. A new, empty journal in place of the old one.
+  std::vector<uint8_t> header = encode_journal_header(base_serial_);
+  switch (common::replace_file(journal_path_, bytes_of(header), error, io_)) {
+    case common::Replace::Unchanged:
+      return false;  // the old journal (and our descriptor on it) are still good
+    case common::Replace::Uncertain:
+      distrust(error);  // our descriptor is on the replaced file, the new one may vanish
+      return false;
+    case common::Replace::Durable:
+      break;
+  }
   entries_.clear();
-  return fd_ >= 0;
+  bytes_ = header.size();
+  if (!reopen(error)) {
+    distrust(error);
+    return false;
+  }
+  untrusted_reason_.clear();
+  return true;
 }
 
 bool Journal::diffs_since(uint32_t serial, std::vector<xfr::XfrDiff>& out) const {

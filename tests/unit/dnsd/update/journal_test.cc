@@ -12,58 +12,12 @@
 
 #include "dnsd/update/update_processor.h"
 #include "dnsd/wire/dns_constants.h"
-#include "update_test_util.h"
+#include "journal_test_util.h"
 
 namespace dnsd::update {
 namespace {
 
-using testing::w;
-namespace T = wire::type;
-
-std::string soa_rdata(uint32_t serial) {
-  std::string s = w("ns1.example.com.") + w("h.example.com.");
-  for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>(serial >> (24 - 8 * i)));
-  s += std::string(16, '\x01');
-  return s;
-}
-
-zone::ZoneContent zone_at(uint32_t serial) {
-  zone::ZoneContent z;
-  z.origin = w("example.com.");
-  z.nodes[z.origin][T::SOA] = {60, {soa_rdata(serial)}, 0};
-  z.nodes[z.origin][T::NS] = {60, {w("ns1.example.com.")}, 0};
-  return z;
-}
-
-JournalEntry entry(uint32_t from, int i) {
-  JournalEntry e;
-  e.serial_from = from;
-  e.serial_to = from + 1;
-  e.diff.soa_before_rdata = soa_rdata(from);
-  e.diff.soa_after_rdata = soa_rdata(from + 1);
-  e.diff.soa_ttl = 60;
-  e.diff.added.push_back({w(("h" + std::to_string(i) + ".example.com.").c_str()), T::A, 30, std::string("\x0a\x00\x00\x01", 4)});
-  return e;
-}
-
-class JournalTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char d[] = "/tmp/dnsd-journal-XXXXXX";
-    dir_ = mkdtemp(d);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  // Opens the journal over `z` (as the service does, on a snapshot) and hands back what
-  // the snapshot became, in map form.
-  std::unique_ptr<Journal> open(zone::ZoneContent& z, Journal::LoadReport& r) {
-    auto snap = zone::build_snapshot(z, nullptr);
-    auto j = Journal::open(dir_, z.origin, snap, r);
-    z = snap->to_content();
-    return j;
-  }
-  std::string path() const { return dir_ + "/example.com.journal"; }
-  std::string dir_;
-};
+using namespace testing;
 
 TEST_F(JournalTest, EncodeDecodeRoundTrip) {
   auto e = entry(7, 1);
