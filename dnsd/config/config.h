@@ -19,6 +19,7 @@ struct ServerConfig {
   unsigned workers = 1;                       // 0 in the file = one per core (resolved here)
   std::string identity;                       // NSID, id.server; empty = off
   std::string state_dir = "/var/lib/dnsd";    // resolved to an absolute path
+  unsigned journal_compact_after = 10000;     // updates per journal before a snapshot
   std::string user;                           // drop privileges after bind; empty = stay
   uint16_t udp_payload = 1232;                // 512..4096
   common::Millis tcp_idle_timeout{10'000};

@@ -52,6 +52,7 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   if (!catalog) return false;
   journals_ = std::move(journals);
   state_dir_ = config.server.state_dir;
+  compact_after_ = config.server.journal_compact_after;
   holder_.publish(catalog);
   // Loading freed the parser's and the builder's scratch memory in many small pieces;
   // give the free pages back so a big zone does not leave the process twice its size.

@@ -40,8 +40,6 @@ class ZoneService {
   // Runs `job` on the service thread (used for SIGHUP reloads).
   void post(std::function<void()> job);
 
-  // Compact a journal into a snapshot once it holds this many entries.
-  void set_compact_after(size_t entries) { compact_after_ = entries; }
 
  private:
   void run();
