@@ -28,6 +28,9 @@ std::string status_text(const json& s) {
     o << "last failover: " << format_time(s["last_failover"].value("at_ms", int64_t{0})) << " "
       << s["last_failover"].value("detail", "") << "\n";
   if (!s.value("waiting", "").empty()) o << "note: " << s.value("waiting", "") << "\n";
+  if (s.contains("state_file_error") && s["state_file_error"].is_string())
+    o << "STATE FILE NOT SAVED: " << s["state_file_error"].get<std::string>()
+      << " (nothing is published or acted on until it is)\n";
   o << "\n" << std::left << std::setw(12) << "NODE" << std::setw(14) << "ROLE" << std::setw(9)
     << "HEALTH" << std::setw(10) << "SERVING" << "CHECKS\n";
   for (const auto& n : s.value("nodes", json::array())) {

@@ -97,8 +97,24 @@ void Controller::merge_events(const std::vector<cluster::Event>& events) {
                    [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
 }
 
+void Controller::persist_failed(const std::string& error) {
+  if (persist_error_.empty())
+    spdlog::error("state file {}: {}; nothing is published or acted on until it can be saved "
+                  "(retried every {} ms)", c_.state_file, error, kPersistRetryMs);
+  persist_error_ = error;
+  persist_retry_at_ = uv_now(loop_) + kPersistRetryMs;
+  history_dirty_ = true;
+}
+
+void Controller::persist_ok() {
+  if (!persist_error_.empty()) spdlog::warn("state file {}: saved again", c_.state_file);
+  persist_error_.clear();
+  persist_retry_at_ = 0;
+}
+
 void Controller::evaluate() {
   if (stopped_ || busy_ || !warm_) return;
+  if (uv_now(loop_) < persist_retry_at_) return;
   auto v = views();
   auto d = cluster::decide(state_, v, policy(), wall_ms());
   if (d.waiting != waiting_ && !d.waiting.empty()) spdlog::warn("{}", d.waiting);
@@ -145,6 +161,8 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
     return [this, o = std::move(o), reply, plan] {
       state_ = o.state;  // carries the plan's own events
       merge_events(during_job_);
+      if (o.persist_failed) persist_failed(o.error);
+      else persist_ok();
       if (o.published_run) {
         published_ = o.desired;
         publish_summary_ = o.published.summary();
@@ -172,10 +190,21 @@ void Controller::publish_job(Reply reply) {
   auto snapshot = state_;
   executor_.submit([this, want, snapshot, reply]() -> std::function<void()> {
     std::string error;
-    if (!state::save_state(c_.state_file, snapshot, error))
-      spdlog::error("cannot persist the state: {}", error);
+    if (!state::save_state(c_.state_file, snapshot, error)) {
+      // Publishing a state that is not on disk could put an epoch on every dnsd that a
+      // restarted sentinel would not know: it would be fenced off for good.
+      return [this, error, reply] {
+        persist_failed(error);
+        if (reply)
+          reply(503, {{"ok", false},
+                      {"error", "cannot persist the state (" + error + "): nothing was "
+                                "published; sentinel retries every second"}});
+        after_job();
+      };
+    }
     Published pub = publish_all(c_, want, snapshot.epoch);
     return [this, want, pub, reply] {
+      persist_ok();
       published_ = want;
       publish_summary_ = pub.summary();
       published_in_sync_ = pub.in_sync;
@@ -243,9 +272,12 @@ void Controller::persist_job() {
   auto snapshot = state_;
   executor_.submit([this, snapshot]() -> std::function<void()> {
     std::string error;
-    if (!state::save_state(c_.state_file, snapshot, error))
-      spdlog::error("cannot persist the state: {}", error);
-    return [this] { after_job(); };
+    bool saved = state::save_state(c_.state_file, snapshot, error);
+    return [this, saved, error] {
+      if (saved) persist_ok();
+      else persist_failed(error);
+      after_job();
+    };
   });
 }
 

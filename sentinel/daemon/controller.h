@@ -48,6 +48,10 @@ class Controller {
   void adopt_job();
   void persist_job();
   void merge_events(const std::vector<cluster::Event>& events);
+  // A failed save of the state file is never built upon: nothing is published or acted
+  // on until a later save succeeds (retried every kPersistRetryMs).
+  void persist_failed(const std::string& error);
+  void persist_ok();
 
   void cmd_promote(const std::string& node, bool dry_run, Reply reply);
   void cmd_drain(const std::string& node, bool drain, Reply reply);
@@ -84,6 +88,9 @@ class Controller {
   uint64_t failovers_ = 0;
   uint64_t updates_sent_ = 0;
   int published_in_sync_ = 0;
+  uint64_t persist_retry_at_ = 0;  // loop ms; evaluate() waits until then after a failed save
+  std::string persist_error_;      // the last failed save, until one succeeds
+  static constexpr uint64_t kPersistRetryMs = 1000;
 };
 
 }  // namespace sentinel::daemon

@@ -64,6 +64,7 @@ json Controller::status_json() const {
           {"busy", busy_},
           {"published", publish_summary_},
           {"waiting", waiting_},
+          {"state_file_error", persist_error_.empty() ? json(nullptr) : json(persist_error_)},
           {"last_failover", last_failover},
           {"nodes", nodes}};
 }
@@ -124,6 +125,8 @@ std::string Controller::metrics_text() const {
   o << "# TYPE sentinel_failovers_total counter\nsentinel_failovers_total " << failovers_ << "\n";
   o << "# TYPE sentinel_probes_total counter\nsentinel_probes_total " << monitor_.probes_run() << "\n";
   o << "# TYPE sentinel_published_nodes gauge\nsentinel_published_nodes " << published_in_sync_ << "\n";
+  o << "# HELP sentinel_state_file_ok 0 while the state file cannot be saved (nothing is acted on)\n"
+    << "# TYPE sentinel_state_file_ok gauge\nsentinel_state_file_ok " << persist_error_.empty() << "\n";
   o << "# TYPE sentinel_node_up gauge\n";
   for (const auto& n : v)
     o << "sentinel_node_up{node=\"" << n.name << "\"} " << (n.health == cluster::Health::Up) << "\n";

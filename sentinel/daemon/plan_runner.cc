@@ -117,6 +117,7 @@ struct Runner {
     std::string error;
     if (state::save_state(c.state_file, s, error)) return true;
     out.error = "cannot persist the state: " + error;
+    out.persist_failed = true;
     spdlog::error("{}", out.error);
     return false;
   }

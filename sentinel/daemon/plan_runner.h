@@ -39,6 +39,7 @@ struct PlanOutcome {
   std::vector<cluster::Event> events;
   bool ok = false;
   std::string error;
+  bool persist_failed = false;  // the state file could not be saved (see `error`)
   bool published_run = false;
   Published published;
   records::RecordSet desired;
