@@ -1,6 +1,8 @@
 // The API bearer token file.
 #include "sentinel/api/api_token.h"
 
+#include "dnsd/common/atomic_file.h"
+
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -31,7 +33,8 @@ std::optional<std::string> read_token(const std::string& path, std::string& erro
   return t;
 }
 
-std::optional<std::string> load_or_create_token(const std::string& path, std::string& error) {
+std::optional<std::string> load_or_create_token(const std::string& path, std::string& error,
+                                                const dnsd::common::FileOps& io) {
   if (::access(path.c_str(), F_OK) == 0) return read_token(path, error);
   unsigned char raw[32];
   if (RAND_bytes(raw, sizeof raw) != 1) {
@@ -50,11 +53,15 @@ std::optional<std::string> load_or_create_token(const std::string& path, std::st
     return std::nullopt;
   }
   std::string line = token + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-            ::fsync(fd) == 0;
+  bool ok = dnsd::common::write_all(io, fd, line.data(), line.size()) && io.fsync(fd) == 0;
+  int saved = errno;
   ::close(fd);
+  // A token the CLI may already have read must survive a crash; a half-written one must
+  // not be left for the next start to trip over.
+  if (ok && !dnsd::common::fsync_parent_dir(path, io)) ok = false, saved = errno;
   if (!ok) {
-    error = path + ": cannot write the token";
+    ::unlink(path.c_str());
+    error = path + ": cannot write the token: " + std::strerror(saved);
     return std::nullopt;
   }
   return token;

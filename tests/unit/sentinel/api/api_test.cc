@@ -62,6 +62,19 @@ TEST_F(TempDir, CreateTokenFile0600AndReuseIt) {
   EXPECT_NE(*other, *t1);
 }
 
+TEST_F(TempDir, ATokenThatCannotBeMadeDurableIsNotLeftBehind) {
+  struct FailingFsync : dnsd::common::FileOps {
+    int fsync(int) const override { return errno = EIO, -1; }
+  } io;
+  std::string path = dir_ + "/token";
+  std::string error;
+  EXPECT_FALSE(load_or_create_token(path, error, io).has_value());
+  EXPECT_NE(error.find("Input/output error"), std::string::npos) << error;
+  EXPECT_NE(::access(path.c_str(), F_OK), 0) << "a token the disk did not keep is removed";
+  auto t = load_or_create_token(path, error);  // the next start makes a good one
+  ASSERT_TRUE(t.has_value()) << error;
+}
+
 TEST_F(TempDir, ReadTokenMissingFileFailsWithPath) {
   std::string path = dir_ + "/nope";
   std::string error;
