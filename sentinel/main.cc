@@ -27,6 +27,7 @@ std::optional<sentinel::config::SentinelConfig> load(const std::string& path) {
 
 int run_daemon(const sentinel::config::SentinelConfig& c) {
   dnsd::common::setup_logging(c.log_level);
+  for (const auto& w : c.warnings) spdlog::warn("{}: {}", c.file, w);
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(c.state_file).parent_path(), ec);
   sentinel::cluster::ClusterState state;
@@ -134,6 +135,7 @@ int main(int argc, char** argv) {
   auto c = load(config);
   if (!c) return 1;
   if (check->parsed()) {
+    for (const auto& w : c->warnings) std::cerr << config << ": warning: " << w << "\n";
     std::cout << config << ": ok (" << c->nodes.size() << " nodes, zone " << c->zone_text() << ")\n";
     return 0;
   }

@@ -128,7 +128,8 @@ std::optional<NodeConfig> read_node(const toml::table& t, const SentinelConfig& 
                                     const std::string& base, size_t index, ErrorList& errors) {
   std::string prefix = "node[" + std::to_string(index) + "]";
   TomlFields f(t, c.file, prefix, errors);
-  f.reject_unknown({"name", "ipv4", "ipv6", "dns", "priority", "port", "checks", "tunnel"});
+  f.reject_unknown({"name", "ipv4", "ipv6", "dns", "priority", "port", "checks", "tunnel",
+                    "update_key"});
   size_t before = errors.size();
   NodeConfig n;
   std::string reason;
@@ -159,6 +160,10 @@ std::optional<NodeConfig> read_node(const toml::table& t, const SentinelConfig& 
     else n.dns = *a;
   } else if (!f.node("dns")) {
     f.error("dns", "", "is required: the address:port of the node's dnsd");
+  }
+  if (auto v = f.str("update_key")) {
+    n.update_key_name = *v;
+    n.update_key_line = f.line_of("update_key");
   }
   if (auto v = f.integer("priority", 0, 65535)) n.priority = static_cast<int>(*v);
   if (auto v = f.integer("port", 1, 65535)) n.port = static_cast<uint16_t>(*v);

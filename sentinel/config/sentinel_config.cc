@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -136,6 +137,50 @@ void read_log(const toml::table& t, SentinelConfig& c, ErrorList& errors) {
   }
 }
 
+// Each node's update key: its own ([[node]] update_key), else the cluster's default.
+void resolve_update_keys(SentinelConfig& c, const std::vector<dnsd::common::TsigKey>& keys,
+                         const std::string& cluster_key, int cluster_key_line, ErrorList& errors) {
+  auto find = [&](const std::string& name) -> const dnsd::common::TsigKey* {
+    std::string reason;
+    auto want = dnsd::common::normalize_absolute_name(name, reason);
+    for (const auto& k : keys)
+      if (want && k.name == *want) return &k;
+    return nullptr;
+  };
+  if (!cluster_key.empty() && !find(cluster_key))
+    errors.add(c.file, cluster_key_line, "cluster.update_key", "\"" + cluster_key + "\"",
+               "no [[key]] with this name");
+  std::map<std::string, std::vector<std::string>> users;  // key name -> nodes signed with it
+  for (size_t i = 0; i < c.nodes.size(); ++i) {
+    auto& n = c.nodes[i];
+    std::string field = "node[" + std::to_string(i) + "].update_key";
+    if (n.update_key_name.empty()) {
+      if (cluster_key.empty()) {
+        errors.add(c.file, 0, field, "", "node " + n.name + " has no update key: give it its own "
+                   "[[node]] update_key (or set a default [cluster] update_key)");
+        continue;
+      }
+      n.update_key_name = cluster_key;
+    } else if (!find(n.update_key_name)) {
+      errors.add(c.file, n.update_key_line, field, "\"" + n.update_key_name + "\"",
+                 "no [[key]] with this name");
+      continue;
+    }
+    if (const auto* k = find(n.update_key_name)) {
+      n.update_key = *k;
+      users[k->name].push_back(n.name);
+    }
+  }
+  for (const auto& [key, nodes] : users) {
+    if (nodes.size() < 2) continue;
+    std::string list;
+    for (const auto& n : nodes) list += (list.empty() ? "" : ", ") + n;
+    c.warnings.push_back("nodes " + list + " share the update key " + key +
+                         ": anyone who steals it from one of them can rewrite the records of "
+                         "all of them; give each [[node]] its own update_key");
+  }
+}
+
 void cross_checks(SentinelConfig& c, const toml::table& root,
                   const std::vector<dnsd::common::TsigKey>& keys, const std::string& update_key,
                   int update_key_line, ErrorList& errors) {
@@ -148,19 +193,7 @@ void cross_checks(SentinelConfig& c, const toml::table& root,
   for (const std::string* owner : {&c.master_name, &c.pool_name})
     if (names.count(*owner))
       errors.add(c.file, 0, "cluster", *owner, "a node has the same name as master_name/pool_name");
-  if (update_key.empty() && !root.at_path("cluster.update_key")) {
-    errors.add(c.file, 0, "cluster.update_key", "", "is required (the TSIG key of [[key]])");
-    return;
-  }
-  std::string reason;
-  auto want = dnsd::common::normalize_absolute_name(update_key, reason);
-  for (const auto& k : keys)
-    if (want && k.name == *want) {
-      c.update_key = k;
-      return;
-    }
-  errors.add(c.file, update_key_line, "cluster.update_key", "\"" + update_key + "\"",
-             "no [[key]] with this name");
+  resolve_update_keys(c, keys, update_key, update_key_line, errors);
 }
 
 }  // namespace

@@ -52,6 +52,11 @@ struct NodeConfig {
   uint16_t port = 443;
   std::vector<CheckConfig> checks;
   TunnelConfig tunnel;
+  // The TSIG key that signs this node's updates, its own so that a node's stolen key
+  // cannot rewrite any other node ([[node]] update_key, else [cluster] update_key).
+  std::string update_key_name;  // as written; resolved into update_key by the config check
+  int update_key_line = 0;
+  dnsd::common::TsigKey update_key;
 };
 
 struct DampingConfig {
@@ -78,11 +83,12 @@ struct SentinelConfig {
   Millis cooldown{60000};
   Millis reconcile_interval{30000};
   Millis driver_timeout{5000};
-  dnsd::common::TsigKey update_key;
-
   ProbeTiming probe;
   DampingConfig damping;
   std::vector<NodeConfig> nodes;
+
+  // Legal but unwise settings, for the log and `sentinel check` (e.g. a shared update key).
+  std::vector<std::string> warnings;
 
   const NodeConfig* node(std::string_view name) const;
   // "api.example.com" (no trailing dot) as the tunnel driver protocol carries it.

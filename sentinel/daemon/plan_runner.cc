@@ -68,7 +68,7 @@ Published for_each_node(const config::SentinelConfig& c, const records::RecordSe
         return;
       }
     }
-    p.outcome = records::push_records(n.dns, c.update_key, c.zone, desired, epoch, t);
+    p.outcome = records::push_records(n.dns, n.update_key, c.zone, desired, epoch, t);
     if (p.outcome.status == records::PushOutcome::Status::Updated ||
         p.outcome.status == records::PushOutcome::Status::InSync)
       p.in_sync = records::in_sync(records::read_owned(n.dns, desired, t), desired);

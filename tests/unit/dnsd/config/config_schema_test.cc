@@ -203,11 +203,13 @@ TEST(ExampleConfigs, DemoNodesMatchTheDemoCluster) {
     EXPECT_EQ(c->zones[0].name, "api.example.test.");
     EXPECT_EQ(c->zones[0].file, source_dir() + "/zones/api.example.test.zone");
     EXPECT_EQ(c->zones[0].self, (std::vector<std::string>{"@", "*"}));
-    EXPECT_EQ(c->zones[0].update_keys, (std::vector<std::string>{"sentinel."}));
-    EXPECT_EQ(c->zones[0].transfer_keys, (std::vector<std::string>{"sentinel."}));
+    // Its own update key only (another node's key cannot update it); transfers apart.
+    EXPECT_EQ(c->zones[0].update_keys, (std::vector<std::string>{lb + ".sentinel."}));
+    EXPECT_EQ(c->zones[0].transfer_keys, (std::vector<std::string>{"transfer."}));
     EXPECT_FALSE(c->metrics.listen.has_value());
-    ASSERT_NE(c->find_key("sentinel"), nullptr);
-    EXPECT_EQ(c->find_key("sentinel")->secret.size(), 32u);
+    ASSERT_NE(c->find_key(lb + ".sentinel"), nullptr);
+    EXPECT_EQ(c->find_key(lb + ".sentinel")->secret.size(), 32u);
+    EXPECT_EQ(c->keys.size(), 2u) << "no other node's key";
   }
   common::ErrorList errors;
   auto p = load_config(source_dir() + "/conf/demo/parent.toml", errors);

@@ -145,12 +145,13 @@ TEST(SentinelConfig, FullValidConfig) {
   EXPECT_EQ(c->probe.fall, 4);
   EXPECT_EQ(c->probe.rise, 3);
 
-  EXPECT_EQ(c->update_key.name, "sentinel.");
-  EXPECT_EQ(c->update_key.algorithm, dnsd::common::TsigAlgorithm::HmacSha256);
+  const auto& key = c->nodes.at(0).update_key;  // the [cluster] default
+  EXPECT_EQ(key.name, "sentinel.");
+  EXPECT_EQ(key.algorithm, dnsd::common::TsigAlgorithm::HmacSha256);
   std::vector<uint8_t> secret;
   ASSERT_TRUE(dnsd::common::base64_decode(kSecret, secret));
-  EXPECT_EQ(c->update_key.secret, secret);
-  EXPECT_EQ(c->update_key.secret.size(), 32u);
+  EXPECT_EQ(key.secret, secret);
+  EXPECT_EQ(key.secret.size(), 32u);
 
   ASSERT_EQ(c->nodes.size(), 3u);
   const NodeConfig& n1 = c->nodes[0];
@@ -396,6 +397,51 @@ TEST(SentinelConfig, UpdateKeyNamingMissingKey) {
   EXPECT_NE(e.find("no [[key]] with this name"), std::string::npos) << e;
 }
 
+// Two extra keys for the per-node tests.
+std::string node_keys() {
+  return std::string("\n[[key]]\nname = \"lb1.sentinel\"\nalgorithm = \"hmac-sha256\"\nsecret = \"") +
+         kSecret + "\"\n\n[[key]]\nname = \"lb2.sentinel\"\nalgorithm = \"hmac-sha512\"\nsecret = \"" +
+         kSecret + "\"\n";
+}
+
+TEST(SentinelConfig, EachNodeSignedWithItsOwnKey) {
+  std::string text = head() + node_keys() +
+                     one_node("name = \"lb1\"\nipv4 = [\"198.51.100.1\"]\ndns = \"198.51.100.1\"\n"
+                              "update_key = \"lb1.sentinel\"\n") +
+                     one_node("name = \"lb2\"\nipv4 = [\"198.51.100.2\"]\ndns = \"198.51.100.2\"\n"
+                              "update_key = \"lb2.sentinel\"\n");
+  ErrorList errors;
+  auto c = parse_sentinel_config(text, kPath, errors);
+  ASSERT_TRUE(c) << errors.to_string();
+  EXPECT_EQ(c->nodes[0].update_key.name, "lb1.sentinel.");
+  EXPECT_EQ(c->nodes[1].update_key.name, "lb2.sentinel.");
+  EXPECT_EQ(c->nodes[1].update_key.algorithm, dnsd::common::TsigAlgorithm::HmacSha512);
+  EXPECT_TRUE(c->warnings.empty());
+}
+
+TEST(SentinelConfig, ASharedUpdateKeyIsWarnedAbout) {
+  std::string text = head() + one_node("name = \"lb1\"\nipv4 = [\"198.51.100.1\"]\ndns = \"198.51.100.1\"\n") +
+                     one_node("name = \"lb2\"\nipv4 = [\"198.51.100.2\"]\ndns = \"198.51.100.2\"\n");
+  ErrorList errors;
+  auto c = parse_sentinel_config(text, kPath, errors);
+  ASSERT_TRUE(c) << errors.to_string();
+  ASSERT_EQ(c->warnings.size(), 1u);
+  EXPECT_NE(c->warnings[0].find("nodes lb1, lb2 share the update key sentinel."), std::string::npos)
+      << c->warnings[0];
+}
+
+TEST(SentinelConfig, ANodeKeyMustExistAndSomeKeyIsRequired) {
+  std::string text = head() + one_node("name = \"lb1\"\nipv4 = [\"198.51.100.1\"]\ndns = \"198.51.100.1\"\n"
+                                       "update_key = \"nope\"\n");
+  std::string e = error_for(text, "node[0].update_key");
+  EXPECT_NE(e.find(at(text, "update_key = \"nope\"")), std::string::npos) << e;
+  EXPECT_NE(e.find("no [[key]] with this name"), std::string::npos) << e;
+  std::string none = head() + ok_node();
+  replace(none, "update_key = \"sentinel\"\n", "");
+  e = error_for(none, "node[0].update_key");
+  EXPECT_NE(e.find("has no update key"), std::string::npos) << e;
+}
+
 TEST(SentinelConfig, HmacMd5Refused) {
   std::string text = head() + ok_node();
   replace(text, "algorithm = \"hmac-sha256\"", "algorithm = \"hmac-md5\"");
@@ -444,6 +490,8 @@ TEST(ShippedConfig, SentinelTomlLoadsAndMatchesTheDemoCluster) {
     EXPECT_EQ(node.dns.to_string(), "127.0.0." + std::to_string(10 + n) + ":53");
     EXPECT_EQ(node.tunnel.driver, sentinel::config::DriverKind::Http);
     EXPECT_FALSE(node.tunnel.hmac_secret.empty());
+    // Each node is signed for with its own key: one stolen key rewrites one node only.
+    EXPECT_EQ(node.update_key.name, "lb" + std::to_string(n) + ".sentinel.");
   }
-  EXPECT_EQ(c->update_key.name, "sentinel.");
+  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
 }
