@@ -8,6 +8,7 @@ import threading
 import time
 import unittest
 
+import dnsd_harness
 from e2e_cluster import ZONE, E2ECluster
 from sentinel_harness import wait_until
 
@@ -22,7 +23,6 @@ def rand_name():
     return "c%08x.%s" % (random.getrandbits(32), ZONE)
 
 
-@unittest.skipUnless(os.geteuid() == 0, "needs root: the nodes listen on port 53")
 class ThroughUnbound(unittest.TestCase):
     interval_s, fall = 0.2, 2
     stop_answer = "lame"
@@ -174,4 +174,6 @@ for name in ("test_delegation_and_self_answers", "test_one_node_stopped_every_qu
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    # Root: the nodes listen on port 53.
+    dnsd_harness.require(["unbound", "unbound-control"], root=True)
+    dnsd_harness.main()

@@ -5,6 +5,7 @@ import subprocess
 import time
 import unittest
 
+import dnsd_harness
 from dnsd_harness import DNSD, SELF_ZONE, ZONE, Dnsd, build_query
 
 
@@ -126,4 +127,5 @@ class Stop(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig"])
+    dnsd_harness.main()

@@ -5,6 +5,7 @@ import struct
 import subprocess
 import unittest
 
+import dnsd_harness
 from dnsd_harness import DnsdTestCase, build_query, rcode
 
 
@@ -119,4 +120,5 @@ class Protocol(DnsdTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig", "kdig"])
+    dnsd_harness.main()

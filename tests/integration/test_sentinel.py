@@ -13,6 +13,7 @@ import unittest
 import urllib.error
 import urllib.request
 
+import dnsd_harness
 from dnsd_harness import KEY_NAME, KEY_SECRET, nsupdate
 from sentinel_harness import ZONE, Cluster, wait_until
 
@@ -347,4 +348,5 @@ class Operator(ClusterCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig", "nsupdate"])
+    dnsd_harness.main()
