@@ -125,7 +125,10 @@ class ThroughUnbound(unittest.TestCase):
         time.sleep(1.0)
         t0 = time.monotonic()
         self.c.procs["lb2"].send(sig)
-        time.sleep(4.0)  # through the grace window, the exit, and the resolver's reaction
+        # Through the grace window and the exit (waited for, not guessed), then the resolver's
+        # reaction: at least 4 s after the signal and 2 s after the exit.
+        self.c.procs["lb2"].proc.wait(timeout=15)
+        time.sleep(max(t0 + 4.0 - time.monotonic(), 2.0))
         stop_event.set()
         t.join()
         self.c.procs["lb2"].stop()
