@@ -37,8 +37,7 @@ class ThroughUnbound(unittest.TestCase):
             raise
 
     def tearDown(self):
-        failed = any(e for _, e in getattr(self._outcome, "errors", []) if e)
-        if failed or os.environ.get("VERBOSE"):
+        if dnsd_harness.failed(self) or os.environ.get("VERBOSE"):
             self.dump()
         self.c.stop()
 

@@ -71,6 +71,15 @@ def require(programs=(), root=False):
         sys.exit(SKIP_EXIT)
 
 
+def failed(test):
+    """Whether `test` has failed so far (unittest's bookkeeping differs across 3.8-3.12)."""
+    outcome = getattr(test, "_outcome", None)
+    if getattr(outcome, "errors", None) is not None:
+        return any(e for _, e in outcome.errors if e)
+    result = getattr(outcome, "result", None)
+    return bool(result) and any(t is test for t, _ in result.failures + result.errors)
+
+
 def main():
     """unittest.main for the test files: exit 1 on a failure or when no test ran, 77 when
     any test was skipped (unittest alone exits 0 then, which meson counts as OK), else 0."""

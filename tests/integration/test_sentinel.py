@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 
 import dnsd_harness
-from dnsd_harness import KEY_NAME, KEY_SECRET, nsupdate
+from dnsd_harness import KEY_NAME, KEY_SECRET, failed, nsupdate
 from sentinel_harness import ZONE, Cluster, wait_until
 
 TSIG = "hmac-sha256:%s:%s" % (KEY_NAME, KEY_SECRET)
@@ -23,15 +23,6 @@ TSIG = "hmac-sha256:%s:%s" % (KEY_NAME, KEY_SECRET)
 def report(line):
     """Figures for the closing note, visible in the meson test log."""
     print("MEASURED " + line, flush=True)
-
-
-def failed(test):
-    """Whether `test` has failed so far (unittest's bookkeeping differs across 3.8-3.12)."""
-    outcome = getattr(test, "_outcome", None)
-    if getattr(outcome, "errors", None) is not None:
-        return any(e for _, e in outcome.errors if e)
-    result = getattr(outcome, "result", None)
-    return bool(result) and any(t is test for t, _ in result.failures + result.errors)
 
 
 class ClusterCase(unittest.TestCase):
