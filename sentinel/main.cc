@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "dnsd/common/held_signals.h"
 #include "dnsd/common/logging.h"
 #include "sentinel/api/api_server.h"
 #include "sentinel/api/api_token.h"
@@ -26,8 +27,12 @@ std::optional<sentinel::config::SentinelConfig> load(const std::string& path) {
 }
 
 int run_daemon(const sentinel::config::SentinelConfig& c) {
+  // Held until the loop's handlers exist: a SIGTERM or SIGINT during start-up stops the
+  // daemon cleanly once the loop runs instead of killing it by default.
+  sigset_t startup_mask = dnsd::common::hold_signals();
   dnsd::common::setup_logging(c.log_level);
   for (const auto& w : c.warnings) spdlog::warn("{}: {}", c.file, w);
+  spdlog::info("sentinel starting: state file {}", c.state_file);
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(c.state_file).parent_path(), ec);
   sentinel::cluster::ClusterState state;
@@ -77,6 +82,7 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
     }
     uv_signal_start(&sigterm, on_signal, SIGTERM);
     uv_signal_start(&sigint, on_signal, SIGINT);
+    dnsd::common::release_signals(startup_mask);
     if (rc == 0) {
       spdlog::info("sentinel {} watching {} nodes of {}, API on {}, epoch {} master {}", c.id,
                    c.nodes.size(), c.zone_text(), c.api_listen.to_string(), state.epoch,

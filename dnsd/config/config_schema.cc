@@ -211,6 +211,17 @@ const KeySpec* find_key_spec(std::string_view section, std::string_view name) {
   return nullptr;
 }
 
+std::string key_table_text() {
+  std::string out;
+  for (const auto& k : key_table()) {
+    std::string def = k.required ? "(required)"
+                      : k.default_text.empty() ? "(none)"
+                                               : std::string(k.default_text);
+    out += k.dotted() + (k.reload == Reload::Reloadable ? " reload " : " restart ") + def + "\n";
+  }
+  return out;
+}
+
 std::vector<std::string> restart_only_changes(const Config& running, const Config& next) {
   std::vector<std::string> out;
   for (const auto& k : key_table()) {

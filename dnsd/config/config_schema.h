@@ -84,6 +84,10 @@ std::span<const KeySpec> key_table();
 const SectionSpec* find_section(std::string_view name);
 const KeySpec* find_key_spec(std::string_view section, std::string_view name);
 
+// The table for `dnsd --keys`: one line per key, "section.name reload|restart default",
+// the default in TOML syntax or "(required)"/"(none)".
+std::string key_table_text();
+
 // Dotted names of restart-only keys whose effective values differ between a running
 // config and a newly loaded one (a reload applies everything else and logs these).
 std::vector<std::string> restart_only_changes(const Config& running, const Config& next);

@@ -31,6 +31,8 @@ class Server {
   void stop();
 
   StatsTotals stats() const;
+  // Open TCP connections (a closed one counts until its handles are closed on its worker).
+  unsigned tcp_clients() const { return shared_.tcp_clients.load(std::memory_order_relaxed); }
   size_t worker_count() const { return workers_.size(); }
 
  private:

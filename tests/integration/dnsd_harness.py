@@ -3,10 +3,12 @@ real clients (dig, kdig, raw sockets), stop it by PID. Standard library only."""
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -50,6 +52,49 @@ $TTL 300
 @     NS  ns1.example.test.
 lb1   A   127.0.0.11
 """
+
+
+SKIP_EXIT = 77  # what meson reports as SKIP rather than OK
+
+
+def require(programs=(), root=False):
+    """Exits 77 (meson: SKIP) before any test runs when a facility the file needs is missing,
+    saying which, so a test that could not run is never reported as passed."""
+    missing = []
+    if root and os.geteuid() != 0:
+        missing.append("root (running as uid %d)" % os.geteuid())
+    absent = [p for p in programs if not shutil.which(p)]
+    if absent:
+        missing.append("%s on PATH (scripts/deps installs them)" % ", ".join(absent))
+    if missing:
+        print("SKIP %s: needs %s" % (os.path.basename(sys.argv[0]), "; ".join(missing)), flush=True)
+        sys.exit(SKIP_EXIT)
+
+
+def failed(test):
+    """Whether `test` has failed so far (unittest's bookkeeping differs across 3.8-3.12)."""
+    outcome = getattr(test, "_outcome", None)
+    if getattr(outcome, "errors", None) is not None:
+        return any(e for _, e in outcome.errors if e)
+    result = getattr(outcome, "result", None)
+    return bool(result) and any(t is test for t, _ in result.failures + result.errors)
+
+
+def main():
+    """unittest.main for the test files: exit 1 on a failure or when no test ran, 77 when
+    any test was skipped (unittest alone exits 0 then, which meson counts as OK), else 0."""
+    result = unittest.main(verbosity=2, exit=False).result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    if result.testsRun == 0:
+        print("FAIL: no test ran", flush=True)
+        sys.exit(1)
+    if result.skipped:
+        print("SKIP: %d of %d test(s) skipped: %s" % (
+            len(result.skipped), result.testsRun,
+            "; ".join("%s (%s)" % (t.id(), why) for t, why in result.skipped)), flush=True)
+        sys.exit(SKIP_EXIT)
+    sys.exit(0)
 
 
 def free_address():

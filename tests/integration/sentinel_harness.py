@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 from dnsd_harness import KEY_NAME, KEY_SECRET, Dnsd, dig, free_address
 
@@ -273,6 +274,19 @@ class Cluster:
     def status(self):
         r = self.cli("status", "--json")
         return json.loads(r.stdout) if r.returncode == 0 else None
+
+    def wait_status(self, pred, timeout, what):
+        """The status once pred(status) holds: a job's result reaches the status after the
+        records it pushed are already served."""
+        return wait_until(lambda: (lambda st: st if st and pred(st) else None)(self.status()),
+                          timeout, what="status: " + what)
+
+    def probes_total(self):
+        """sentinel_probes_total from /metrics (checks run so far)."""
+        url = "http://%s:%d/metrics" % (self.api_host, self.api_port)
+        text = urllib.request.urlopen(url, timeout=10).read().decode()
+        return int(next(line.split()[1] for line in text.splitlines()
+                        if line.startswith("sentinel_probes_total ")))
 
     def history(self):
         return json.loads(self.cli("history", "--json", check=True).stdout)["events"]

@@ -1,6 +1,7 @@
 """dnsd answers over UDP and TCP with dig: the lookup rules of SPEC "Serving"."""
 import unittest
 
+import dnsd_harness
 from dnsd_harness import DnsdTestCase, SELF_ZONE, ZONE
 
 
@@ -120,4 +121,5 @@ class SelfNamesV4Only(DnsdTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig"])
+    dnsd_harness.main()

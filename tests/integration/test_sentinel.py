@@ -13,7 +13,8 @@ import unittest
 import urllib.error
 import urllib.request
 
-from dnsd_harness import KEY_NAME, KEY_SECRET, nsupdate
+import dnsd_harness
+from dnsd_harness import KEY_NAME, KEY_SECRET, failed, nsupdate
 from sentinel_harness import ZONE, Cluster, wait_until
 
 TSIG = "hmac-sha256:%s:%s" % (KEY_NAME, KEY_SECRET)
@@ -37,7 +38,7 @@ class ClusterCase(unittest.TestCase):
             raise
 
     def tearDown(self):
-        if any(e for _, e in getattr(self._outcome, "errors", []) if e) or os.environ.get("VERBOSE"):
+        if failed(self) or os.environ.get("VERBOSE"):
             self.dump()
         self.c.stop()
 
@@ -75,7 +76,8 @@ class Failover(ClusterCase):
             self.assertEqual(nd.short("master", "A"), [lb2.host])
             self.assertEqual(nd.short("cluster", "A"), sorted([lb2.host, lb3.host]))
             self.assertIn('"epoch=2" "master=lb2" "by=s1"', c.txt(nd))
-        st = c.status()
+        # The records are served before the job's result reaches the loop: wait for the status.
+        st = c.wait_status(lambda st: st["master"] == "lb2" and not st["busy"], 10, "master lb2")
         self.assertEqual((st["master"], st["epoch"]), ("lb2", 2))
         self.assertEqual({n["name"]: n["health"] for n in st["nodes"]}["lb1"], "down")
         self.assertIn("published on 2/3", st["published"])
@@ -89,9 +91,8 @@ class Failover(ClusterCase):
         self.assertTrue(demotes, "lb1 re-entered the SRV set before it was told to step down")
         self.assertEqual((demotes[0]["epoch"], demotes[0]["master"]), (2, "lb2"))
         self.assertEqual(seen, ["0 lb2", "10 lb1", "20 lb3"])
-        wait_until(lambda: self.srv_targets(lb1) == ["0 lb2", "10 lb1", "20 lb3"], 10,
-                   what="lb1's own dnsd repaired")
-        self.assertIn("master=lb2", c.txt(lb1))
+        wait_until(lambda: self.srv_targets(lb1) == ["0 lb2", "10 lb1", "20 lb3"] and
+                   "master=lb2" in c.txt(lb1), 10, what="lb1's own dnsd repaired")
         self.assertEqual(c.status()["epoch"], 2)  # stepping down does not raise the epoch
 
     def test_a_node_that_missed_updates_is_repaired(self):
@@ -103,12 +104,26 @@ class Failover(ClusterCase):
         c.wait_master("lb2", timeout=15, nodes=[lb2])
         lb3.start()  # it still serves the epoch-1 records from its journal
         c.wait_master("lb2", timeout=15, nodes=[lb3])
+        # Settled first: lb3 back in the SRV set everywhere and no job running, so the only
+        # writer left is the periodic reconcile (a publish for lb3's return would repair the
+        # change below too, without a +reconciled event).
+        wait_until(lambda: all(self.srv_targets(nd) == ["0 lb2", "10 lb3"] for nd in (lb2, lb3)), 15,
+                   what="lb3 back in the SRV set")
+        c.wait_status(lambda st: not st["busy"] and st["published"].startswith("published on 2/3"),
+                      15, "settled, published on 2/3")
         # Records changed behind the sentinel's back are put back by the periodic reconcile.
-        nsupdate(lb3.host, lb3.port, ["zone " + ZONE, "update delete master.%s A" % ZONE,
-                                      "update add master.%s 30 A 192.0.2.99" % ZONE, "send"], key=TSIG)
-        self.assertEqual(lb3.short("master", "A"), ["192.0.2.99"])
+        # The reconcile may repair them before this test reads them back, so the test does not
+        # look for 192.0.2.99: dnsd acknowledged the change (it serves an update before it
+        # answers it), so lb3 serving lb2 again afterwards means the sentinel rewrote it.
+        written_ms = time.time() * 1000
+        p = nsupdate(lb3.host, lb3.port, ["zone " + ZONE, "update delete master.%s A" % ZONE,
+                                          "update add master.%s 30 A 192.0.2.99" % ZONE, "send"], key=TSIG)
+        self.assertEqual(p.returncode, 0, p.stderr)
         wait_until(lambda: lb3.short("master", "A") == [lb2.host], 10, what="reconcile repair")
-        self.assertTrue(any(e["event"] == "+reconciled" and e["node"] == "lb3" for e in c.history()))
+        # The event is noted when the reconcile job returns to the loop, after the push.
+        wait_until(lambda: any(e["event"] == "+reconciled" and e["node"] == "lb3" and
+                               e["at_ms"] >= int(written_ms) for e in c.history()), 10,
+                   what="+reconciled lb3 in the history")
         r = c.cli("reconcile", check=True)
         self.assertIn("published on 2/3", r.stdout)
 
@@ -120,12 +135,18 @@ class Failover(ClusterCase):
         wait_until(lambda: all(n["health"] == "down" for n in c.status()["nodes"]), 10,
                    what="all nodes down")
         before = {nd.name: (self.srv_targets(nd), nd.short("cluster", "A")) for nd in (lb1, lb2, lb3)}
-        time.sleep(1.5)  # several probe rounds and a reconcile with every node down
+        # Several probe rounds (3 nodes x 2 checks each) and a reconcile with every node down,
+        # counted rather than slept through.
+        probes = c.probes_total()
+        wait_until(lambda: c.probes_total() >= probes + 3 * 2 * 3, 10, what="three probe rounds")
+        r = c.cli("reconcile", check=True)
+        self.assertIn("published on 3/3", r.stdout)
         for nd in (lb1, lb2, lb3):
             srv, pool = before[nd.name]
             self.assertTrue(srv and pool, "an empty answer was published")
             self.assertEqual((self.srv_targets(nd), nd.short("cluster", "A")), (srv, pool))
-        self.assertIn("keeping the last good records", c.status()["waiting"])
+        wait_until(lambda: "keeping the last good records" in c.status()["waiting"], 10,
+                   what="the status to say it keeps the last good records")
 
 
 class FailoverDefaults(ClusterCase):
@@ -151,9 +172,10 @@ class Fallback(ClusterCase):
         self.c.wait_master("lb3", timeout=20, nodes=[self.lb("lb2"), self.lb("lb3")])
         self.assertFalse(self.c.tunnels["lb2"].calls("promote"))
         self.assertTrue(any("refused" in e for e in self.c.tunnels["lb2"].events()))
+        st = self.c.wait_status(lambda st: st["master"] == "lb3" and not st["busy"], 10, "master lb3")
+        self.assertEqual(st["epoch"], 2)
         events = [e["event"] for e in self.c.history()]
         self.assertIn("-promote-failed", events)
-        self.assertEqual(self.c.status()["epoch"], 2)
 
 
 HOOK = """#!/bin/sh
@@ -206,7 +228,8 @@ class ExecDriver(unittest.TestCase):
         promotes = [l for l in self.hook_lines() if l[1] == "promote" and l[2] != "lb1"]
         self.assertTrue(promotes)
         self.assertEqual({(l[2], l[3]) for l in promotes}, {("lb2", "2")})  # repeated, same epoch
-        st = c.status()
+        st = c.wait_status(lambda st: st["pending"] is None and st["master"] == "lb2", 10,
+                           "the resumed failover to finish")
         self.assertEqual((st["master"], st["epoch"], st["pending"]), ("lb2", 2, None))
         self.assertIn("+resume", [e["event"] for e in c.history()])
 
@@ -347,4 +370,5 @@ class Operator(ClusterCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig", "nsupdate"])
+    dnsd_harness.main()

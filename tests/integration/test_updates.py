@@ -5,6 +5,7 @@ import threading
 import time
 import unittest
 
+import dnsd_harness
 from dnsd_harness import (KEY_NAME, KEY_SECRET, KEYS_TOML, OTHER_SECRET, ZONE, Dnsd, build_query,
                           nsupdate)
 
@@ -137,4 +138,5 @@ class Updates(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig", "nsupdate"])
+    dnsd_harness.main()

@@ -102,6 +102,21 @@ TEST(KeyTable, DefaultsAreValidAndMatchConfigH) {
   }
 }
 
+TEST(KeyTable, TextListsEveryKeyWithItsReloadColumn) {
+  std::istringstream in(key_table_text());
+  std::string line;
+  size_t i = 0;
+  while (std::getline(in, line)) {
+    ASSERT_LT(i, key_table().size());
+    const KeySpec& k = key_table()[i++];
+    std::string reload = k.reload == Reload::Reloadable ? "reload" : "restart";
+    EXPECT_EQ(line.rfind(k.dotted() + " " + reload + " ", 0), 0u) << line;
+  }
+  EXPECT_EQ(i, key_table().size());
+  EXPECT_NE(key_table_text().find("server.stop_grace reload \"0s\"\n"), std::string::npos);
+  EXPECT_NE(key_table_text().find("server.listen restart (required)\n"), std::string::npos);
+}
+
 TEST(KeyTable, RestartOnlyChanges) {
   Config a, b;
   a.server.listen.push_back(*common::parse_socket_address("127.0.0.1:53"));

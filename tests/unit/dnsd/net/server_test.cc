@@ -22,6 +22,17 @@ constexpr const char* kZone =
     "$ORIGIN example.com.\n$TTL 60\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
     "www A 192.0.2.10\n";
 
+// Polls `cond` until it holds or 5 s pass (the workers run on their own threads).
+template <typename F>
+bool eventually(F cond) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
 // A loopback port free for both TCP and UDP right now (the server binds both). A port
 // the kernel hands out for one protocol can still be taken in the other, e.g. by a client
 // socket of an earlier test in TIME_WAIT.
@@ -184,7 +195,9 @@ TEST_F(ServerTest, HalfQueriesHoldingEverySlotAreDroppedAndTheSlotsFreed) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(ms, 2000);
   EXPECT_GE(server_->stats().tcp_timeouts, 3u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // The client sees EOF before the worker's close callbacks free the slots: wait for those
+  // (a fixed sleep here raced with them).
+  EXPECT_TRUE(eventually([&] { return server_->tcp_clients() == 0; }));
   int fresh = tcp_connect();  // would be refused if a slot were still held
   auto q = testutil::make_query("www.example.com.", 1);
   uint8_t len[2] = {static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())};
@@ -202,14 +215,14 @@ TEST_F(ServerTest, ConnectionsOverTheLimitAreClosed) {
   start();
   std::vector<int> held;
   for (int i = 0; i < 3; ++i) held.push_back(tcp_connect());
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(eventually([&] { return server_->stats().tcp_accepted == 3; }));
   int extra = tcp_connect();
   std::string got;
   EXPECT_EQ(read_until_closed(extra, 2000, got), 0);  // closed without an answer
   close(extra);
   EXPECT_EQ(server_->stats().tcp_rejected, 1u);
   for (int fd : held) close(fd);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(eventually([&] { return server_->tcp_clients() == 0; }));
   EXPECT_EQ(udp_rcode("www.example.com."), 0);  // still serving
 }
 
