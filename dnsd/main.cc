@@ -32,7 +32,22 @@ struct Daemon {
   uv_signal_t sighup{}, sigterm{}, sigint{};
   uv_timer_t grace_timer{};
   bool stopping = false;
+  common::CookieSecrets random_cookie_secret;  // made once at start, kept across reloads
 };
+
+// Without server.cookie_secret_file, cookies use this process's own random secret.
+void fill_cookie_secret(const Daemon& d, config::Config& c) {
+  if (c.server.cookie_secrets.count == 0) c.server.cookie_secrets = d.random_cookie_secret;
+}
+
+void log_cookie_secret(const config::Config& c) {
+  if (c.server.cookie_secret_file.empty())
+    spdlog::info("DNS cookies: random secret (no server.cookie_secret_file): other nodes do "
+                 "not accept this node's cookies");
+  else
+    spdlog::info("DNS cookies: {} secret(s) from {}", c.server.cookie_secrets.count,
+                 c.server.cookie_secret_file);
+}
 
 void reload(Daemon& d) {
   spdlog::info("SIGHUP: reloading {}", d.config_path);
@@ -40,6 +55,7 @@ void reload(Daemon& d) {
   auto loaded = config::load_config(d.config_path, errors);
   bool ok = false;
   if (loaded) {
+    fill_cookie_secret(d, *loaded);
     config::Config next = *loaded;
     next.server.state_dir = d.config.server.state_dir;  // restart-only
     // Zones change only on the zone service thread, in order with updates.
@@ -61,6 +77,9 @@ void reload(Daemon& d) {
   d.config.keys = next.keys;
   d.config.log = next.log;
   d.config.node = next.node;
+  if (d.config.server.cookie_secrets != next.server.cookie_secrets) log_cookie_secret(next);
+  d.config.server.cookie_secret_file = next.server.cookie_secret_file;
+  d.config.server.cookie_secrets = next.server.cookie_secrets;
   spdlog::info("reload ok: {} zone(s)", catalog->zones.size());
 }
 
@@ -168,6 +187,9 @@ int main(int argc, char** argv) {
   }
   d.config = std::move(*loaded);
   common::setup_logging(d.config.log.level);
+  d.random_cookie_secret = common::random_cookie_secrets();
+  fill_cookie_secret(d, d.config);
+  log_cookie_secret(d.config);
   std::error_code ec;
   std::filesystem::create_directories(d.config.server.state_dir, ec);
   if (ec) {
