@@ -35,6 +35,7 @@ struct Daemon {
   uv_timer_t grace_timer{};
   bool stopping = false;
   sigset_t startup_mask{};  // before SIGTERM/SIGINT/SIGHUP were held for the start-up
+  common::CookieSecrets random_cookie_secret;  // made once at start, kept across reloads
 };
 
 // Accepted by the config (SPEC), not implemented yet: say so at start and on each reload.
@@ -44,12 +45,27 @@ void warn_unimplemented(const config::Config& c) {
                  "no query is logged");
 }
 
+// Without server.cookie_secret_file, cookies use this process's own random secret.
+void fill_cookie_secret(const Daemon& d, config::Config& c) {
+  if (c.server.cookie_secrets.count == 0) c.server.cookie_secrets = d.random_cookie_secret;
+}
+
+void log_cookie_secret(const config::Config& c) {
+  if (c.server.cookie_secret_file.empty())
+    spdlog::info("DNS cookies: random secret (no server.cookie_secret_file): other nodes do "
+                 "not accept this node's cookies");
+  else
+    spdlog::info("DNS cookies: {} secret(s) from {}", c.server.cookie_secrets.count,
+                 c.server.cookie_secret_file);
+}
+
 void reload(Daemon& d) {
   spdlog::info("SIGHUP: reloading {}", d.config_path);
   common::ErrorList errors;
   auto loaded = config::load_config(d.config_path, errors);
   bool ok = false;
   if (loaded) {
+    fill_cookie_secret(d, *loaded);
     config::Config next = *loaded;
     next.server.state_dir = d.config.server.state_dir;  // restart-only
     // Zones change only on the zone service thread, in order with updates.
@@ -67,8 +83,10 @@ void reload(Daemon& d) {
     spdlog::warn("reload: {} changed but only takes effect after a restart", key);
   auto catalog = d.holder.get();
   common::setup_logging(next.log.level);
+  if (d.config.server.cookie_secrets != next.server.cookie_secrets) log_cookie_secret(next);
   // Every reloadable key (the table's R column), e.g. stop_grace and stop_answer for the
-  // next SIGTERM; the catalog already carries identity, udp_payload, node, zones and keys.
+  // next SIGTERM; the catalog already carries identity, udp_payload, node, zones, keys and
+  // the cookie secrets.
   d.config = config::apply_reload(d.config, std::move(next));
   warn_unimplemented(d.config);
   spdlog::info("reload ok: {} zone(s)", catalog->zones.size());
@@ -196,6 +214,9 @@ int main(int argc, char** argv) {
   d.config = std::move(*loaded);
   common::setup_logging(d.config.log.level);
   spdlog::info("dnsd starting: loading {} zone(s)", d.config.zones.size());
+  d.random_cookie_secret = common::random_cookie_secrets();
+  fill_cookie_secret(d, d.config);
+  log_cookie_secret(d.config);
   std::error_code ec;
   std::filesystem::create_directories(d.config.server.state_dir, ec);
   if (ec) {

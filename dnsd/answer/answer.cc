@@ -1,5 +1,5 @@
 // answer(): decode, decide, look up, encode; with EDNS (RFC 6891), NSID (RFC 5001),
-// truncation (RFC 2181 9) and the CHAOS identity names.
+// DNS cookies (RFC 7873, RFC 9018), truncation (RFC 2181 9) and the CHAOS identity names.
 #include "dnsd/answer/answer.h"
 
 #include <algorithm>
@@ -48,10 +48,24 @@ class Builder {
     qd_ = 1;
   }
 
-  // Keeps room for the OPT RR so answers never push it out.
+  // RFC 7873 5.2: every answer to a query with a client cookie carries the client cookie
+  // and a server cookie. BIND's default (require-server-cookie no) answers a missing or
+  // invalid server cookie normally with a fresh one (5.2.3 and 5.2.4, the third choice);
+  // so do we, over UDP and TCP alike: we never send BADCOOKIE, whose only use is to make
+  // a UDP client without a valid cookie retry (Knot's opt-in mod-cookies does that).
+  void cookie(const QueryContext& ctx) {
+    if (!q_.cookie || catalog_.cookies.count == 0) return;  // no secret: cookies are off
+    CookieVerdict v = judge_cookie(q_.cookie, q_.cookie_len, ctx.client, catalog_.cookies,
+                                   ctx.now, cookie_);
+    has_cookie_ = true;
+    valid_cookie_ = is_valid(v);
+  }
+
+  // Keeps room for the OPT RR (with NSID and COOKIE) so answers never push it out.
   void reserve_opt() {
     if (!q_.has_edns) return;
-    opt_size_ = 11 + (nsid() ? 4 + catalog_.identity.size() : 0);
+    opt_size_ = 11 + (nsid() ? 4 + catalog_.identity.size() : 0) +
+                (has_cookie_ ? kCookieOptionSize : 0);
     w_.set_limit(w_.limit() - std::min(opt_size_, w_.limit()));
   }
 
@@ -117,6 +131,7 @@ class Builder {
     res.length = w_.size();
     res.rcode = static_cast<uint8_t>(rcode_ > 15 ? rcode_ : rcode_ & 0xF);
     res.truncated = tc_;
+    res.valid_cookie = valid_cookie_;
     return res;
   }
 
@@ -131,13 +146,18 @@ class Builder {
     uint32_t ttl = static_cast<uint32_t>((rcode_ >> 4) & 0xFF) << 24;
     if (q_.edns_do) ttl |= 0x8000;
     w_.u32(ttl);
+    size_t rdlen = (nsid() ? 4 + catalog_.identity.size() : 0) +
+                   (has_cookie_ ? kCookieOptionSize : 0);
+    w_.u16(static_cast<uint16_t>(rdlen));
     if (nsid()) {
-      w_.u16(static_cast<uint16_t>(4 + catalog_.identity.size()));
       w_.u16(wire::edns::NSID);
       w_.u16(static_cast<uint16_t>(catalog_.identity.size()));
       w_.bytes(catalog_.identity.data(), catalog_.identity.size());
-    } else {
-      w_.u16(0);
+    }
+    if (has_cookie_) {
+      w_.u16(wire::edns::COOKIE);
+      w_.u16(static_cast<uint16_t>(kResponseCookieSize));
+      w_.bytes(cookie_, kResponseCookieSize);
     }
   }
 
@@ -152,6 +172,9 @@ class Builder {
   bool aa_ = false;
   bool ra_ = false;
   bool tc_ = false;
+  bool has_cookie_ = false;
+  bool valid_cookie_ = false;
+  uint8_t cookie_[kResponseCookieSize];
 };
 
 size_t response_limit(const ParsedQuery& q, const zone::Catalog& c, const QueryContext& ctx,
@@ -180,6 +203,7 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
     b.set_rcode(R::NOTIMP);
     return b.finish();
   }
+  b.cookie(ctx);
   b.reserve_opt();
   b.question();
   b.mark_question_end();

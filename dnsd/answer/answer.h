@@ -1,8 +1,10 @@
 // answer(): one DNS message in, one response out. Pure, allocation-free, noexcept.
-// Every RFC 1034/2308/4592/6891/5001/8482 rule of the query path lives behind this call.
+// Every RFC 1034/2308/4592/6891/5001/7873/8482 rule of the query path lives behind this call.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+
+#include "dnsd/answer/cookie.h"
 
 namespace dnsd::zone {
 class Catalog;
@@ -16,6 +18,8 @@ struct QueryContext {
   Transport transport = Transport::Udp;
   bool refuse_all = false;  // stop_grace window: answer REFUSED to everything ...
   bool stop_lame = false;   // ... or, with stop_answer = "lame", a lame (non-AA, RA) NOERROR
+  ClientAddress client;     // the query's source: DNS cookies are bound to it (RFC 9018 4.4)
+  uint32_t now = 0;         // wall clock, seconds since the epoch: cookie timestamps
 };
 
 // What happened; the network layer acts on it and the stats layer counts it.
@@ -30,6 +34,8 @@ struct Result {
   size_t length = 0;      // bytes written to `out` when Answered
   uint8_t rcode = 0;      // low 4 bits of the response rcode (BADVERS shows as 16)
   bool truncated = false; // TC set
+  bool valid_cookie = false;  // the query carried a valid server cookie of ours (RFC 7873
+                              // 5.2.5): the source address is proven, RRL lets it through
 };
 
 // `out` must hold at least 512 bytes; the response never exceeds `out_cap`, the

@@ -2,6 +2,8 @@
 // and validate the OPT pseudo-RR (RFC 6891 6.1.1: at most one, owner root, additional only).
 #include "dnsd/answer/query_parser.h"
 
+#include "dnsd/answer/cookie.h"
+
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/wire_reader.h"
 
@@ -17,6 +19,13 @@ bool parse_opt_options(wire::WireReader& r, uint16_t rdlen, ParsedQuery& q) {
     uint16_t olen = r.u16();
     if (end - r.pos() < olen) return false;
     if (code == wire::edns::NSID) q.nsid_requested = true;  // RFC 5001: request has no data
+    if (code == wire::edns::COOKIE) {
+      if (!cookie_length_ok(olen)) return false;  // RFC 7873 5.2.2: FORMERR
+      if (!q.cookie) {  // one cookie per query; later ones are ignored
+        q.cookie = r.data() + r.pos();
+        q.cookie_len = static_cast<uint8_t>(olen);
+      }
+    }
     r.skip(olen);
   }
   return r.ok() && r.pos() == end;

@@ -32,6 +32,9 @@ struct ParsedQuery {
   uint16_t edns_payload = 0;
   bool edns_do = false;
   bool nsid_requested = false;
+  // COOKIE (RFC 7873): the first COOKIE option's data inside `data`, null if none.
+  const uint8_t* cookie = nullptr;
+  uint8_t cookie_len = 0;  // cookie_length_ok(): a malformed one made the query FormErr
   // TSIG (RFC 8945): where the TSIG RR starts in the query, 0 if unsigned.
   size_t tsig_offset = 0;
 };

@@ -103,6 +103,7 @@ Config read_config(const std::string& path, const toml::table& doc, common::Erro
     errors.add(path, 0, "zone", "", "at least one [[zone]] is required: dnsd serves nothing else");
   check_zones(config, sources, declared_key_names(key_tables), r);
   check_node(config, doc.get("node"), r);
+  read_cookie_secrets(config, doc.get("server"), r);
   return config;
 }
 

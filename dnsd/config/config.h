@@ -9,6 +9,7 @@
 
 #include "dnsd/common/address.h"
 #include "dnsd/common/config_error.h"
+#include "dnsd/common/cookie_secret.h"
 #include "dnsd/common/duration.h"
 #include "dnsd/common/tsig_key.h"
 
@@ -26,6 +27,9 @@ struct ServerConfig {
   unsigned tcp_max_clients = 1000;
   common::Millis stop_grace{0};
   bool stop_answer_lame = false;  // stop_answer = "lame" (else "refused")
+  std::string cookie_secret_file;  // resolved path; empty = a random secret per process
+  common::CookieSecrets cookie_secrets;  // read from cookie_secret_file by load_config;
+                                         // dnsd fills in its random one when there is none
 };
 
 struct NodeConfig {

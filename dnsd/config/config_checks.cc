@@ -89,6 +89,17 @@ void check_zones(const Config& config, const std::vector<ZoneSource>& sources,
   }
 }
 
+void read_cookie_secrets(Config& config, const toml::node* server_section, Reader& r) {
+  if (config.server.cookie_secret_file.empty()) return;
+  const toml::table* t = server_section ? server_section->as_table() : nullptr;
+  const toml::node* key = t ? t->get("cookie_secret_file") : nullptr;
+  if (!key) return;
+  if (auto s = common::read_cookie_secret_file(config.server.cookie_secret_file, r.file,
+                                               line_of(*key), "server.cookie_secret_file",
+                                               show_node(*key), r.errors))
+    config.server.cookie_secrets = *s;
+}
+
 void check_node(const Config& config, const toml::node* node_section, Reader& r) {
   const ZoneConfig* with_self = nullptr;
   for (const auto& z : config.zones)

@@ -29,6 +29,10 @@ void check_duplicate_keys(const toml::array* keys, Reader& reader);
 void check_zones(const Config& config, const std::vector<ZoneSource>& sources,
                  const std::set<std::string>& declared_keys, Reader& reader);
 
+// Reads server.cookie_secret_file (already checked to exist) into server.cookie_secrets;
+// errors name the secret file's lines.
+void read_cookie_secrets(Config& config, const toml::node* server_section, Reader& reader);
+
 // Self names answer with [node] addresses, and sentinel reaches a node by its name.
 void check_node(const Config& config, const toml::node* node_section, Reader& reader);
 

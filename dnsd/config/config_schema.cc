@@ -108,6 +108,13 @@ const auto kKeys = std::to_array<KeySpec>({
      "it is not retried after it exits)",
      SET(t.config.server.stop_answer_lame = take<std::string>(std::move(v)) == "lame"),
      CFG(q(t.config.server.stop_answer_lame ? "lame" : "refused"))},
+    {"server", "cookie_secret_file", VK::OptionalFile, false, "\"\"", 0, 0, "", 0, R,
+     "DNS cookie secret (RFC 7873, RFC 9018), shared by every node that serves the same NS "
+     "address: 32 hex digits (128 bits) per line, the current secret first, optionally the "
+     "previous one after it (still accepted during a roll); \"\" = a random secret per "
+     "start, so only this process accepts its cookies",
+     SET(t.config.server.cookie_secret_file = take<std::string>(std::move(v))),
+     CFG(q(t.config.server.cookie_secret_file))},
     // [node]
     {"node", "name", VK::Label, false, "\"\"", 0, 0, "", 0, R,
      "this node's name as sentinel knows it (lb1.<zone>, drained=); needed for self names",

@@ -29,6 +29,7 @@ enum class ValueKind : uint8_t {
   Directory,        // a path, made absolute relative to the config file's folder; if it
                     // exists it must be a directory
   ExistingFile,     // as Directory, and the file must exist
+  OptionalFile,     // "" (not set) or as ExistingFile
   ZoneName,         // absolute DNS name, lowercased
   OptionalAddress,  // "addr:port" or "" (off)
   AddressList,      // ["addr:port", ...]; port optional when default_port != 0; count [min, max]

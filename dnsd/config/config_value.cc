@@ -117,6 +117,7 @@ std::optional<Value> convert_path(const KeySpec& spec, const toml::node& node,
                                   const ValueContext& ctx, ErrorList& errors) {
   auto s = as_string(node, ctx, ctx.key, errors);
   if (!s) return std::nullopt;
+  if (s->empty() && spec.kind == ValueKind::OptionalFile) return Value{*s};  // not set
   if (s->empty()) {
     report(ctx, ctx.key, node, "must not be empty", errors);
     return std::nullopt;
@@ -129,7 +130,7 @@ std::optional<Value> convert_path(const KeySpec& spec, const toml::node& node,
     report(ctx, ctx.key, node, "exists and is not a directory (" + path + ")", errors);
     return std::nullopt;
   }
-  if (spec.kind == ValueKind::ExistingFile) {
+  if (spec.kind == ValueKind::ExistingFile || spec.kind == ValueKind::OptionalFile) {
     if (!std::filesystem::exists(st)) {
       report(ctx, ctx.key, node, "file does not exist (looked for " + path + ")", errors);
       return std::nullopt;
@@ -252,6 +253,7 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
     }
     case ValueKind::Directory:
     case ValueKind::ExistingFile:
+    case ValueKind::OptionalFile:
       return convert_path(spec, node, ctx, errors);
     case ValueKind::ZoneName: {
       auto s = as_string(node, ctx, ctx.key, errors);

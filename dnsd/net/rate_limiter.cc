@@ -10,8 +10,9 @@ namespace dnsd::net {
 RateLimiter::RateLimiter(uint32_t rate, uint32_t slip, size_t slots)
     : rate_(rate), slip_(slip), table_(rate ? slots : 0) {}
 
-RateLimiter::Verdict RateLimiter::check(const sockaddr_storage& client, uint64_t now_s) {
-  if (!rate_) return Verdict::Send;
+RateLimiter::Verdict RateLimiter::check(const sockaddr_storage& client, uint64_t now_s,
+                                        bool valid_cookie) {
+  if (!rate_ || valid_cookie) return Verdict::Send;  // RFC 7873 5.2.5: a proven source
   uint64_t hi = 0, lo = 0;
   if (client.ss_family == AF_INET) {
     uint32_t a = ntohl(reinterpret_cast<const sockaddr_in&>(client).sin_addr.s_addr);

@@ -2,7 +2,9 @@
 // one token bucket per client prefix (IPv4 /24, IPv6 /56) refilled every second. Over the
 // rate, every `slip`-th response goes out truncated (TC, so a real client retries over TCP)
 // and the rest are dropped; spoofed floods get no amplification. Per worker, no locks:
-// a fixed table where a colliding prefix simply takes over the slot.
+// a fixed table where a colliding prefix simply takes over the slot. A response to a query
+// with a valid server cookie (RFC 7873 5.2.5) is always sent and not counted: its source
+// address is proven, so it cannot be a spoofed victim (Unbound and BIND exempt them too).
 #pragma once
 #include <sys/socket.h>
 
@@ -19,8 +21,9 @@ class RateLimiter {
   RateLimiter(uint32_t rate, uint32_t slip, size_t slots = 16384);
 
   bool enabled() const { return rate_ != 0; }
-  // One response about to go to `client` at `now_s` (seconds, monotonic).
-  Verdict check(const sockaddr_storage& client, uint64_t now_s);
+  // One response about to go to `client` at `now_s` (seconds, monotonic); `valid_cookie`:
+  // the query carried a valid server cookie (answer::Result::valid_cookie).
+  Verdict check(const sockaddr_storage& client, uint64_t now_s, bool valid_cookie);
 
  private:
   struct Bucket {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <ctime>
 #include <vector>
 
 #include "dnsd/answer/answer.h"
@@ -85,6 +86,7 @@ void TcpConnection::accept(Worker& worker, uv_stream_t* listener) {
   }
   worker.stats.tcp_accepted.fetch_add(1, std::memory_order_relaxed);
   c->id = worker.register_connection(c);
+  c->client = answer::client_address(c->peer().sa());
   uv_tcp_nodelay(&c->tcp, 1);
   c->restart_timer();
   uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp), on_alloc, on_read);
@@ -117,7 +119,8 @@ void TcpConnection::handle_messages() {
   const zone::Catalog* catalog = worker->reader().refresh();
   answer::QueryContext ctx{answer::Transport::Tcp,
                            worker->shared().grace.load(std::memory_order_relaxed),
-                           worker->shared().grace_lame.load(std::memory_order_relaxed)};
+                           worker->shared().grace_lame.load(std::memory_order_relaxed),
+                           client, static_cast<uint32_t>(std::time(nullptr))};
   while (!closing && framer.next(msg, len)) {
     worker->stats.tcp_queries.fetch_add(1, std::memory_order_relaxed);
     uint8_t* out = worker->tcp_scratch();

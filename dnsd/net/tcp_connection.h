@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "dnsd/answer/cookie.h"
 #include "dnsd/common/address.h"
 #include "dnsd/net/tcp_framer.h"
 
@@ -27,6 +28,7 @@ struct TcpConnection {
   int open_handles = 0;     // freed when both handles have closed
   bool reading = false;
   bool closing = false;
+  answer::ClientAddress client;  // the peer, for DNS cookies; set at accept
 
   void close();
   void restart_timer();

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "dnsd/answer/answer.h"
 #include "dnsd/net/socket_setup.h"
@@ -136,7 +137,8 @@ int UdpReceiver::process_batch() {
   const zone::Catalog* catalog = worker_.reader().refresh();
   answer::QueryContext ctx{answer::Transport::Udp,
                            worker_.shared().grace.load(std::memory_order_relaxed),
-                           worker_.shared().grace_lame.load(std::memory_order_relaxed)};
+                           worker_.shared().grace_lame.load(std::memory_order_relaxed),
+                           {}, static_cast<uint32_t>(std::time(nullptr))};
   WorkerStats& st = worker_.stats;
   st.udp_queries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
   int out = 0;
@@ -150,6 +152,7 @@ int UdpReceiver::process_batch() {
         r.rcode = 1;
       }
     } else if (catalog) {
+      ctx.client = answer::client_address(reinterpret_cast<const sockaddr*>(&peers_[i]));
       r = answer::answer(rx_.data() + i * kQueryBuffer, len, *catalog, ctx, resp, kResponseBuffer);
     }
     if (r.outcome == answer::Outcome::SlowPath && worker_.shared().slow_path) {
@@ -161,7 +164,7 @@ int UdpReceiver::process_batch() {
       continue;
     }
     if (limiter_.enabled()) {
-      auto verdict = limiter_.check(peers_[i], uv_now(worker_.loop()) / 1000);
+      auto verdict = limiter_.check(peers_[i], uv_now(worker_.loop()) / 1000, r.valid_cookie);
       if (verdict == RateLimiter::Verdict::Drop) {
         st.rrl_dropped.fetch_add(1, std::memory_order_relaxed);
         continue;

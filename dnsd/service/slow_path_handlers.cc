@@ -255,7 +255,9 @@ std::vector<uint8_t> ZoneService::handle_signed_query(const net::SlowRequest& re
   }
   std::vector<uint8_t> out(65535);
   size_t cap = req.transport == answer::Transport::Udp ? 4096 : 65535;
-  auto r = answer::answer(q.data(), q.size(), *catalog, {req.transport, false}, out.data(), cap - 200);
+  answer::QueryContext ctx{req.transport, false, false, answer::client_address(req.client.sa()),
+                          static_cast<uint32_t>(now_seconds())};
+  auto r = answer::answer(q.data(), q.size(), *catalog, ctx, out.data(), cap - 200);
   out.resize(r.outcome == answer::Outcome::Answered ? r.length : 0);
   if (out.empty()) return out;
   finish_tsig(out, v);

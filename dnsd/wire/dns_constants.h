@@ -27,7 +27,8 @@ inline constexpr uint16_t BADVERS = 16;  // extended (RFC 6891), also BADSIG for
 }  // namespace rcode
 
 namespace edns {
-inline constexpr uint16_t NSID = 3;  // RFC 5001
+inline constexpr uint16_t NSID = 3;     // RFC 5001
+inline constexpr uint16_t COOKIE = 10;  // RFC 7873
 }  // namespace edns
 
 // Header flag bits in the second 16-bit word.

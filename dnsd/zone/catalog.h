@@ -1,5 +1,5 @@
 // Everything one query needs, immutable: the served zones plus the server-wide answer
-// settings (identity, UDP payload). Replaced as a whole on reload or update.
+// settings (identity, UDP payload, cookie secrets). Replaced as a whole on reload or update.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnsd/common/address.h"
+#include "dnsd/common/cookie_secret.h"
 #include "dnsd/common/tsig_key.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/zone_snapshot.h"
@@ -28,6 +29,7 @@ class Catalog {
   std::string identity;        // NSID and CH TXT id.server; empty = off
   uint16_t udp_payload = 1232;
   std::vector<common::TsigKey> keys;  // every [[key]], for TSIG on the slow path
+  common::CookieSecrets cookies;      // DNS cookie secrets (RFC 9018); none = cookies off
 
   // The zone with the longest apex that `qname` (lowercase) is at or below, or nullptr.
   const ZoneSnapshot* find_zone(const wire::NameBuf& qname) const noexcept {

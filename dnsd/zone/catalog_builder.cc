@@ -34,6 +34,7 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
   catalog->identity = config.server.identity;
   catalog->udp_payload = config.server.udp_payload;
   catalog->keys = config.keys;
+  catalog->cookies = config.server.cookie_secrets;
   size_t before = errors.size();
   for (const config::ZoneConfig& zc : config.zones) {
     std::string apex = lower_abs(zc.name);

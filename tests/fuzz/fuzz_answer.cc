@@ -1,5 +1,5 @@
 // Fuzz target: query parser + answer builder (the hot path), over UDP, TCP and the stop
-// grace window. Checks the response never exceeds its limit and echoes the query ID.
+// grace window, from IPv4 and IPv6 clients (DNS cookies). Checks the response never exceeds its limit and echoes the query ID.
 #include <cstdint>
 #include <cstdlib>
 
@@ -10,8 +10,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static uint8_t out[65535];
   const auto& cat = fuzz::catalog();
   using dnsd::answer::Transport;
-  const dnsd::answer::QueryContext contexts[] = {
-      {Transport::Udp, false, false}, {Transport::Tcp, false, false}, {Transport::Udp, true, true}};
+  const dnsd::answer::ClientAddress v4{4, {192, 0, 2, 1}};
+  const dnsd::answer::ClientAddress v6{16, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+  const uint32_t now = 1559731985;  // fixed, so a run is reproducible
+  const dnsd::answer::QueryContext contexts[] = {{Transport::Udp, false, false, v4, now},
+                                                 {Transport::Tcp, false, false, v6, now},
+                                                 {Transport::Udp, true, true, v4, now}};
   const size_t caps[] = {512, 65535, 1232};
   for (int i = 0; i < 3; ++i) {
     auto r = dnsd::answer::answer(data, size, cat, contexts[i], out, caps[i]);

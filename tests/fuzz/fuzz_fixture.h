@@ -113,6 +113,8 @@ inline const dnsd::zone::Catalog& catalog() {
   static std::shared_ptr<dnsd::zone::Catalog> cat = [] {
     auto c = std::make_shared<dnsd::zone::Catalog>();
     c->identity = "fuzz";
+    c->cookies.count = 1;  // a fixed secret: the cookie path is fuzzed too
+    for (uint8_t i = 0; i < 16; ++i) c->cookies.keys[0].bytes[i] = i;
     dnsd::zone::ZoneEntry e;
     e.self = self_config("lb1");
     e.snapshot = zone_snapshot();

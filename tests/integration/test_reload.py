@@ -3,6 +3,7 @@
 the file, sends SIGHUP and observes the new behaviour, so a key newly marked reloadable
 fails this test until it has one."""
 import os
+import re
 import signal
 import socket
 import struct
@@ -163,6 +164,25 @@ class ReloadEveryReloadableKey(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         wait_for(lambda: os.path.exists(snapshot), 5, "a compaction after 2 updates")
         self.assertIn("journal compacted", d.read_log())
+
+    def case_server_cookie_secret_file(self):
+        d = self.node()
+        secret = os.path.join(d.dir, "cookie.secret")
+        with open(secret, "w") as f:
+            f.write("0123456789abcdef0123456789abcdef\n")
+        other = Dnsd(server_extra='cookie_secret_file = "%s"' % secret).start()
+        self.addCleanup(other.stop)
+
+        def cookie(node, sent):
+            r = node.dig("www.example.com", "A", "+cookie=" + sent, "-b", "127.0.0.1")
+            m = re.search(r"; COOKIE: ([0-9a-f]+)", r.text)
+            return m.group(1) if m else None
+        c0 = cookie(d, "0102030405060708")  # made with dnsd's own random secret
+        self.assertNotEqual(cookie(other, c0), c0, "another secret: not accepted")
+        d.reload(**{"server.cookie_secret_file": '"%s"' % secret})
+        c1 = cookie(d, c0)
+        self.assertNotEqual(c1, c0)
+        self.assertEqual(cookie(other, c1), c1, "the shared secret is in use after SIGHUP")
 
     def case_server_stop_answer(self):
         d = self.node(**{"server.stop_grace": '"2s"'})

@@ -61,6 +61,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "server.stop_grace",
                                 "server.stop_answer",  // ours, beyond SPEC
                                 "server.journal_compact_after",  // ours
+                                "server.cookie_secret_file",  // ours, beyond SPEC
                                 "node.name",
                                 "node.ipv4",
                                 "node.ipv6",
@@ -179,12 +180,15 @@ TEST_F(ConfigTest, ReferenceConfigLoadsInItsDocumentedLayout) {
   // As installed: /etc/dnsd/dnsd.toml, /etc/dnsd/zones/..., /etc/dnsd/keys/sentinel.key.
   dir_.write("zones/api.example.com.zone", "");
   dir_.write("keys/sentinel.key", kTestSecret);
+  dir_.write("keys/cookie.secret", "e5e973e5a6b2a43f48e7dc849e37bfcf\n");
   auto c = load(read(source_dir() + "/conf/dnsd.toml"));
   ASSERT_TRUE(c) << errors_.to_string();
   EXPECT_EQ(c->zones.at(0).name, "api.example.com.");
   EXPECT_EQ(c->zones.at(0).file, dir_.file("zones/api.example.com.zone"));
   EXPECT_EQ(c->server.state_dir, "/var/lib/dnsd");
   EXPECT_NE(c->find_key("sentinel"), nullptr);
+  EXPECT_EQ(c->server.cookie_secret_file, dir_.file("keys/cookie.secret"));
+  EXPECT_EQ(c->server.cookie_secrets.count, 1);
 }
 
 TEST(ExampleConfigs, EveryDnsdConfigUnderConfLoads) {

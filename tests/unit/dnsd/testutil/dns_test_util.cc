@@ -62,10 +62,16 @@ std::vector<uint8_t> make_query(const std::string& name, uint16_t type, const Qu
   if (o.edns) {
     ldns_pkt_set_edns_udp_size(p, o.payload);
     ldns_pkt_set_edns_version(p, o.version);
-    if (o.nsid) {
-      ldns_rdf* opt = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, 4, "\x00\x03\x00\x00");
-      ldns_pkt_set_edns_data(p, opt);
+    std::string opts;  // option code, length, data
+    if (o.nsid) opts.append("\x00\x03\x00\x00", 4);
+    if (!o.cookie.empty()) {
+      opts.append("\x00\x0a", 2);
+      opts.push_back(static_cast<char>(o.cookie.size() >> 8));
+      opts.push_back(static_cast<char>(o.cookie.size()));
+      opts.append(o.cookie.begin(), o.cookie.end());
     }
+    if (!opts.empty())
+      ldns_pkt_set_edns_data(p, ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, opts.size(), opts.data()));
   }
   return to_wire(p);
 }
@@ -97,11 +103,34 @@ std::vector<std::string> Response::section(ldns_pkt_section s) const {
   return lines;
 }
 
+std::vector<uint8_t> Response::edns_option(uint16_t code) const {
+  ldns_rdf* data = pkt ? ldns_pkt_edns_data(pkt) : nullptr;
+  if (!data) return {};
+  const uint8_t* p = ldns_rdf_data(data);
+  size_t n = ldns_rdf_size(data);
+  for (size_t i = 0; i + 4 <= n;) {
+    uint16_t c = static_cast<uint16_t>(p[i] << 8 | p[i + 1]);
+    size_t len = static_cast<size_t>(p[i + 2] << 8 | p[i + 3]);
+    if (i + 4 + len > n) break;
+    if (c == code) return {p + i + 4, p + i + 4 + len};
+    i += 4 + len;
+  }
+  return {};
+}
+
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
                               answer::Transport t, bool refuse_all, bool stop_lame) {
+  answer::QueryContext ctx;
+  ctx.transport = t;
+  ctx.refuse_all = refuse_all;
+  ctx.stop_lame = stop_lame;
+  return run(c, query, ctx);
+}
+
+std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
+                              const answer::QueryContext& ctx) {
   auto r = std::make_unique<Response>();
   r->wire.resize(65535);
-  answer::QueryContext ctx{t, refuse_all, stop_lame};
   r->result = answer::answer(query.data(), query.size(), c, ctx, r->wire.data(), r->wire.size());
   r->wire.resize(r->result.length);
   if (r->result.outcome == answer::Outcome::Answered) {

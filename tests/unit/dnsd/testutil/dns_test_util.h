@@ -33,6 +33,7 @@ struct QueryOptions {
   bool rd = false;
   uint16_t qclass = LDNS_RR_CLASS_IN;
   uint16_t id = 4242;
+  std::vector<uint8_t> cookie = {};  // COOKIE option data (RFC 7873), sent when not empty
 };
 
 // Encodes and frees `p`.
@@ -58,6 +59,8 @@ struct Response {
   size_t ancount() const { return ldns_pkt_ancount(pkt); }
   size_t nscount() const { return ldns_pkt_nscount(pkt); }
   size_t arcount() const { return ldns_pkt_arcount(pkt); }
+  // The data of the response's EDNS option `code`, empty when it has none.
+  std::vector<uint8_t> edns_option(uint16_t code) const;
   // "owner TTL CLASS TYPE rdata" lines of a section, as ldns prints them, sorted.
   std::vector<std::string> section(ldns_pkt_section s) const;
 };
@@ -65,6 +68,8 @@ struct Response {
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
                               answer::Transport t = answer::Transport::Udp,
                               bool refuse_all = false, bool stop_lame = false);
+std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
+                              const answer::QueryContext& ctx);
 std::unique_ptr<Response> ask(const zone::Catalog& c, const std::string& name, uint16_t type,
                               const QueryOptions& o = {},
                               answer::Transport t = answer::Transport::Udp);
