@@ -86,6 +86,7 @@ void check_zones(const Config& config, const std::vector<ZoneSource>& sources,
     }
     check_refs(t, zi, "update_keys", declared, r);
     check_refs(t, zi, "transfer_keys", declared, r);
+    check_refs(t, zi, "epoch_override_keys", declared, r);
   }
 }
 

@@ -154,6 +154,16 @@ const auto kKeys = std::to_array<KeySpec>({
      "secondaries to NOTIFY (RFC 1996) after a change: \"addr\" or \"addr:port\"",
      SET(t.zone->notify = take<std::vector<common::SocketAddress>>(std::move(v))),
      CFG(addr_list(t.zone->notify))},
+    {"zone", "epoch_max_step", VK::Integer, false, "1000", 1, 1'000'000'000, "", 0, R,
+     "largest raise of the _sentinel epoch one update may make; a larger one (or a lower or "
+     "removed epoch) is refused, so a leaked key cannot fence sentinel off this node",
+     SET(t.zone->epoch_max_step = static_cast<uint64_t>(std::get<int64_t>(v))),
+     CFG(num(t.zone->epoch_max_step))},
+    {"zone", "epoch_override_keys", VK::KeyRefs, false, "[]", 0, 64, "", 0, R,
+     "[[key]] names (also in update_keys) that may set any _sentinel epoch: the operator's "
+     "break-glass key, never sentinel's",
+     SET(t.zone->epoch_override_keys = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.zone->epoch_override_keys))},
     // [[key]]: checked by common::parse_key_table, shared with sentinel.
     {"key", "name", VK::External, true, "", 0, 0, "", 0, R,
      "the TSIG key name both sides use, e.g. \"sentinel\"", nullptr, nullptr},

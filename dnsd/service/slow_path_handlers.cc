@@ -8,6 +8,8 @@
 #include "dnsd/answer/answer.h"
 #include "dnsd/answer/query_parser.h"
 #include "dnsd/service/zone_service.h"
+
+#include "dnsd/update/epoch_guard.h"
 #include "dnsd/update/tsig.h"
 #include "dnsd/update/update_message.h"
 #include "dnsd/update/update_processor.h"
@@ -100,6 +102,15 @@ bool ixfr_client_serial(const std::vector<uint8_t>& q, const answer::ParsedQuery
   return true;
 }
 
+// The _sentinel epoch `zone` serves (see update/epoch_guard.h).
+std::optional<uint64_t> sentinel_epoch(const zone::ZoneSnapshot& zone, const std::string& owner) {
+  zone::NodeContent node;
+  if (!zone.node_content(owner, node)) return std::nullopt;
+  auto txt = node.find(wire::type::TXT);
+  if (txt == node.end()) return std::nullopt;
+  return update::epoch_of(txt->second.rdatas);
+}
+
 }  // namespace
 
 void ZoneService::handle(const net::SlowRequest& req, const net::Responder& respond) {
@@ -150,6 +161,15 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
     return reply(result.rcode);
   }
   if (!result.changed) return reply(R::NOERROR);
+  const std::string sentinel_owner = std::string("\x09_sentinel", 10) + current->origin();
+  update::EpochVerdict fence = update::check_epoch_change(
+      sentinel_epoch(*current, sentinel_owner), sentinel_epoch(*result.snapshot, sentinel_owner),
+      v.record.key_name, {entry->epoch_max_step, entry->epoch_override_keys});
+  if (!fence.allowed) {
+    spdlog::warn("update {} from {}: refused, it {}", zone_text, who(req, v), fence.reason);
+    return reply(R::REFUSED);
+  }
+  if (fence.overridden) spdlog::warn("update {} from {}: it {}", zone_text, who(req, v), fence.reason);
 
   // Durable before visible, visible before acknowledged.
   auto& journal = journals_[current->origin()];

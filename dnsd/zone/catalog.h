@@ -21,6 +21,8 @@ struct ZoneEntry {
   std::vector<std::string> update_keys;    // lowercase absolute key names
   std::vector<std::string> transfer_keys;
   std::vector<common::SocketAddress> notify;  // secondaries to NOTIFY after a change
+  uint64_t epoch_max_step = 1000;             // see update::EpochPolicy
+  std::vector<std::string> epoch_override_keys;  // lowercase absolute key names
 };
 
 class Catalog {

@@ -1,6 +1,7 @@
 """Cluster harness for the sentinel integration tests: N real dnsd nodes sharing one zone
 file, a tunnel-server stand-in per node (HMAC-verifying, scripts/tunnel-standin) or an exec
 hook, and the real sentinel daemon, all on loopback; every process is stopped by PID."""
+import base64
 import json
 import os
 import random
@@ -60,6 +61,10 @@ class Node(Dnsd):
     def __init__(self, name, zone_path, workdir):
         self.name = name
         self.zone_path = zone_path
+        self.keys = {KEY_NAME.rstrip("."): KEY_SECRET}  # [[key]] name -> secret
+        self.update_keys = [KEY_NAME.rstrip(".")]
+        self.transfer_keys = [KEY_NAME.rstrip(".")]
+        self.zone_lines = []  # extra lines in the [[zone]] table
         Dnsd.__init__(self)
         self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
@@ -75,9 +80,13 @@ class Node(Dnsd):
                  "[node]", 'name = "%s"' % self.name, 'ipv4 = ["%s"]' % self.host, "",
                  "[[zone]]", 'name = "%s"' % ZONE, 'file = "%s"' % self.zone_path,
                  'self = ["@", "*"]', "self_ttl = 30",
-                 'update_keys = ["sentinel"]', 'transfer_keys = ["sentinel"]', "",
-                 "[[key]]", 'name = "%s"' % KEY_NAME.rstrip("."), 'algorithm = "hmac-sha256"',
-                 'secret = "%s"' % KEY_SECRET, "", "[metrics]", 'listen = ""']
+                 "update_keys = [%s]" % ", ".join('"%s"' % k for k in self.update_keys),
+                 "transfer_keys = [%s]" % ", ".join('"%s"' % k for k in self.transfer_keys)]
+        lines += self.zone_lines + [""]
+        for name, secret in self.keys.items():
+            lines += ["[[key]]", 'name = "%s"' % name, 'algorithm = "hmac-sha256"',
+                      'secret = "%s"' % secret, ""]
+        lines += ["[metrics]", 'listen = ""']
         self.config = os.path.join(self.dir, "dnsd.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -153,7 +162,8 @@ class Cluster:
     """Nodes lb1..lbN (priority 0, 10, 20, ...), their tunnels, and one sentinel."""
 
     def __init__(self, n=3, driver="http", interval="200ms", fall=2, rise=2, cooldown="1s",
-                 reconcile="2s", failover="auto", hook=None, fail_promote=(), probe_timeout=None):
+                 reconcile="2s", failover="auto", hook=None, fail_promote=(), probe_timeout=None,
+                 per_node_keys=False):
         self.dir = tempfile.mkdtemp(prefix="sentinel-it-")
         self.zone_path = os.path.join(self.dir, ZONE + ".zone")
         with open(self.zone_path, "w") as f:
@@ -161,6 +171,20 @@ class Cluster:
         with open(os.path.join(self.dir, "tunnel.key"), "w") as f:
             f.write(TUNNEL_SECRET + "\n")
         self.nodes = [Node("lb%d" % (i + 1), self.zone_path, self.dir) for i in range(n)]
+        # With per_node_keys each node has its own update key, known to it and sentinel only.
+        self.node_update_key = {}             # node name -> the key sentinel signs with
+        self.sentinel_keys = {KEY_NAME.rstrip("."): KEY_SECRET}
+        if per_node_keys:
+            self.sentinel_keys = {}
+            for nd in self.nodes:
+                name = nd.name + ".sentinel"
+                secret = base64.b64encode(os.urandom(32)).decode()
+                nd.keys = {name: secret}
+                nd.update_keys = [name]
+                nd.transfer_keys = [name]
+                nd.write_config()
+                self.node_update_key[nd.name] = name
+                self.sentinel_keys[name] = secret
         self.driver = driver
         self.hook = hook
         self.tunnels = {nd.name: Tunnel(nd, self.dir, nd.name in fail_promote) for nd in self.nodes}
@@ -182,7 +206,8 @@ class Cluster:
                  'api_listen = "%s:%d"' % (self.api_host, self.api_port),
                  'api_token_file = "%s/api.token"' % self.dir, "",
                  "[cluster]", 'zone = "%s"' % ZONE, "ttl = 30", 'failover = "%s"' % s["failover"],
-                 'cooldown = "%s"' % s["cooldown"], 'update_key = "sentinel"',
+                 'cooldown = "%s"' % s["cooldown"],
+                 'update_key = "sentinel"' if not self.node_update_key else "",
                  'reconcile_interval = "%s"' % s["reconcile"], 'driver_timeout = "2s"', "",
                  "[probe]", 'interval = "%s"' % s["interval"], 'timeout = "%s"' % s["timeout"],
                  "fall = %d" % s["fall"], "rise = %d" % s["rise"], "", "[log]", 'level = "debug"', ""]
@@ -201,9 +226,13 @@ class Cluster:
                 checks = '[{ type = "dns" }]'
             lines += ["[[node]]", 'name = "%s"' % nd.name, 'ipv4 = ["%s"]' % nd.host,
                       'dns = "%s:%d"' % (nd.host, nd.port), "priority = %d" % (i * 10),
-                      "port = 443", "checks = " + checks, "tunnel = " + tunnel, ""]
-        lines += ["[[key]]", 'name = "sentinel"', 'algorithm = "hmac-sha256"',
-                  'secret = "%s"' % KEY_SECRET]
+                      "port = 443", "checks = " + checks, "tunnel = " + tunnel]
+            if nd.name in self.node_update_key:
+                lines.append('update_key = "%s"' % self.node_update_key[nd.name])
+            lines.append("")
+        for name, secret in self.sentinel_keys.items():
+            lines += ["[[key]]", 'name = "%s"' % name, 'algorithm = "hmac-sha256"',
+                      'secret = "%s"' % secret, ""]
         self.config = os.path.join(self.dir, "sentinel.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")

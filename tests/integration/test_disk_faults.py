@@ -2,10 +2,10 @@
 the journal, and a failure at each durability step of a compaction, each followed by
 kill -9 and a restart. Every acknowledged update must be served after the restart, none
 that was refused half-applied, the serial never below one a client saw."""
-import os
 import unittest
 
-from durability_harness import FaultyDnsd, Ledger, have_strace, require, strace_inject
+import dnsd_harness
+from durability_harness import FaultyDnsd, Ledger, strace_inject
 
 UPDATES = 8
 
@@ -94,6 +94,5 @@ class DiskFaults(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    require(os.environ.get("DNSD"), "DNSD is not set")
-    require(have_strace(), "strace is not installed (scripts/deps installs it)")
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig", "nsupdate", "strace"])
+    dnsd_harness.main()

@@ -46,7 +46,8 @@ class Node(Dnsd):
             "node": {"name": '"lb1"', "ipv4": '["%s"]' % SELF_V4, "ipv6": '["%s"]' % SELF_V6},
             "zone": {"name": '"example.com"', "file": '"%s"' % self.zone_file("example.com"),
                      "self": '["self"]', "self_ttl": "30", "update_keys": "[]",
-                     "transfer_keys": "[]", "notify": "[]"},
+                     "transfer_keys": "[]", "notify": "[]", "epoch_max_step": None,
+                     "epoch_override_keys": None},
             "key": {"name": '"sentinel"', "algorithm": '"hmac-sha256"', "secret": '"%s"' % KEY_SECRET},
             "log": {"level": '"info"', "queries": "false"},
         }
@@ -258,6 +259,28 @@ class ReloadEveryReloadableKey(unittest.TestCase):
         p = d.update(SHA256)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(d.short("up", "A")[1], ["192.0.2.77"])
+
+    def set_epoch(self, d, epoch):
+        return nsupdate(d.host, d.port, [
+            "zone " + d.origin(), "update delete _sentinel.%s TXT" % d.origin(),
+            'update add _sentinel.%s 30 TXT "epoch=%d" "master=lb1" "by=s1" "drained="' % (d.origin(), epoch),
+            "send"], key=SHA256)
+
+    def case_zone_epoch_max_step(self):
+        d = self.node(**{"zone.update_keys": '["sentinel"]', "zone.epoch_max_step": "10"})
+        self.assertIn("REFUSED", self.set_epoch(d, 50).stderr + self.set_epoch(d, 50).stdout)
+        d.reload(**{"zone.epoch_max_step": "100"})
+        p = self.set_epoch(d, 50)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def case_zone_epoch_override_keys(self):
+        d = self.node(**{"zone.update_keys": '["sentinel"]'})
+        p = self.set_epoch(d, 0)  # lower than the file's epoch=1
+        self.assertIn("REFUSED", p.stdout + p.stderr)
+        d.reload(**{"zone.epoch_override_keys": '["sentinel"]'})
+        p = self.set_epoch(d, 0)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("allowed for override key", d.read_log())
 
     def case_zone_transfer_keys(self):
         d = self.node()

@@ -8,7 +8,8 @@ import subprocess
 import time
 import unittest
 
-from durability_harness import have_strace, require, traced_dnsd_pid
+import dnsd_harness
+from durability_harness import traced_dnsd_pid
 from sentinel_harness import SENTINEL, Cluster, wait_until
 
 
@@ -66,6 +67,5 @@ class StateFileFaults(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    require(os.environ.get("SENTINEL"), "SENTINEL is not set")
-    require(have_strace(), "strace is not installed (scripts/deps installs it)")
-    unittest.main(verbosity=2)
+    dnsd_harness.require(["dig", "nsupdate", "strace"])
+    dnsd_harness.main()

@@ -72,6 +72,8 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "zone.update_keys",
                                 "zone.transfer_keys",
                                 "zone.notify",
+                                "zone.epoch_max_step",       // ours
+                                "zone.epoch_override_keys",  // ours
                                 "key.name",
                                 "key.algorithm",
                                 "key.secret",
@@ -177,16 +179,18 @@ TEST(ReferenceConfig, DocumentsEveryKeyWithItsDefaultAndReloadBehaviour) {
 }
 
 TEST_F(ConfigTest, ReferenceConfigLoadsInItsDocumentedLayout) {
-  // As installed: /etc/dnsd/dnsd.toml, /etc/dnsd/zones/..., /etc/dnsd/keys/sentinel.key.
+  // As installed: /etc/dnsd/dnsd.toml, /etc/dnsd/zones/..., /etc/dnsd/keys/{lb1,transfer}.key.
   dir_.write("zones/api.example.com.zone", "");
-  dir_.write("keys/sentinel.key", kTestSecret);
+  dir_.write("keys/lb1.key", kTestSecret);
+  dir_.write("keys/transfer.key", kTestSecret);
   dir_.write("keys/cookie.secret", "e5e973e5a6b2a43f48e7dc849e37bfcf\n");
   auto c = load(read(source_dir() + "/conf/dnsd.toml"));
   ASSERT_TRUE(c) << errors_.to_string();
   EXPECT_EQ(c->zones.at(0).name, "api.example.com.");
   EXPECT_EQ(c->zones.at(0).file, dir_.file("zones/api.example.com.zone"));
   EXPECT_EQ(c->server.state_dir, "/var/lib/dnsd");
-  EXPECT_NE(c->find_key("sentinel"), nullptr);
+  EXPECT_NE(c->find_key("lb1.sentinel"), nullptr);
+  EXPECT_NE(c->find_key("transfer"), nullptr);
   EXPECT_EQ(c->server.cookie_secret_file, dir_.file("keys/cookie.secret"));
   EXPECT_EQ(c->server.cookie_secrets.count, 1);
 }
