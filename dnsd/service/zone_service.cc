@@ -18,7 +18,34 @@ ZoneService::ZoneService(zone::CatalogHolder& holder, std::string state_dir)
 
 ZoneService::~ZoneService() { stop(); }
 
+bool ZoneService::rewrite_untrusted_journals(common::ErrorList& errors) {
+  // A journal distrusted after a failed fdatasync may still hold the update that was
+  // refused; reading it again would serve that update. The in-memory zone is the truth:
+  // it is written out first, or the reload does not happen.
+  auto catalog = holder_.get();
+  bool ok = true;
+  for (auto& [origin, journal] : journals_) {
+    if (!journal || journal->trusted()) continue;
+    std::string zone = wire::name_to_text(origin), error = "the zone is not served";
+    const zone::ZoneEntry* entry = nullptr;
+    if (catalog)
+      for (const auto& z : catalog->zones)
+        if (z.snapshot->origin() == origin) entry = &z;
+    if (entry && journal->compact(*entry->snapshot, error)) {
+      spdlog::warn("zone {}: journal rewritten from memory before the reload", zone);
+      continue;
+    }
+    errors.add(journal->path(), 0, "", "",
+               "zone " + zone + ": journal untrusted (" + journal->untrusted_reason() +
+                   ") and it cannot be rewritten from memory (" + error +
+                   "); not reloaded, so no update that got SERVFAIL can come back");
+    ok = false;
+  }
+  return ok;
+}
+
 bool ZoneService::load(const config::Config& config, common::ErrorList& errors) {
+  if (!rewrite_untrusted_journals(errors)) return false;
   std::map<std::string, std::unique_ptr<update::Journal>> journals;
   auto hook = [&](const config::ZoneConfig& zc, std::shared_ptr<const zone::ZoneSnapshot>& snapshot,
                   common::ErrorList& errs) {

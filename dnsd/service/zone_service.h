@@ -43,6 +43,8 @@ class ZoneService {
 
  private:
   void run();
+  // Before a reload reads the journals again: every untrusted one rewritten from memory.
+  bool rewrite_untrusted_journals(common::ErrorList& errors);
   void handle(const net::SlowRequest& request, const net::Responder& respond);
   std::vector<uint8_t> handle_update(const net::SlowRequest& request);
   std::vector<std::vector<uint8_t>> handle_transfer(const net::SlowRequest& request);

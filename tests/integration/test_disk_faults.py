@@ -2,6 +2,9 @@
 the journal, and a failure at each durability step of a compaction, each followed by
 kill -9 and a restart. Every acknowledged update must be served after the restart, none
 that was refused half-applied, the serial never below one a client saw."""
+import os
+import signal
+import time
 import unittest
 
 import dnsd_harness
@@ -31,6 +34,7 @@ class DiskFaults(unittest.TestCase):
     def during(self, d, ledger):
         """Checks made while the fault is still in place (queries are always answered)."""
         self.assertEqual(d.dig("www.example.com", "A").status, "NOERROR")
+        self.reload_must_not_bring_refused_updates_back(d, ledger)
 
     def test_eio_on_fdatasync_refuses_that_update_then_the_journal_is_rewritten(self):
         d, ledger = self.run_case("EIO on fdatasync", lambda d: [d.journal()],
@@ -60,6 +64,18 @@ class DiskFaults(unittest.TestCase):
         self.assertEqual(ledger.acked[:1], [0])
         self.assertEqual(ledger.refused, list(range(1, UPDATES)))
         self.assertIn("still untrusted", d.read_log())
+        self.assertIn("not reloaded, so no update that got SERVFAIL can come back", d.read_log())
+
+    def reload_must_not_bring_refused_updates_back(self, d, ledger):
+        if ledger.refused and "still untrusted" in d.read_log():
+            # A reload must not read back the refused update the journal may hold.
+            done = d.read_log().count("reload failed")
+            os.kill(d.dnsd_pid, signal.SIGHUP)  # dnsd itself, not its strace
+            deadline = time.time() + 10
+            while d.read_log().count("reload failed") == done and time.time() < deadline:
+                time.sleep(0.02)
+            for i in ledger.refused:
+                self.assertEqual(ledger.present(i), (False, False), "refused update %d served" % i)
 
     # Compaction after every 3 updates; the fault hits the first one. The update that
     # triggered it is already durable in the journal, so every update is acknowledged.
