@@ -97,6 +97,16 @@ def main():
     sys.exit(0)
 
 
+def wait_for(pred, timeout, what):
+    """Until pred() is true, at most `timeout` seconds; fails the test with `what` then."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
 def free_address():
     """A random 127.0.0.x:port free for both UDP and TCP."""
     for _ in range(200):

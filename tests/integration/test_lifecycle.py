@@ -6,16 +6,7 @@ import time
 import unittest
 
 import dnsd_harness
-from dnsd_harness import DNSD, SELF_ZONE, ZONE, Dnsd, build_query
-
-
-def wait_for(pred, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+from dnsd_harness import wait_for, DNSD, SELF_ZONE, ZONE, Dnsd, build_query
 
 
 def check(config):

@@ -12,7 +12,7 @@ import time
 import unittest
 
 import dnsd_harness
-from dnsd_harness import DNSD, KEY_SECRET, OTHER_SECRET, ZONE, Dnsd, free_address, nsupdate
+from dnsd_harness import wait_for, DNSD, KEY_SECRET, OTHER_SECRET, ZONE, Dnsd, free_address, nsupdate
 
 SELF_V4, SELF_V4_NEW = "192.0.2.201", "192.0.2.202"
 SELF_V6, SELF_V6_NEW = "2001:db8::201", "2001:db8::202"
@@ -22,15 +22,6 @@ SENTINEL_TXT = '_sentinel TXT "epoch=1" "master=lb1" "by=s1" "drained=lb2"\n'
 def reloadable_keys():
     out = subprocess.run([DNSD, "--keys"], capture_output=True, text=True, timeout=10, check=True)
     return [line.split()[0] for line in out.stdout.splitlines() if line.split()[1] == "reload"]
-
-
-def wait_for(pred, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
 
 
 class Node(Dnsd):
