@@ -30,7 +30,8 @@ bool is_identity_name(const wire::NameBuf& n) {
 class Builder {
  public:
   Builder(const ParsedQuery& q, const zone::Catalog& c, uint8_t* out, size_t limit)
-      : q_(q), catalog_(c), w_(out, limit), rw_(w_, q.id) {}
+      : q_(q), catalog_(c), w_(out, limit), rw_(w_, q.id),
+        opt_(q.has_edns && q.decision == Decision::Ok) {}
 
   // Header with QR, the query's opcode/RD/CD; counts filled in by finish().
   void header() {
@@ -63,7 +64,7 @@ class Builder {
 
   // Keeps room for the OPT RR (with NSID and COOKIE) so answers never push it out.
   void reserve_opt() {
-    if (!q_.has_edns) return;
+    if (!opt_) return;
     opt_size_ = 11 + (nsid() ? 4 + catalog_.identity.size() : 0) +
                 (has_cookie_ ? kCookieOptionSize : 0);
     w_.set_limit(w_.limit() - std::min(opt_size_, w_.limit()));
@@ -98,6 +99,16 @@ class Builder {
   }
 
   void set_rcode(uint16_t rcode) { rcode_ = rcode; }
+
+  // RFC 6891 6.1.1: a request with an OPT gets one back, also when an option in it is
+  // malformed (BIND's DNS_R_OPTERR FORMERR does the same): a bare one, version 0, our
+  // payload size, DO echoed (RFC 3225 3) and no options, for the query's are not to be
+  // trusted: neither the bad cookie nor an NSID goes back.
+  void bare_opt() {
+    opt_ = true;
+    bare_ = true;
+  }
+
   void set_recursion_available() { ra_ = true; }
 
   // RFC 2181 9: drop every section but the question and set TC.
@@ -111,7 +122,7 @@ class Builder {
   Result finish() {
     w_.set_limit(w_.limit() + opt_size_);
     uint16_t ar = rw_.count(Section::Additional);
-    if (q_.has_edns && rcode_ != R::FORMERR) {
+    if (opt_) {
       write_opt();
       ++ar;
     }
@@ -136,7 +147,7 @@ class Builder {
   }
 
  private:
-  bool nsid() const { return q_.nsid_requested && !catalog_.identity.empty(); }
+  bool nsid() const { return !bare_ && q_.nsid_requested && !catalog_.identity.empty(); }
 
   void write_opt() {
     w_.u8(0);  // root owner
@@ -172,6 +183,8 @@ class Builder {
   bool aa_ = false;
   bool ra_ = false;
   bool tc_ = false;
+  bool opt_;            // the response carries an OPT RR
+  bool bare_ = false;   // ... with no options
   bool has_cookie_ = false;
   bool valid_cookie_ = false;
   uint8_t cookie_[kResponseCookieSize];
@@ -197,6 +210,11 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
   b.header();
   if (q.decision == Decision::FormErr) {
     b.set_rcode(R::FORMERR);
+    return b.finish();
+  }
+  if (q.decision == Decision::BadOption) {
+    b.bare_opt();
+    b.set_rcode(R::FORMERR);  // RFC 7873 5.2.2
     return b.finish();
   }
   if (q.decision == Decision::NotImp) {

@@ -10,25 +10,31 @@
 namespace dnsd::answer {
 namespace {
 
-// Parses the OPT rdata options; false if they do not exactly fill it.
-bool parse_opt_options(wire::WireReader& r, uint16_t rdlen, ParsedQuery& q) {
+enum class Options : uint8_t { Ok, Malformed, BadOption };
+
+// Parses the OPT rdata options: Malformed if they do not exactly fill it, BadOption if they
+// do but one's content is invalid (any COOKIE of a bad length).
+Options parse_opt_options(wire::WireReader& r, uint16_t rdlen, ParsedQuery& q) {
   size_t end = r.pos() + rdlen;
+  bool bad_option = false;
   while (r.ok() && r.pos() < end) {
-    if (end - r.pos() < 4) return false;
+    if (end - r.pos() < 4) return Options::Malformed;
     uint16_t code = r.u16();
     uint16_t olen = r.u16();
-    if (end - r.pos() < olen) return false;
+    if (end - r.pos() < olen) return Options::Malformed;
     if (code == wire::edns::NSID) q.nsid_requested = true;  // RFC 5001: request has no data
     if (code == wire::edns::COOKIE) {
-      if (!cookie_length_ok(olen)) return false;  // RFC 7873 5.2.2: FORMERR
-      if (!q.cookie) {  // one cookie per query; later ones are ignored
+      if (!cookie_length_ok(olen)) {
+        bad_option = true;  // RFC 7873 5.2.2: FORMERR
+      } else if (!q.cookie) {  // one cookie per query; later ones are ignored
         q.cookie = r.data() + r.pos();
         q.cookie_len = static_cast<uint8_t>(olen);
       }
     }
     r.skip(olen);
   }
-  return r.ok() && r.pos() == end;
+  if (!r.ok() || r.pos() != end) return Options::Malformed;
+  return bad_option ? Options::BadOption : Options::Ok;
 }
 
 }  // namespace
@@ -60,6 +66,7 @@ void parse_query(const uint8_t* data, size_t len, ParsedQuery& q) noexcept {
 
   // Walk answer/authority (UPDATE prerequisites and updates live there) and additional.
   wire::NameBuf owner;
+  bool bad_option = false;
   uint32_t total = static_cast<uint32_t>(ancount) + nscount + arcount;
   for (uint32_t i = 0; i < total; ++i) {
     size_t rr_start = r.pos();
@@ -76,7 +83,9 @@ void parse_query(const uint8_t* data, size_t len, ParsedQuery& q) noexcept {
       q.edns_payload = klass < 512 ? 512 : klass;  // RFC 6891 6.2.5
       q.edns_version = static_cast<uint8_t>(ttl >> 16);
       q.edns_do = (ttl & 0x8000) != 0;
-      if (!parse_opt_options(r, rdlen, q)) return;
+      Options o = parse_opt_options(r, rdlen, q);
+      if (o == Options::Malformed) return;
+      bad_option = o == Options::BadOption;
       continue;
     }
     if (type == wire::type::TSIG) {
@@ -87,7 +96,7 @@ void parse_query(const uint8_t* data, size_t len, ParsedQuery& q) noexcept {
     r.skip(rdlen);
   }
   if (!r.ok()) return;
-  q.decision = Decision::Ok;
+  q.decision = bad_option ? Decision::BadOption : Decision::Ok;
 }
 
 }  // namespace dnsd::answer

@@ -93,17 +93,55 @@ TEST_F(AnswerCookieTest, InvalidServerCookieGetsANormalAnswerNeverBadcookie) {
   }
 }
 
-TEST_F(AnswerCookieTest, MalformedCookieIsFormerr) {
-  // RFC 7873 5.2.2: shorter than 8, 9..15, or longer than 40 bytes.
-  for (size_t n : {1u, 7u, 9u, 15u, 41u}) {
-    auto r = query(std::vector<uint8_t>(n, 0xab));
-    EXPECT_EQ(r->rcode(), LDNS_RCODE_FORMERR) << n;
+TEST_F(AnswerCookieTest, MalformedCookieIsFormerrWithABareOpt) {
+  // RFC 7873 5.2.2: shorter than 8, 9..15, or longer than 40 bytes: FORMERR. RFC 6891
+  // 6.1.1: the request had an OPT, so the response has one (as BIND's does): version 0,
+  // our payload size, and neither the bad cookie nor the requested NSID echoed.
+  for (Transport t : {Transport::Udp, Transport::Tcp}) {
+    for (size_t n : {0u, 1u, 7u, 9u, 15u, 41u}) {
+      auto r = query(std::vector<uint8_t>(n, 0xab), t, "www.example.com.",
+                     QueryOptions{.nsid = true});
+      if (n == 0) {  // no COOKIE option at all: the control
+        EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
+        continue;
+      }
+      EXPECT_EQ(r->rcode(), LDNS_RCODE_FORMERR) << n;
+      EXPECT_EQ(r->result.rcode, wire::rcode::FORMERR) << n;
+      EXPECT_EQ(r->ancount(), 0u) << n;
+      ASSERT_EQ(r->wire.size(), 12u + 11u) << "header and a bare OPT: " << n;
+      EXPECT_EQ(r->wire[11], 1) << "ARCOUNT 1: " << n;
+      EXPECT_TRUE(ldns_pkt_edns(r->pkt)) << n;
+      EXPECT_EQ(ldns_pkt_edns_udp_size(r->pkt), 4096) << n;
+      EXPECT_EQ(ldns_pkt_edns_version(r->pkt), 0) << n;
+      EXPECT_EQ(ldns_pkt_edns_extended_rcode(r->pkt), 0) << n;
+      EXPECT_EQ(ldns_pkt_edns_data(r->pkt), nullptr) << "no COOKIE, no NSID: " << n;
+      EXPECT_FALSE(r->result.valid_cookie);
+    }
   }
   for (size_t n : {8u, 16u, 40u}) {
     auto r = query(std::vector<uint8_t>(n, 0xab));
     EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR) << n;
     EXPECT_EQ(r->edns_option(wire::edns::COOKIE).size(), 24u) << n;
   }
+}
+
+TEST_F(AnswerCookieTest, MalformedCookieFormerrEchoesDoAndCatchesALaterBadCookie) {
+  // RFC 3225 3: DO is copied into the response's OPT, the FORMERR one too.
+  auto q = make_query("www.example.com.", LDNS_RR_TYPE_A, {.cookie = std::vector<uint8_t>(12, 7)});
+  q[q.size() - 4 - 12 - 4] |= 0x80;  // OPT TTL's third byte: DO (before rdlen and rdata)
+  auto r = run(*cat_, q, ctx());
+  EXPECT_EQ(r->rcode(), LDNS_RCODE_FORMERR);
+  EXPECT_TRUE(ldns_pkt_edns_do(r->pkt));
+  // A good COOKIE then a malformed one is still FORMERR (every COOKIE is checked).
+  auto two = make_query("www.example.com.", LDNS_RR_TYPE_A, {.cookie = kClientCookie});
+  const uint8_t bad[] = {0, 10, 0, 3, 1, 2, 3};
+  two.insert(two.end(), bad, bad + sizeof bad);
+  size_t rdlen_at = two.size() - sizeof bad - 12 - 2;
+  two[rdlen_at + 1] = static_cast<uint8_t>(two[rdlen_at + 1] + sizeof bad);
+  auto r2 = run(*cat_, two, ctx());
+  EXPECT_EQ(r2->rcode(), LDNS_RCODE_FORMERR);
+  EXPECT_TRUE(ldns_pkt_edns(r2->pkt));
+  EXPECT_TRUE(r2->edns_option(wire::edns::COOKIE).empty()) << "the good one is not echoed";
 }
 
 TEST_F(AnswerCookieTest, EveryAnswerKindCarriesTheCookie) {

@@ -84,6 +84,21 @@ TEST(EdnsTest, VersionAboveZeroIsBadvers) {
   EXPECT_EQ(r->ancount(), 0u);
 }
 
+TEST(EdnsTest, FormerrForAMetaQtypeKeepsTheOpt) {
+  // RFC 6891 6.1.1: a well-formed request with an OPT gets an OPT back, its FORMERR too
+  // (a query for type OPT or TSIG, which are not types one can ask for).
+  auto cat = api_catalog();
+  for (uint16_t t : {LDNS_RR_TYPE_OPT, LDNS_RR_TYPE_TSIG}) {
+    auto r = ask(*cat, "api.example.test.", t, QueryOptions{.nsid = true});
+    EXPECT_EQ(r->rcode(), LDNS_RCODE_FORMERR) << t;
+    EXPECT_EQ(ldns_pkt_edns_udp_size(r->pkt), 1232) << t;
+    EXPECT_EQ(r->edns_option(wire::edns::NSID), (std::vector<uint8_t>{'l', 'b', '1'})) << t;
+    auto plain = ask(*cat, "api.example.test.", t, QueryOptions{.edns = false});
+    EXPECT_EQ(plain->rcode(), LDNS_RCODE_FORMERR) << t;
+    EXPECT_FALSE(ldns_pkt_edns(plain->pkt)) << "no OPT asked, none given: " << t;
+  }
+}
+
 std::string big_txt_zone() {
   std::string z = kApiZone;
   for (int i = 0; i < 40; ++i) z += "big TXT \"" + std::string(60, static_cast<char>('a' + i % 26)) + std::to_string(i) + "\"\n";
@@ -183,16 +198,21 @@ TEST(MalformedTest, DroppedOrFormerr) {
   two.insert(two.end(), opt.begin(), opt.end());
   two[11] = 2;
   EXPECT_EQ(run(*cat, two)->rcode(), LDNS_RCODE_FORMERR);
+  // A broken OPT RR (these three) gets a header-only FORMERR, no OPT: there is no one
+  // OPT to answer (BIND does the same; only bad option content gets an OPT back).
+  EXPECT_EQ(run(*cat, two)->wire.size(), 12u);
   // OPT with a non-root owner
   auto named = make_query("api.example.test.", LDNS_RR_TYPE_A, QueryOptions{.edns = false});
   named[11] = 1;
   named.insert(named.end(), {1, 'x', 0, 0, 41, 4, 0xD0, 0, 0, 0, 0, 0, 0});
   EXPECT_EQ(run(*cat, named)->rcode(), LDNS_RCODE_FORMERR);
+  EXPECT_EQ(run(*cat, named)->wire.size(), 12u);
   // OPT option overrunning its rdata
   auto badopt = make_query("api.example.test.", LDNS_RR_TYPE_A, QueryOptions{.edns = false});
   badopt[11] = 1;
   badopt.insert(badopt.end(), {0, 0, 41, 4, 0xD0, 0, 0, 0, 0, 0, 4, 0, 3, 0, 9});
   EXPECT_EQ(run(*cat, badopt)->rcode(), LDNS_RCODE_FORMERR);
+  EXPECT_EQ(run(*cat, badopt)->wire.size(), 12u);
   // the next good query is answered
   EXPECT_EQ(run(*cat, good)->ancount(), 1u);
 }
