@@ -28,6 +28,23 @@ def traced_dnsd_pid(tracer, exe, deadline=10):
     raise RuntimeError("dnsd did not start under strace (pid %d)" % tracer)
 
 
+def stop_traced(tracer, pid):
+    """Stops `pid` running under strace `tracer` by PID (SIGTERM, then SIGKILL after 10 s)
+    and waits for the tracer, which exits with its tracee."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            tracer.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    tracer.kill()
+    tracer.wait(timeout=5)
+
+
 class FaultyDnsd(Dnsd):
     """A Dnsd that can run under a command prefix (strace with fault injection) and can be
     killed with SIGKILL by the PID of dnsd itself."""
@@ -63,6 +80,16 @@ class FaultyDnsd(Dnsd):
         if wait:
             self.wait_ready(timeout=30)
         return self
+
+    def stop(self):
+        """SIGTERM to dnsd itself: a SIGTERM to strace would only detach it, and the traced
+        dnsd would live on after the test."""
+        if self.proc and self.prefix and self.proc.poll() is None:
+            stop_traced(self.proc, self.dnsd_pid)
+            self.log.close()
+            self.proc = None
+            return
+        super().stop()
 
     def kill9(self):
         """A crash: SIGKILL to dnsd itself, then wait for it (and its strace) to go."""

@@ -9,7 +9,7 @@ import time
 import unittest
 
 import dnsd_harness
-from durability_harness import traced_dnsd_pid
+from durability_harness import stop_traced, traced_dnsd_pid
 from sentinel_harness import SENTINEL, Cluster, wait_until
 
 
@@ -25,7 +25,12 @@ class StateFileFaults(unittest.TestCase):
         c.proc = subprocess.Popen(prefix + [SENTINEL, "run", "-c", c.config], stdout=c.slog,
                                   stderr=subprocess.STDOUT)
         wait_until(lambda: c.api_ok(), 20, what="the sentinel API under strace")
-        return traced_dnsd_pid(c.proc.pid, SENTINEL) if prefix else c.proc.pid
+        pid = traced_dnsd_pid(c.proc.pid, SENTINEL)
+        tracer = c.proc
+        # If the test fails before its kill -9: stop the traced sentinel itself, by PID
+        # (Cluster.stop would only signal strace, which detaches and leaves it running).
+        self.addCleanup(lambda: tracer.poll() is None and stop_traced(tracer, pid))
+        return pid
 
     def test_a_state_file_that_cannot_be_saved_is_never_built_upon(self):
         c = self.c
