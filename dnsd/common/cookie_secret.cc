@@ -1,6 +1,8 @@
 // Cookie secret files: hex lines, validated with file:line errors.
 #include "dnsd/common/cookie_secret.h"
 
+#include "dnsd/common/secret_file.h"
+
 #include <sys/random.h>
 
 #include <cctype>
@@ -51,22 +53,10 @@ std::optional<CookieSecrets> read_cookie_secret_file(const std::string& path,
                                                      const std::string& ctx_file, int ctx_line,
                                                      const std::string& ctx_key,
                                                      const std::string& shown, ErrorList& errors) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    errors.add(ctx_file, ctx_line, ctx_key, shown, "cannot read " + path + ": " + ec.message());
-    return std::nullopt;
-  }
-  if (size > kMaxFileBytes) {
-    errors.add(ctx_file, ctx_line, ctx_key, shown, path + " is too large to be a secret file");
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors.add(ctx_file, ctx_line, ctx_key, shown,
-               "cannot read " + path + ": " + std::strerror(errno));
-    return std::nullopt;
-  }
+  auto text = read_secret_file(path, kMaxFileBytes, "a secret file", ctx_file, ctx_line,
+                               ctx_key, shown, errors);
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
   CookieSecrets out;
   size_t before = errors.size();
   std::string line;

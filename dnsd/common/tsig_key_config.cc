@@ -2,6 +2,8 @@
 // (plain base64, or the `key "name" { algorithm ..; secret ".."; };` blocks of tsig-keygen).
 #include "dnsd/common/tsig_key_config.h"
 
+#include "dnsd/common/secret_file.h"
+
 #include "dnsd/common/dns_name_text.h"
 
 #include <cctype>
@@ -188,22 +190,10 @@ std::optional<FileKey> read_key_file(const std::string& path, const std::string&
                                      const std::string& ctx_file, int ctx_line,
                                      const std::string& ctx_key, const std::string& shown,
                                      ErrorList& errors) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    errors.add(ctx_file, ctx_line, ctx_key, shown, "cannot read " + path + ": " + ec.message());
-    return std::nullopt;
-  }
-  if (size > kMaxKeyFileBytes) {
-    errors.add(ctx_file, ctx_line, ctx_key, shown, path + " is too large to be a key file");
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) {
-    errors.add(ctx_file, ctx_line, ctx_key, shown, "cannot read " + path);
-    return std::nullopt;
-  }
+  auto file = read_secret_file(path, kMaxKeyFileBytes, "a key file", ctx_file, ctx_line,
+                               ctx_key, shown, errors);
+  if (!file) return std::nullopt;
+  const std::string& text = *file;
   std::vector<Token> toks;
   int bad_line = 0;
   if (!tokenize(text, toks, bad_line)) {

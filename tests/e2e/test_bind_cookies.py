@@ -7,11 +7,8 @@ them. named listens on 127.0.0.1 (it only binds addresses an interface has), ask
 but loopback (-4, every other server bogus), and is stopped by PID like the dnsd nodes."""
 import base64
 import os
-import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -27,17 +24,7 @@ NAMES = 12  # distinct names, so named asks dnsd for each
 
 def free_port(host="127.0.0.1"):
     """A port free for UDP and TCP on `host`."""
-    for _ in range(200):
-        port = random.randint(20000, 60000)
-        try:
-            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-                s = socket.socket(socket.AF_INET, kind)
-                s.bind((host, port))
-                s.close()
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port on " + host)
+    return dnsd_harness.free_address(host)[1]
 
 
 class NamedCannotRun(Exception):
@@ -140,13 +127,7 @@ zone "example.com" { type forward; forward only; forwarders { %(fwd)s }; };
         return stats, m.group(1) if m else text
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        dnsd_harness.stop_process(self.proc, 15)
         if self.proc:
             self.log.close()
         if os.environ.get("KEEP_TMP") is None:

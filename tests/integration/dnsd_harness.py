@@ -97,6 +97,17 @@ def main():
     sys.exit(0)
 
 
+def stop_process(proc, grace):
+    """Stops a child we started, by its PID: SIGTERM, then SIGKILL after `grace` seconds."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 def wait_for(pred, timeout, what):
     """Until pred() is true, at most `timeout` seconds; fails the test with `what` then."""
     deadline = time.time() + timeout
@@ -107,20 +118,20 @@ def wait_for(pred, timeout, what):
     raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
 
 
-def free_address():
-    """A random 127.0.0.x:port free for both UDP and TCP."""
+def free_address(host=None):
+    """A random 127.0.x.y:port (or `host`:port) free for both UDP and TCP."""
     for _ in range(200):
-        host = "127.0.%d.%d" % (random.randint(1, 254), random.randint(1, 254))
+        h = host or "127.0.%d.%d" % (random.randint(1, 254), random.randint(1, 254))
         port = random.randint(20000, 60000)
         try:
             for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
                 s = socket.socket(socket.AF_INET, kind)
-                s.bind((host, port))
+                s.bind((h, port))
                 s.close()
-            return host, port
+            return h, port
         except OSError:
             continue
-    raise RuntimeError("no free loopback address")
+    raise RuntimeError("no free loopback address" + (" on " + host if host else ""))
 
 
 class Dnsd:
@@ -188,13 +199,7 @@ class Dnsd:
         self.proc.send_signal(sig)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc, 10)
         if self.proc:
             self.log.close()
 

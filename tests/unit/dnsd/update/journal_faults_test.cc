@@ -17,6 +17,15 @@ using Op = FaultyFileOps::Op;
 
 class JournalFaults : public JournalTest {
  protected:
+  // A journal over the zone file at serial 10 whose `io` fails from now on as armed.
+  template <typename... Fault>
+  std::unique_ptr<Journal> open_armed(FaultyFileOps& io, Fault... fault) {
+    auto z = zone_at(10);
+    Journal::LoadReport r;
+    auto j = open(z, r, io);
+    io.arm(fault...);
+    return j;
+  }
   // Restart on the zone file at serial 10 (a crash: no clean stop ran).
   zone::ZoneContent restart(Journal::LoadReport& r) {
     auto z = zone_at(10);
@@ -40,10 +49,7 @@ TEST_F(JournalFaults, ShortWriteOnAFullDiskIsCutBackAndTheNextAppendSurvives) {
   // The data loss: ENOSPC mid-frame, space freed, one more update acknowledged.
   FaultyFileOps io;
   {
-    auto z = zone_at(10);
-    Journal::LoadReport r;
-    auto j = open(z, r, io);
-    io.arm(Op::Write, 2, ENOSPC, false, /*partial=*/true);  // the second append
+    auto j = open_armed(io, Op::Write, 2, ENOSPC, false, /*partial=*/true);  // the second append
     std::string err;
     ASSERT_TRUE(j->append(entry(10, 0), err)) << err;
     EXPECT_FALSE(j->append(entry(11, 1), err));  // refused: not durable
@@ -63,10 +69,7 @@ TEST_F(JournalFaults, ShortWriteOnAFullDiskIsCutBackAndTheNextAppendSurvives) {
 TEST_F(JournalFaults, FailedWriteWithoutProgressLeavesNothingBehind) {
   FaultyFileOps io;
   {
-    auto z = zone_at(10);
-    Journal::LoadReport r;
-    auto j = open(z, r, io);
-    io.arm(Op::Write, 2, EIO);
+    auto j = open_armed(io, Op::Write, 2, EIO);
     std::string err;
     ASSERT_TRUE(j->append(entry(10, 0), err));
     EXPECT_FALSE(j->append(entry(11, 1), err));
@@ -116,10 +119,7 @@ TEST_F(JournalFaults, FailedFdatasyncIsNeverBuiltUpon) {
   FaultyFileOps io;
   auto mem = zone_at(10);
   {
-    auto z = zone_at(10);
-    Journal::LoadReport r;
-    auto j = open(z, r, io);
-    io.arm(Op::Fdatasync, 2, EIO);
+    auto j = open_armed(io, Op::Fdatasync, 2, EIO);
     std::string err;
     auto e0 = entry(10, 0);
     ASSERT_TRUE(j->append(e0, err));
@@ -142,10 +142,7 @@ TEST_F(JournalFaults, FailedFdatasyncIsNeverBuiltUpon) {
 TEST_F(JournalFaults, CrashRightAfterAFailedFdatasyncHasTheEntryWholeOrNotAtAll) {
   FaultyFileOps io;
   {
-    auto z = zone_at(10);
-    Journal::LoadReport r;
-    auto j = open(z, r, io);
-    io.arm(Op::Fdatasync, 2, EIO);
+    auto j = open_armed(io, Op::Fdatasync, 2, EIO);
     std::string err;
     ASSERT_TRUE(j->append(entry(10, 0), err));
     EXPECT_FALSE(j->append(entry(11, 1), err));
@@ -191,10 +188,7 @@ TEST_P(CompactionFaults, PreviousStateStaysUsable) {
   }
   {
     FaultyFileOps io;
-    auto z = zone_at(10);
-    Journal::LoadReport r;
-    auto j = open(z, r, io);
-    io.arm(step.op, step.at, EIO);
+    auto j = open_armed(io, step.op, step.at, EIO);
     ASSERT_TRUE(j->trusted());
     std::string err;
     EXPECT_FALSE(j->compact(*zone::build_snapshot(mem, nullptr), err)) << step.what;
