@@ -73,6 +73,7 @@ void reload(Daemon& d) {
     d.zones->post([&] { done.set_value(d.zones->load(next, errors)); });
     ok = done.get_future().get();
   }
+  d.zones->note_reload(ok);
   if (!ok) {
     for (const auto& e : errors.errors()) spdlog::error("{}", e.to_string());
     spdlog::error("reload failed: still serving the previous config and zones");

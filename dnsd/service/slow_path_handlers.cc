@@ -121,7 +121,12 @@ void ZoneService::handle(const net::SlowRequest& req, const net::Responder& resp
     respond({response_head(req.query, p, p.decision == answer::Decision::NotImp ? R::NOTIMP : R::FORMERR, false)});
     return;
   }
-  if (p.opcode == wire::opcode::UPDATE) return respond({handle_update(req)});
+  if (p.opcode == wire::opcode::UPDATE) {
+    auto r = handle_update(req);
+    if (r.size() >= 12) count_update(r[3] & 0xF);
+    refresh_zone_status(false);  // serial, journal size and health may have changed
+    return respond({std::move(r)});
+  }
   if (p.qtype == wire::type::AXFR || p.qtype == wire::type::IXFR) return respond(handle_transfer(req));
   return respond({handle_signed_query(req)});
 }
@@ -194,7 +199,9 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
                je.serial_to, je.diff.added.size(), je.diff.deleted.size());
   if (!entry->notify.empty()) notifier_.notify(current->origin(), je.serial_to, entry->notify);
   if (journal->entry_count() >= compact_after_) {
-    if (journal->compact(*result.snapshot, error)) spdlog::info("zone {}: journal compacted", zone_text);
+    bool compacted = journal->compact(*result.snapshot, error);
+    count_compaction(current->origin(), compacted);
+    if (compacted) spdlog::info("zone {}: journal compacted", zone_text);
     else spdlog::error("zone {}: journal compaction failed: {}", zone_text, error);
   }
   return reply(R::NOERROR);
@@ -204,7 +211,9 @@ bool ZoneService::journal_usable(update::Journal& journal, const zone::ZoneSnaps
                                  const std::string& zone_text) {
   if (journal.trusted()) return true;
   std::string error;
-  if (journal.compact(current, error)) {
+  bool compacted = journal.compact(current, error);
+  count_compaction(current.origin(), compacted);
+  if (compacted) {
     spdlog::warn("zone {}: journal rewritten from memory at serial {}; updates accepted again",
                  zone_text, current.serial());
     return true;
@@ -231,6 +240,7 @@ std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRe
   const zone::ZoneEntry* entry = zone_at(*catalog, std::string(p.qname_lower.view()));
   if (v.status != Status::Ok || !entry || !key_listed(entry->transfer_keys, v)) {
     spdlog::warn("transfer of {} to {}: refused", zone_text, who(req, v));
+    with_status([](ServiceStatus& s) { ++s.counters.transfers_refused; });
     return reply(entry || v.status != Status::Ok ? R::REFUSED : R::NOTAUTH);
   }
   if (req.transport == answer::Transport::Udp) return reply(R::NOERROR, true);  // use TCP
@@ -242,10 +252,13 @@ std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRe
   if (p.qtype == wire::type::IXFR && ixfr_client_serial(req.query, p, client_serial) &&
       journal != journals_.end() && journal->second->diffs_since(client_serial, diffs)) {
     msgs = xfr::build_ixfr(req.query.data(), p.question_end, content, diffs);
+    with_status([](ServiceStatus& s) { ++s.counters.ixfr; });
     spdlog::info("IXFR {} to {}: {} -> {} ({} diffs)", zone_text, who(req, v), client_serial,
                  content.serial(), diffs.size());
   } else {
     msgs = xfr::build_axfr(req.query.data(), p.question_end, content);
+    bool full_ixfr = p.qtype == wire::type::IXFR;
+    with_status([full_ixfr](ServiceStatus& s) { ++(full_ixfr ? s.counters.ixfr_full : s.counters.axfr); });
     spdlog::info("{} {} to {}: serial {}, {} messages", p.qtype == wire::type::IXFR ? "IXFR (full)" : "AXFR",
                  zone_text, who(req, v), content.serial(), msgs.size());
   }

@@ -4,6 +4,8 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <ctime>
+#include <tuple>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -14,7 +16,67 @@
 namespace dnsd::service {
 
 ZoneService::ZoneService(zone::CatalogHolder& holder, std::string state_dir)
-    : holder_(holder), state_dir_(std::move(state_dir)), notifier_({5, common::Millis{1000}}) {}
+    : holder_(holder),
+      state_dir_(std::move(state_dir)),
+      notifier_({5, common::Millis{1000}}, [this](const xfr::NotifyJob&, bool acked, int) {
+        with_status([&](ServiceStatus& s) { ++(acked ? s.counters.notify_acked : s.counters.notify_failed); });
+      }) {
+  status_.counters.started = static_cast<int64_t>(std::time(nullptr));
+}
+
+ServiceStatus ZoneService::status() const {
+  std::lock_guard<std::mutex> lock(status_mutex_);
+  return status_;
+}
+
+void ZoneService::note_reload(bool ok) {
+  with_status([&](ServiceStatus& s) {
+    ++(ok ? s.counters.reloads_ok : s.counters.reloads_failed);
+    s.counters.last_reload = static_cast<int64_t>(std::time(nullptr));
+    s.counters.last_reload_ok = ok;
+  });
+}
+
+void ZoneService::count_update(uint8_t rcode) {
+  with_status([&](ServiceStatus& s) {
+    ++s.counters.updates_by_rcode[rcode < ServiceCounters::kRcodes - 1 ? rcode : ServiceCounters::kRcodes - 1];
+  });
+}
+
+void ZoneService::count_compaction(const std::string& origin, bool ok) {
+  auto& [done, failed] = compactions_[origin];
+  ++(ok ? done : failed);
+}
+
+void ZoneService::refresh_zone_status(bool loaded) {
+  auto catalog = holder_.get();
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::lock_guard<std::mutex> lock(status_mutex_);
+  std::vector<ZoneStatus> zones;
+  for (const auto& z : catalog->zones) {
+    ZoneStatus st;
+    const std::string& origin = z.snapshot->origin();
+    st.name = wire::name_to_text(origin);
+    st.file = z.file;
+    st.serial = z.snapshot->serial();
+    st.names = z.snapshot->node_count();
+    st.last_change = now;
+    for (const auto& old : status_.zones)  // unchanged content keeps its time
+      if (old.name == st.name && old.serial == st.serial && !(loaded && old.file != st.file))
+        st.last_change = old.last_change;
+    if (auto j = journals_.find(origin); j != journals_.end() && j->second) {
+      st.journal_path = j->second->path();
+      st.journal_entries = j->second->entry_count();
+      st.journal_bytes = j->second->bytes();
+      st.journal_trusted = j->second->trusted();
+      st.journal_untrusted_reason = j->second->untrusted_reason();
+    }
+    if (auto c = compactions_.find(origin); c != compactions_.end())
+      std::tie(st.compactions, st.compaction_failures) = c->second;
+    zones.push_back(std::move(st));
+  }
+  status_.zones = std::move(zones);
+}
 
 ZoneService::~ZoneService() { stop(); }
 
@@ -31,7 +93,9 @@ bool ZoneService::rewrite_untrusted_journals(common::ErrorList& errors) {
     if (catalog)
       for (const auto& z : catalog->zones)
         if (z.snapshot->origin() == origin) entry = &z;
-    if (entry && journal->compact(*entry->snapshot, error)) {
+    bool compacted = entry && journal->compact(*entry->snapshot, error);
+    count_compaction(origin, compacted);
+    if (compacted) {
       spdlog::warn("zone {}: journal rewritten from memory before the reload", zone);
       continue;
     }
@@ -81,6 +145,7 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   state_dir_ = config.server.state_dir;
   compact_after_ = config.server.journal_compact_after;
   holder_.publish(catalog);
+  refresh_zone_status(true);
   // Loading freed the parser's and the builder's scratch memory in many small pieces;
   // give the free pages back so a big zone does not leave the process twice its size.
   malloc_trim(0);

@@ -16,6 +16,7 @@
 #include "dnsd/common/config_error.h"
 #include "dnsd/config/config.h"
 #include "dnsd/net/slow_path.h"
+#include "dnsd/service/service_status.h"
 #include "dnsd/update/journal.h"
 #include "dnsd/xfr/notify_sender.h"
 #include "dnsd/zone/catalog.h"
@@ -40,6 +41,10 @@ class ZoneService {
   // Runs `job` on the service thread (used for SIGHUP reloads).
   void post(std::function<void()> job);
 
+  // A copy of the zones' state and the counters; any thread (for /metrics and dnsdctl).
+  ServiceStatus status() const;
+  // A reload attempt's outcome (main.cc runs reloads), for status().
+  void note_reload(bool ok);
 
  private:
   void run();
@@ -53,9 +58,21 @@ class ZoneService {
   // `current` (the in-memory zone: every acknowledged update).
   bool journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
                       const std::string& zone_text);
+  // Status bookkeeping, on the service thread: the zone table after a publish, counters.
+  void refresh_zone_status(bool loaded);
+  void count_update(uint8_t rcode);
+  void count_compaction(const std::string& origin, bool ok);
+  template <class F> void with_status(F&& f) {
+    std::lock_guard<std::mutex> lock(status_mutex_);
+    f(status_);
+  }
 
   zone::CatalogHolder& holder_;
   std::string state_dir_;
+  // Before notifier_: its thread reports outcomes into status_ until it is joined.
+  mutable std::mutex status_mutex_;
+  ServiceStatus status_;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> compactions_;  // origin: ok, failed
   std::map<std::string, std::unique_ptr<update::Journal>> journals_;  // by origin (wire)
   xfr::NotifySender notifier_;
   size_t compact_after_ = 10000;
