@@ -56,6 +56,24 @@ lb1   A   127.0.0.11
 
 SKIP_EXIT = 77  # what meson reports as SKIP rather than OK
 
+_temp_dirs = []  # made by temp_dir(); removed by main() when every test passed
+
+
+def temp_dir(prefix):
+    """A new temp dir for this test file: removed at the end when every test passed, kept
+    (and named) when one failed or KEEP_TMP is set, for the post-mortem."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    _temp_dirs.append(path)
+    return path
+
+
+def _clean_temp_dirs(passed):
+    if passed and os.environ.get("KEEP_TMP") is None:
+        for d in _temp_dirs:
+            shutil.rmtree(d, ignore_errors=True)
+    elif _temp_dirs:
+        print("kept for the post-mortem: %s" % " ".join(_temp_dirs), flush=True)
+
 
 def require(programs=(), root=False):
     """Exits 77 (meson: SKIP) before any test runs when a facility the file needs is missing,
@@ -84,6 +102,7 @@ def main():
     """unittest.main for the test files: exit 1 on a failure or when no test ran, 77 when
     any test was skipped (unittest alone exits 0 then, which meson counts as OK), else 0."""
     result = unittest.main(verbosity=2, exit=False).result
+    _clean_temp_dirs(result.wasSuccessful())
     if not result.wasSuccessful():
         sys.exit(1)
     if result.testsRun == 0:
@@ -138,7 +157,7 @@ class Dnsd:
     """One dnsd process with its own temp dir, config and zone files."""
 
     def __init__(self, zones=None, server_extra="", node=None, zone_extra=None, tail=""):
-        self.dir = tempfile.mkdtemp(prefix="dnsd-it-")
+        self.dir = temp_dir("dnsd-it-")
         self.host, self.port = free_address()
         self.zones = zones if zones is not None else [("example.com", ZONE, [])]
         self.server_extra = server_extra

@@ -7,7 +7,6 @@ import os
 import signal
 import stat
 import subprocess
-import tempfile
 import time
 import unittest
 import urllib.error
@@ -189,7 +188,7 @@ exit 0
 class ExecDriver(unittest.TestCase):
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="sentinel-hook-")
+        self.tmp = dnsd_harness.temp_dir("sentinel-hook-")
         self.hook = os.path.join(self.tmp, "hook.sh")
         with open(self.hook, "w") as f:
             f.write(HOOK % {"dir": self.tmp})
@@ -239,7 +238,7 @@ class ConfigCheck(unittest.TestCase):
 
     def test_bad_config_names_file_line_key_and_reason(self):
         from sentinel_harness import SENTINEL
-        d = tempfile.mkdtemp(prefix="sentinel-check-")
+        d = dnsd_harness.temp_dir("sentinel-check-")
         bad = os.path.join(d, "bad.toml")
         with open(bad, "w") as f:
             f.write('[sentinel]\nstate_file = "s.json"\napi_listen = "127.0.0.1:1"\n'
