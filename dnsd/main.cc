@@ -5,11 +5,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <atomic>
 #include <future>
 #include <iostream>
 
 #include "dnsd/common/held_signals.h"
 #include "dnsd/common/logging.h"
+#include "dnsd/common/service_manager.h"
 #include "dnsd/config/config.h"
 #include "dnsd/config/config_reload.h"
 #include "dnsd/config/config_schema.h"
@@ -33,6 +35,9 @@ struct Daemon {
   uv_loop_t* loop = nullptr;
   uv_signal_t sighup{}, sigterm{}, sigint{};
   uv_timer_t grace_timer{};
+  uv_timer_t watchdog_timer{};
+  // The zone service's last sign of life (loop time, ms), for the watchdog.
+  std::atomic<uint64_t> zone_service_beat{0};
   bool stopping = false;
   sigset_t startup_mask{};  // before SIGTERM/SIGINT/SIGHUP were held for the start-up
   common::CookieSecrets random_cookie_secret;  // made once at start, kept across reloads
@@ -59,8 +64,16 @@ void log_cookie_secret(const config::Config& c) {
                  c.server.cookie_secret_file);
 }
 
+bool reload_config(Daemon& d);
+
 void reload(Daemon& d) {
   spdlog::info("SIGHUP: reloading {}", d.config_path);
+  common::notify_reloading();
+  bool ok = reload_config(d);
+  common::notify_ready(ok ? "serving; last reload ok" : "serving the previous config; last reload failed");
+}
+
+bool reload_config(Daemon& d) {
   common::ErrorList errors;
   auto loaded = config::load_config(d.config_path, errors);
   bool ok = false;
@@ -77,13 +90,13 @@ void reload(Daemon& d) {
   if (!ok) {
     for (const auto& e : errors.errors()) spdlog::error("{}", e.to_string());
     spdlog::error("reload failed: still serving the previous config and zones");
-    return;
+    return false;
   }
   config::Config next = std::move(*loaded);
   for (const auto& key : config::restart_only_changes(d.config, next))
     spdlog::warn("reload: {} changed but only takes effect after a restart", key);
   auto catalog = d.holder.get();
-  common::setup_logging(next.log.level);
+  common::setup_logging(next.log.level, next.log.format);
   if (d.config.server.cookie_secrets != next.server.cookie_secrets) log_cookie_secret(next);
   // Every reloadable key (the table's R column), e.g. stop_grace and stop_answer for the
   // next SIGTERM; the catalog already carries identity, udp_payload, node, zones, keys and
@@ -91,9 +104,11 @@ void reload(Daemon& d) {
   d.config = config::apply_reload(d.config, std::move(next));
   warn_unimplemented(d.config);
   spdlog::info("reload ok: {} zone(s)", catalog->zones.size());
+  return true;
 }
 
 void finish(Daemon& d) {
+  uv_close(reinterpret_cast<uv_handle_t*>(&d.watchdog_timer), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sighup), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sigterm), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sigint), nullptr);
@@ -113,9 +128,29 @@ void on_signal(uv_signal_t* s, int signum) {
   bool lame = d->config.server.stop_answer_lame;
   spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum),
                lame ? "lame (not authoritative)" : "REFUSED", grace);
+  common::notify_stopping(std::string("stopping: answering ") + (lame ? "lame" : "REFUSED") +
+                          " for the grace window");
   d->server->begin_grace(lame);
   uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); },
                  static_cast<uint64_t>(grace), 0);
+}
+
+// Under systemd's WatchdogSec: a keep-alive every half period while the main loop turns
+// and the zone service (updates, transfers, reloads) has taken a job within two periods.
+void start_watchdog(Daemon& d) {
+  auto interval = common::watchdog_ping_interval_ms();
+  uv_timer_init(d.loop, &d.watchdog_timer);
+  d.watchdog_timer.data = &d;
+  if (!interval) return;
+  spdlog::info("systemd watchdog: a keep-alive every {} ms", *interval);
+  d.zone_service_beat = uv_now(d.loop);
+  uv_timer_start(&d.watchdog_timer, [](uv_timer_t* t) {
+    auto& d = *static_cast<Daemon*>(t->data);
+    uint64_t now = uv_now(d.loop), period = uv_timer_get_repeat(t);
+    if (now - d.zone_service_beat.load() <= 3 * period) common::notify_watchdog();
+    else spdlog::error("zone service silent for {} ms: no watchdog keep-alive", now - d.zone_service_beat.load());
+    d.zones->post([&d, now] { d.zone_service_beat = now; });
+  }, *interval, *interval);
 }
 
 int run(Daemon& d) {
@@ -153,9 +188,11 @@ int run(Daemon& d) {
   common::release_signals(d.startup_mask);
   d.zones->start();
   d.server->start();
+  start_watchdog(d);
   std::string addrs;
   for (const auto& a : d.config.server.listen) addrs += (addrs.empty() ? "" : " ") + a.to_string();
   spdlog::info("dnsd ready: {} worker(s) on {}", d.server->worker_count(), addrs);
+  common::notify_ready("serving " + std::to_string(d.config.zones.size()) + " zone(s) on " + addrs);
   uv_run(d.loop, UV_RUN_DEFAULT);
   d.zones->stop();  // first: it may still post answers to the workers
   d.server->stop();
@@ -213,7 +250,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   d.config = std::move(*loaded);
-  common::setup_logging(d.config.log.level);
+  common::setup_logging(d.config.log.level, d.config.log.format);
   spdlog::info("dnsd starting: loading {} zone(s)", d.config.zones.size());
   d.random_cookie_secret = common::random_cookie_secrets();
   fill_cookie_secret(d, d.config);

@@ -10,6 +10,7 @@
 
 #include "dnsd/common/held_signals.h"
 #include "dnsd/common/logging.h"
+#include "dnsd/common/service_manager.h"
 #include "sentinel/api/api_server.h"
 #include "sentinel/api/api_token.h"
 #include "sentinel/cli/client.h"
@@ -30,7 +31,7 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
   // Held until the loop's handlers exist: a SIGTERM or SIGINT during start-up stops the
   // daemon cleanly once the loop runs instead of killing it by default.
   sigset_t startup_mask = dnsd::common::hold_signals();
-  dnsd::common::setup_logging(c.log_level);
+  dnsd::common::setup_logging(c.log_level, c.log_format);
   for (const auto& w : c.warnings) spdlog::warn("{}: {}", c.file, w);
   spdlog::info("sentinel starting: state file {}", c.state_file);
   std::error_code ec;
@@ -61,17 +62,21 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
       rc = 1;
     }
     uv_signal_t sigterm, sigint;
+    uv_timer_t watchdog;  // systemd WatchdogSec: a keep-alive while this loop turns
     struct Stop {
       sentinel::daemon::Controller* ctl;
       sentinel::api::ApiServer* api;
       uv_signal_t* handles[2];
+      uv_timer_t* watchdog;
       bool done = false;
-    } stop{&ctl, &api, {&sigterm, &sigint}};
+    } stop{&ctl, &api, {&sigterm, &sigint}, &watchdog};
     auto on_signal = [](uv_signal_t* h, int signum) {
       auto* s = static_cast<Stop*>(h->data);
       if (s->done) return;
       s->done = true;
       spdlog::info("signal {}: stopping", signum);
+      dnsd::common::notify_stopping("stopping");
+      uv_close(reinterpret_cast<uv_handle_t*>(s->watchdog), nullptr);
       s->api->stop();
       s->ctl->stop();
       for (auto* sh : s->handles) uv_close(reinterpret_cast<uv_handle_t*>(sh), nullptr);
@@ -82,12 +87,19 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
     }
     uv_signal_start(&sigterm, on_signal, SIGTERM);
     uv_signal_start(&sigint, on_signal, SIGINT);
+    uv_timer_init(&loop, &watchdog);
+    if (auto every = dnsd::common::watchdog_ping_interval_ms(); every && rc == 0) {
+      spdlog::info("systemd watchdog: a keep-alive every {} ms", *every);
+      uv_timer_start(&watchdog, [](uv_timer_t*) { dnsd::common::notify_watchdog(); }, *every, *every);
+    }
     dnsd::common::release_signals(startup_mask);
     if (rc == 0) {
       spdlog::info("sentinel {} watching {} nodes of {}, API on {}, epoch {} master {}", c.id,
                    c.nodes.size(), c.zone_text(), c.api_listen.to_string(), state.epoch,
                    state.master.empty() ? "-" : state.master);
       ctl.start();
+      dnsd::common::notify_ready("watching " + std::to_string(c.nodes.size()) + " nodes of " +
+                                 c.zone_text());
     } else {
       on_signal(&sigterm, 0);
     }

@@ -63,6 +63,7 @@ struct MetricsConfig {
 
 struct LogConfig {
   std::string level = "info";
+  std::string format = "auto";  // see common::valid_log_format
   bool queries = false;
 };
 

@@ -191,6 +191,10 @@ const auto kKeys = std::to_array<KeySpec>({
     {"log", "level", VK::Choice, false, "\"info\"", 0, 0, "trace|debug|info|warn|error", 0, R,
      "trace | debug | info | warn | error",
      SET(t.config.log.level = take<std::string>(std::move(v))), CFG(q(t.config.log.level))},
+    {"log", "format", VK::Choice, false, "\"auto\"", 0, 0, "auto|text|journal|json", 0, R,
+     "auto (journal when stderr is systemd's journal, else text) | text | journal (\"<N>\" "
+     "level prefixes, no timestamp) | json (one object a line: time, level, msg)",
+     SET(t.config.log.format = take<std::string>(std::move(v))), CFG(q(t.config.log.format))},
     {"log", "queries", VK::Bool, false, "false", 0, 0, "", 0, R,
      "one log line per query (costly; for debugging)",
      SET(t.config.log.queries = std::get<bool>(v)),

@@ -22,6 +22,10 @@ bool drop_privileges(const std::string& user, const std::string& state_dir, std:
     error = "server.user = \"" + user + "\": no such user";
     return false;
   }
+  if (geteuid() == pw->pw_uid && getegid() == pw->pw_gid) {  // e.g. systemd's User=
+    spdlog::info("running as {} already: no privilege drop needed", user);
+    return true;
+  }
   if (chown(state_dir.c_str(), pw->pw_uid, pw->pw_gid) != 0)
     spdlog::warn("cannot chown {} to {}: {}", state_dir, user, std::strerror(errno));
   if (setgroups(0, nullptr) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {

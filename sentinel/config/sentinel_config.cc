@@ -3,6 +3,8 @@
 
 #include <toml++/toml.h>
 
+#include "dnsd/common/logging.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -129,11 +131,16 @@ void read_damping(const toml::table& t, SentinelConfig& c, ErrorList& errors) {
 
 void read_log(const toml::table& t, SentinelConfig& c, ErrorList& errors) {
   TomlFields f(t, c.file, "log", errors);
-  f.reject_unknown({"level"});
+  f.reject_unknown({"level", "format"});
   if (auto v = f.str("level")) {
     static const std::set<std::string> ok{"trace", "debug", "info", "warn", "error"};
     if (!ok.count(*v)) f.error("level", "\"" + *v + "\"", "must be trace|debug|info|warn|error");
     else c.log_level = *v;
+  }
+  if (auto v = f.str("format")) {
+    if (!dnsd::common::valid_log_format(*v))
+      f.error("format", "\"" + *v + "\"", "must be auto|text|journal|json");
+    else c.log_format = *v;
   }
 }
 

@@ -73,6 +73,7 @@ struct SentinelConfig {
   dnsd::common::SocketAddress api_listen;
   std::string api_token_file;
   std::string log_level = "info";
+  std::string log_format = "auto";  // see dnsd::common::valid_log_format
 
   std::string zone;  // absolute, lowercase: "api.example.com."
   std::string master_name = "master";

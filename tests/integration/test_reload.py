@@ -2,6 +2,7 @@
 `dnsd --keys`; each reloadable key needs a case_<section>_<name> here that changes it in
 the file, sends SIGHUP and observes the new behaviour, so a key newly marked reloadable
 fails this test until it has one."""
+import json
 import os
 import re
 import signal
@@ -342,6 +343,17 @@ class ReloadEveryReloadableKey(unittest.TestCase):
         self.assertEqual(d.proc.wait(timeout=10), 0)
         after = d.read_log().split("SIGHUP: reloading")[-1]
         self.assertNotIn("dnsd stopped", after)  # ... and no longer after the reload
+
+    def case_log_format(self):
+        d = self.node()
+        d.reload(**{"log.format": '"json"'})
+        d.signal(signal.SIGTERM)
+        self.assertEqual(d.proc.wait(timeout=10), 0)
+        lines = d.read_log().splitlines()
+        first = [i for i, line in enumerate(lines) if '"msg":"reload ok' in line]
+        self.assertTrue(first, "no JSON 'reload ok' line:\n" + "\n".join(lines[-10:]))
+        for line in lines[first[0]:]:  # from there on, every line is one JSON object
+            self.assertIn(json.loads(line)["level"], ("info", "warning", "error"), line)
 
     def case_log_queries(self):
         d = self.node()

@@ -47,6 +47,7 @@ Config changed() {
   c.rrl.slip = 3;
   c.metrics.listen.reset();
   c.log.level = "debug";
+  c.log.format = "json";
   c.log.queries = true;
   return c;
 }

@@ -82,6 +82,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "rrl.slip",
                                 "metrics.listen",
                                 "log.level",
+                                "log.format",  // ours: journal prefixes, JSON lines
                                 "log.queries"};
   std::set<std::string> have;
   for (const KeySpec& k : key_table()) have.insert(k.dotted());

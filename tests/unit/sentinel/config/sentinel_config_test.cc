@@ -472,6 +472,17 @@ TEST(SentinelConfig, EveryErrorReportedAtOnce) {
   EXPECT_GE(errors.size(), 4u) << errors.to_string();
 }
 
+TEST(SentinelConfig, LogFormat) {
+  ErrorList errors;
+  auto c = parse_sentinel_config(head() + ok_node() + "\n[log]\nformat = \"json\"\n", kPath, errors);
+  ASSERT_TRUE(c) << errors.to_string();
+  EXPECT_EQ(c->log_format, "json");
+  std::string text = head() + ok_node() + "\n[log]\nformat = \"syslog\"\n";
+  std::string e = error_for(text, "log.format");
+  EXPECT_NE(e.find(at(text, "format =")), std::string::npos) << e;
+  EXPECT_NE(e.find("auto|text|journal|json"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace sentinel::config
 
