@@ -4,6 +4,7 @@ WATCHDOG), read from a NOTIFY_SOCKET this test listens on; and the journal log f
 (sd-daemon "<N>" level prefixes, no timestamp) when stderr is the journal stream."""
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -111,6 +112,30 @@ class DnsdUnderManager(unittest.TestCase):
         self.start(dict(os.environ, JOURNAL_STREAM="1:1"))
         ready = [l for l in self.d.read_log().splitlines() if "dnsd ready" in l]
         self.assertRegex(ready[0], r"^\d{4}-\d\d-\d\dT.* info dnsd ready")
+
+
+class StartedAsItsUser(unittest.TestCase):
+    """systemd's User=dnsd starts dnsd as the user its config names: no drop is needed, and
+    none is tried (setgroups would fail without root)."""
+
+    def test_runs_when_already_the_configured_user(self):
+        if os.geteuid() != 0 or not shutil.which("setpriv"):
+            self.skipTest("needs root and setpriv to start dnsd as another user")
+        d = Dnsd(server_extra='user = "nobody"')
+        os.chmod(d.dir, 0o777)
+        os.makedirs(os.path.join(d.dir, "state"), exist_ok=True)
+        os.chmod(os.path.join(d.dir, "state"), 0o777)
+        d.starts += 1
+        d.log = open(d.log_path, "a")
+        d.proc = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                   dnsd_harness.DNSD, "-c", d.config],
+                                  stdout=d.log, stderr=subprocess.STDOUT)
+        try:
+            d.wait_ready()
+            self.assertIn("running as nobody already", d.read_log())
+            self.assertEqual(d.dig("www.example.com", "A").status, "NOERROR")
+        finally:
+            d.stop()
 
 
 class SentinelUnderManager(unittest.TestCase):
