@@ -85,7 +85,7 @@ int bind_socket(const std::string& path, const sockaddr_un& addr, std::string& e
     ::close(fd);
     return -1;
   }
-  if (chmod(path.c_str(), 0600) != 0 || ::listen(fd, 16) != 0) {
+  if (chmod(path.c_str(), 0600) != 0 || ::listen(fd, 64) != 0) {
     error = errno_text(errno);
     ::close(fd);
     unlink(path.c_str());
@@ -123,7 +123,7 @@ bool ControlServer::listen(const std::string& path, std::string& error) {
   uv_pipe_init(loop_, &pipe_, 0);
   pipe_.data = this;
   int rc = uv_pipe_open(&pipe_, fd);
-  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&pipe_), 16, on_connection);
+  if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&pipe_), 64, on_connection);
   open_ = true;  // the handle exists from here: close() must run
   path_ = path;
   if (rc != 0) {
