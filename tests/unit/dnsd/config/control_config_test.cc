@@ -39,7 +39,7 @@ TEST_F(ConfigTest, ControlSocketTooLongOrNotAStringIsRefused) {
   std::string text = std::string(kMinimal) + "[control]\nsocket = \"" + longp + "\"\n";
   expect_only_error(text, "socket =",
                     ": control.socket = \"" + longp.substr(0, 76) +
-                        "...\": path too long for a unix socket (121 bytes, at most 107): " + longp);
+                        "...: path too long for a unix socket (121 bytes, at most 107): " + longp);
   text = std::string(kMinimal) + "[control]\nsocket = 1\n";
   expect_only_error(text, "socket =", ": control.socket = 1: must be a string");
 }
