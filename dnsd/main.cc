@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 #include <uv.h>
 
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <atomic>
 #include <future>
@@ -15,6 +19,8 @@
 #include "dnsd/config/config.h"
 #include "dnsd/config/config_reload.h"
 #include "dnsd/config/config_schema.h"
+#include "dnsd/control/control_commands.h"
+#include "dnsd/control/control_server.h"
 #include "dnsd/daemon/privileges.h"
 #include "dnsd/net/server.h"
 #include "dnsd/service/zone_service.h"
@@ -41,6 +47,7 @@ struct Daemon {
   bool stopping = false;
   sigset_t startup_mask{};  // before SIGTERM/SIGINT/SIGHUP were held for the start-up
   common::CookieSecrets random_cookie_secret;  // made once at start, kept across reloads
+  std::unique_ptr<control::ControlServer> control;  // dnsdctl; null with socket = "off"
 };
 
 // Accepted by the config (SPEC), not implemented yet: say so at start and on each reload.
@@ -64,16 +71,22 @@ void log_cookie_secret(const config::Config& c) {
                  c.server.cookie_secret_file);
 }
 
-bool reload_config(Daemon& d);
+control::ReloadOutcome reload_config(Daemon& d, const char* why);
 
-void reload(Daemon& d) {
-  spdlog::info("SIGHUP: reloading {}", d.config_path);
+// A reload as the service manager sees it: RELOADING, the reload, READY again.
+// `why`: "SIGHUP" or "dnsdctl"; the outcome goes to the log and to dnsdctl.
+control::ReloadOutcome reload(Daemon& d, const char* why) {
   common::notify_reloading();
-  bool ok = reload_config(d);
-  common::notify_ready(ok ? "serving; last reload ok" : "serving the previous config; last reload failed");
+  control::ReloadOutcome out = reload_config(d, why);
+  common::notify_ready(out.ok ? "serving; last reload ok"
+                              : "serving the previous config; last reload failed");
+  return out;
 }
 
-bool reload_config(Daemon& d) {
+control::ReloadOutcome reload_config(Daemon& d, const char* why) {
+  control::ReloadOutcome out;
+  out.scope = "all";
+  spdlog::info("{}: reloading {}", why, d.config_path);
   common::ErrorList errors;
   auto loaded = config::load_config(d.config_path, errors);
   bool ok = false;
@@ -88,13 +101,18 @@ bool reload_config(Daemon& d) {
   }
   d.zones->note_reload(ok);
   if (!ok) {
-    for (const auto& e : errors.errors()) spdlog::error("{}", e.to_string());
+    for (const auto& e : errors.errors()) {
+      spdlog::error("{}", e.to_string());
+      out.errors.push_back(e.to_string());
+    }
     spdlog::error("reload failed: still serving the previous config and zones");
-    return false;
+    return out;
   }
   config::Config next = std::move(*loaded);
-  for (const auto& key : config::restart_only_changes(d.config, next))
+  for (const auto& key : config::restart_only_changes(d.config, next)) {
     spdlog::warn("reload: {} changed but only takes effect after a restart", key);
+    out.restart_only.push_back(key);
+  }
   auto catalog = d.holder.get();
   common::setup_logging(next.log.level, next.log.format);
   if (d.config.server.cookie_secrets != next.server.cookie_secrets) log_cookie_secret(next);
@@ -104,10 +122,13 @@ bool reload_config(Daemon& d) {
   d.config = config::apply_reload(d.config, std::move(next));
   warn_unimplemented(d.config);
   spdlog::info("reload ok: {} zone(s)", catalog->zones.size());
-  return true;
+  out.ok = true;
+  out.zones = catalog->zones.size();
+  return out;
 }
 
 void finish(Daemon& d) {
+  if (d.control) d.control->close();
   uv_close(reinterpret_cast<uv_handle_t*>(&d.watchdog_timer), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sighup), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sigterm), nullptr);
@@ -117,7 +138,10 @@ void finish(Daemon& d) {
 
 void on_signal(uv_signal_t* s, int signum) {
   auto* d = static_cast<Daemon*>(s->data);
-  if (signum == SIGHUP) return reload(*d);
+  if (signum == SIGHUP) {
+    reload(*d, "SIGHUP");
+    return;
+  }
   if (d->stopping) {  // a second TERM/INT skips the rest of the grace window
     spdlog::info("second stop signal: exiting now");
     uv_timer_stop(&d->grace_timer);
@@ -153,6 +177,96 @@ void start_watchdog(Daemon& d) {
   }, *interval, *interval);
 }
 
+// dnsdctl's view of this daemon (control_commands.h); runs on the loop's thread.
+class DaemonControl : public control::ControlBackend {
+ public:
+  explicit DaemonControl(Daemon& d) : d_(d) {}
+
+  control::DaemonSnapshot snapshot() override {
+    control::DaemonSnapshot s;
+    s.version = DNSD_VERSION;
+    s.pid = getpid();
+    s.now = static_cast<int64_t>(std::time(nullptr));
+    s.identity = d_.config.server.identity;
+    s.node_name = d_.config.node.name;
+    for (const auto& a : d_.config.server.listen) s.listen.push_back(a.to_string());
+    s.workers = d_.server->worker_count();
+    s.stopping = d_.stopping;
+    s.service = d_.zones->status();
+    for (const auto& z : d_.config.zones) {
+      control::ZoneSettings z2{z.name, {}, z.update_keys, z.transfer_keys, z.self};
+      for (const auto& n : z.notify) z2.notify.push_back(n.to_string());
+      s.settings.push_back(std::move(z2));
+    }
+    s.stats = d_.server->stats();
+    return s;
+  }
+
+  control::ReloadOutcome reload(const std::string& zone) override {
+    if (zone.empty()) return ::reload(d_, "dnsdctl");
+    spdlog::info("dnsdctl: reloading zone {}: its file and journal (dnsd.toml is not re-read)",
+                 zone);
+    common::ErrorList errors;
+    bool ok = on_service_thread<bool>([&] { return d_.zones->load_zone(d_.config, zone, errors); });
+    d_.zones->note_reload(ok);
+    control::ReloadOutcome out;
+    out.ok = ok;
+    out.scope = zone;
+    out.zones = d_.holder.get()->zones.size();
+    for (const auto& e : errors.errors()) out.errors.push_back(e.to_string());
+    for (const auto& e : out.errors) spdlog::error("{}", e);
+    if (ok) spdlog::info("reload ok: zone {}", zone);
+    else spdlog::error("reload of zone {} failed: still serving its previous content", zone);
+    return out;
+  }
+
+  std::optional<control::JournalView> journal(const std::string& zone, size_t last) override {
+    return on_service_thread<std::optional<control::JournalView>>(
+        [&]() -> std::optional<control::JournalView> {
+          const update::Journal* j = d_.zones->journal_of(zone);
+          if (!j) return std::nullopt;
+          return control::JournalView{j->path(), j->entry_count(), j->bytes(), j->trusted(),
+                                      j->untrusted_reason(), j->last_entries(last)};
+        });
+  }
+
+ private:
+  // Runs `f` on the zone service thread and waits; a job the service drops (stopping)
+  // ends in std::future_error, which the control server answers as an error.
+  template <class T, class F>
+  T on_service_thread(F f) {
+    auto done = std::make_shared<std::promise<T>>();
+    auto result = done->get_future();
+    d_.zones->post([done, &f] { done->set_value(f()); });
+    return result.get();
+  }
+
+  Daemon& d_;
+};
+
+// The control socket, once privileges are dropped, so its file belongs to server.user.
+bool start_control(Daemon& d) {
+  std::string path = config::control_socket_path(d.config);
+  if (path.empty()) {
+    spdlog::info("control socket off ([control] socket = \"off\"): dnsdctl cannot reach dnsd");
+    return true;
+  }
+  // A dnsdctl that hangs up before its answer must not kill dnsd: a write to it then
+  // fails with EPIPE (libuv does not mask SIGPIPE).
+  std::signal(SIGPIPE, SIG_IGN);
+  auto backend = std::make_shared<DaemonControl>(d);
+  d.control = std::make_unique<control::ControlServer>(
+      d.loop, [backend](std::string_view line) { return control::respond(line, *backend); });
+  std::string error;
+  if (!d.control->listen(path, error)) {
+    std::fprintf(stderr, "%s: control.socket = \"%s\": %s\n", d.config_path.c_str(), path.c_str(),
+                 error.c_str());
+    return false;
+  }
+  spdlog::info("control socket {} (dnsdctl)", path);
+  return true;
+}
+
 int run(Daemon& d) {
   std::vector<std::string> bind_errors;
   d.server = std::make_unique<net::Server>(d.config.server, d.holder, d.config.rrl);
@@ -179,6 +293,7 @@ int run(Daemon& d) {
     uv_signal_init(d.loop, s);
     s->data = &d;
   }
+  if (!start_control(d)) return 1;
   uv_timer_init(d.loop, &d.grace_timer);
   d.grace_timer.data = &d;
   uv_signal_start(&d.sighup, on_signal, SIGHUP);

@@ -133,6 +133,12 @@ const common::TsigKey* Config::find_key(std::string_view name) const {
   return nullptr;
 }
 
+std::string control_socket_path(const Config& config) {
+  if (config.control.socket == "off") return "";
+  if (!config.control.socket.empty()) return config.control.socket;
+  return (std::filesystem::path(config.server.state_dir) / "control.sock").string();
+}
+
 std::optional<Config> load_config(const std::string& path, common::ErrorList& errors) {
   common::ErrorList found;
   std::optional<Config> config;

@@ -61,6 +61,12 @@ struct MetricsConfig {
   std::optional<common::SocketAddress> listen = common::parse_socket_address("127.0.0.1:9153");
 };
 
+struct ControlConfig {
+  // The dnsdctl socket: "" = <server.state_dir>/control.sock, "off" = none, else a resolved
+  // absolute path. Use control_socket_path() for the effective one.
+  std::string socket;
+};
+
 struct LogConfig {
   std::string level = "info";
   std::string format = "auto";  // see common::valid_log_format
@@ -75,10 +81,14 @@ struct Config {
   std::vector<common::TsigKey> keys;
   RrlConfig rrl;
   MetricsConfig metrics;
+  ControlConfig control;
   LogConfig log;
 
   const common::TsigKey* find_key(std::string_view name) const;
 };
+
+// Where dnsd listens for dnsdctl: "" when [control] socket = "off".
+std::string control_socket_path(const Config& config);
 
 // The key table behind this (types, defaults, ranges, reload behaviour, docs) is in
 // config_schema.h; restart_only_changes() there tells a reload what it cannot apply.

@@ -13,6 +13,7 @@ Config apply_reload(const Config& running, Config next) {
   next.server.tcp_max_clients = running.server.tcp_max_clients;
   next.rrl = running.rrl;
   next.metrics = running.metrics;
+  next.control = running.control;
   return next;
 }
 

@@ -187,6 +187,12 @@ const auto kKeys = std::to_array<KeySpec>({
      "Prometheus text at http://<listen>/metrics; \"\" = off",
      SET(t.config.metrics.listen = take<std::optional<common::SocketAddress>>(std::move(v))),
      CFG(q(t.config.metrics.listen ? t.config.metrics.listen->to_string() : ""))},
+    // [control]
+    {"control", "socket", VK::SocketPath, false, "\"\"", 0, 107, "", 0, X,
+     "unix socket dnsdctl talks to, mode 0600, owned by server.user; \"\" = "
+     "<server.state_dir>/control.sock, \"off\" = no control socket",
+     SET(t.config.control.socket = take<std::string>(std::move(v))),
+     CFG(q(t.config.control.socket))},
     // [log]
     {"log", "level", VK::Choice, false, "\"info\"", 0, 0, "trace|debug|info|warn|error", 0, R,
      "trace | debug | info | warn | error",
@@ -204,13 +210,14 @@ const auto kKeys = std::to_array<KeySpec>({
 #undef CFG
 #undef SET
 
-constexpr std::array<SectionSpec, 7> kSections{{
+constexpr std::array<SectionSpec, 8> kSections{{
     {"server", false, "how dnsd listens and runs"},
     {"node", false, "who this node is: what its self names answer"},
     {"zone", true, "one [[zone]] per served zone"},
     {"key", true, "one [[key]] per TSIG key (RFC 8945)"},
     {"rrl", false, "response rate limiting"},
     {"metrics", false, "Prometheus metrics endpoint"},
+    {"control", false, "the dnsdctl control socket"},
     {"log", false, "logging to stderr"},
 }};
 

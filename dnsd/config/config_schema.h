@@ -30,6 +30,8 @@ enum class ValueKind : uint8_t {
                     // exists it must be a directory
   ExistingFile,     // as Directory, and the file must exist
   OptionalFile,     // "" (not set) or as ExistingFile
+  SocketPath,       // "" (the default place), "off", or a path made absolute as Directory;
+                    // at most max bytes (a unix socket address holds 107)
   ZoneName,         // absolute DNS name, lowercased
   OptionalAddress,  // "addr:port" or "" (off)
   AddressList,      // ["addr:port", ...]; port optional when default_port != 0; count [min, max]

@@ -255,6 +255,16 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
     case ValueKind::ExistingFile:
     case ValueKind::OptionalFile:
       return convert_path(spec, node, ctx, errors);
+    case ValueKind::SocketPath: {
+      auto s = as_string(node, ctx, ctx.key, errors);
+      if (!s) return std::nullopt;
+      if (s->empty() || *s == "off") return Value{*s};
+      std::string path = resolve_path(ctx.base_dir, *s);
+      if (static_cast<int64_t>(path.size()) > spec.max)
+        return fail("path too long for a unix socket (" + std::to_string(path.size()) +
+                    " bytes, at most " + std::to_string(spec.max) + "): " + path);
+      return Value{path};
+    }
     case ValueKind::ZoneName: {
       auto s = as_string(node, ctx, ctx.key, errors);
       if (!s) return std::nullopt;

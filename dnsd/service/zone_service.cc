@@ -80,14 +80,21 @@ void ZoneService::refresh_zone_status(bool loaded) {
 
 ZoneService::~ZoneService() { stop(); }
 
-bool ZoneService::rewrite_untrusted_journals(common::ErrorList& errors) {
+const update::Journal* ZoneService::journal_of(const std::string& zone_text) const {
+  auto origin = wire::name_from_text(zone_text);
+  if (!origin) return nullptr;
+  auto j = journals_.find(*origin);
+  return j == journals_.end() ? nullptr : j->second.get();
+}
+
+bool ZoneService::rewrite_untrusted_journals(common::ErrorList& errors, const std::string& only) {
   // A journal distrusted after a failed fdatasync may still hold the update that was
   // refused; reading it again would serve that update. The in-memory zone is the truth:
   // it is written out first, or the reload does not happen.
   auto catalog = holder_.get();
   bool ok = true;
   for (auto& [origin, journal] : journals_) {
-    if (!journal || journal->trusted()) continue;
+    if (!journal || journal->trusted() || (!only.empty() && origin != only)) continue;
     std::string zone = wire::name_to_text(origin), error = "the zone is not served";
     const zone::ZoneEntry* entry = nullptr;
     if (catalog)
@@ -108,11 +115,10 @@ bool ZoneService::rewrite_untrusted_journals(common::ErrorList& errors) {
   return ok;
 }
 
-bool ZoneService::load(const config::Config& config, common::ErrorList& errors) {
-  if (!rewrite_untrusted_journals(errors)) return false;
-  std::map<std::string, std::unique_ptr<update::Journal>> journals;
-  auto hook = [&](const config::ZoneConfig& zc, std::shared_ptr<const zone::ZoneSnapshot>& snapshot,
-                  common::ErrorList& errs) {
+zone::ContentHook ZoneService::journal_hook(const config::Config& config, JournalMap& journals) {
+  return [&config, &journals](const config::ZoneConfig& zc,
+                              std::shared_ptr<const zone::ZoneSnapshot>& snapshot,
+                              common::ErrorList& errs) {
     update::Journal::LoadReport report;
     std::string origin = snapshot->origin();
     auto journal = update::Journal::open(config.server.state_dir, origin, snapshot, report);
@@ -139,6 +145,12 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
                    report.used_snapshot ? "loaded" : "no", report.replayed, snapshot->serial());
     journals[origin] = std::move(journal);
   };
+}
+
+bool ZoneService::load(const config::Config& config, common::ErrorList& errors) {
+  if (!rewrite_untrusted_journals(errors)) return false;
+  JournalMap journals;
+  auto hook = journal_hook(config, journals);
   auto catalog = zone::build_catalog(config, errors, hook);
   if (!catalog) return false;
   journals_ = std::move(journals);
@@ -148,6 +160,33 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   refresh_zone_status(true);
   // Loading freed the parser's and the builder's scratch memory in many small pieces;
   // give the free pages back so a big zone does not leave the process twice its size.
+  malloc_trim(0);
+  return true;
+}
+
+bool ZoneService::load_zone(const config::Config& config, const std::string& zone_text,
+                            common::ErrorList& errors) {
+  config::Config one = config;
+  one.zones.clear();
+  for (const auto& zc : config.zones)
+    if (zc.name == zone_text) one.zones.push_back(zc);
+  auto origin = wire::name_from_text(zone_text);
+  auto current = holder_.get();
+  if (one.zones.size() != 1 || !origin || !current) {
+    errors.add(config.path, 0, "", "", "zone " + zone_text + " is not served");
+    return false;
+  }
+  if (!rewrite_untrusted_journals(errors, *origin)) return false;
+  JournalMap journals;
+  auto part = zone::build_catalog(one, errors, journal_hook(one, journals));
+  if (!part) return false;
+  // The other zones and the server-wide settings stay exactly as they are served.
+  auto next = std::make_shared<zone::Catalog>(*current);
+  for (auto& z : next->zones)
+    if (z.snapshot->origin() == *origin) z = part->zones.at(0);
+  journals_[*origin] = std::move(journals[*origin]);
+  holder_.publish(next);
+  refresh_zone_status(true);
   malloc_trim(0);
   return true;
 }

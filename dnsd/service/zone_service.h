@@ -20,6 +20,7 @@
 #include "dnsd/update/journal.h"
 #include "dnsd/xfr/notify_sender.h"
 #include "dnsd/zone/catalog.h"
+#include "dnsd/zone/catalog_builder.h"
 #include "dnsd/zone/catalog_holder.h"
 
 namespace dnsd::service {
@@ -33,6 +34,12 @@ class ZoneService {
   // before start() (start-up) or from a job (reload). On error nothing changes.
   bool load(const config::Config& config, common::ErrorList& errors);
 
+  // Reads one zone's file (`zone_text`: "api.example.test.", a zone of `config`) and its
+  // journal again, as load() does for all, and swaps in just that zone. On error nothing
+  // changes. On the service thread only.
+  bool load_zone(const config::Config& config, const std::string& zone_text,
+                 common::ErrorList& errors);
+
   void start();
   void stop();
 
@@ -45,11 +52,18 @@ class ZoneService {
   ServiceStatus status() const;
   // A reload attempt's outcome (main.cc runs reloads), for status().
   void note_reload(bool ok);
+  // The journal of a served zone ("api.example.test."), or null. On the service thread
+  // only (post a job): updates change it there.
+  const update::Journal* journal_of(const std::string& zone_text) const;
 
  private:
   void run();
-  // Before a reload reads the journals again: every untrusted one rewritten from memory.
-  bool rewrite_untrusted_journals(common::ErrorList& errors);
+  using JournalMap = std::map<std::string, std::unique_ptr<update::Journal>>;
+  // Before a reload reads the journals again: every untrusted one (of zone `only`, a wire
+  // origin, when given) rewritten from memory.
+  bool rewrite_untrusted_journals(common::ErrorList& errors, const std::string& only = "");
+  // The catalog builder's hook: opens each zone's journal into `journals`, replays it.
+  zone::ContentHook journal_hook(const config::Config& config, JournalMap& journals);
   void handle(const net::SlowRequest& request, const net::Responder& respond);
   std::vector<uint8_t> handle_update(const net::SlowRequest& request);
   std::vector<std::vector<uint8_t>> handle_transfer(const net::SlowRequest& request);
@@ -73,7 +87,7 @@ class ZoneService {
   mutable std::mutex status_mutex_;
   ServiceStatus status_;
   std::map<std::string, std::pair<uint64_t, uint64_t>> compactions_;  // origin: ok, failed
-  std::map<std::string, std::unique_ptr<update::Journal>> journals_;  // by origin (wire)
+  JournalMap journals_;  // by origin (wire)
   xfr::NotifySender notifier_;
   size_t compact_after_ = 10000;
 

@@ -265,4 +265,14 @@ bool Journal::diffs_since(uint32_t serial, std::vector<xfr::XfrDiff>& out) const
   return false;
 }
 
+std::vector<Journal::EntrySummary> Journal::last_entries(size_t n) const {
+  std::vector<EntrySummary> out;
+  size_t first = entries_.size() > n ? entries_.size() - n : 0;
+  for (size_t i = first; i < entries_.size(); ++i) {
+    const JournalEntry& e = entries_[i];
+    out.push_back({e.serial_from, e.serial_to, e.diff.added.size(), e.diff.deleted.size()});
+  }
+  return out;
+}
+
 }  // namespace dnsd::update

@@ -72,6 +72,14 @@ class Journal {
   // Diffs taking a secondary from `serial` to the current one; false if not available.
   bool diffs_since(uint32_t serial, std::vector<xfr::XfrDiff>& out) const;
 
+  // One entry as dnsdctl shows it.
+  struct EntrySummary {
+    uint32_t serial_from = 0, serial_to = 0;
+    size_t added = 0, deleted = 0;  // records, the SOA not counted
+  };
+  // The last `n` entries (fewer if the journal holds fewer), oldest first.
+  std::vector<EntrySummary> last_entries(size_t n) const;
+
   size_t entry_count() const { return entries_.size(); }
   size_t bytes() const { return bytes_; }
   const std::string& path() const { return journal_path_; }

@@ -24,7 +24,7 @@ in6_addr v6(const char* text) {
   return a;
 }
 
-// A config whose every [server] [node] [rrl] [metrics] [log] value differs from the
+// A config whose every [server] [node] [rrl] [metrics] [control] [log] value differs from the
 // defaults (the test below fails for a key this misses, so a new key must be added here).
 Config changed() {
   Config c;
@@ -46,6 +46,7 @@ Config changed() {
   c.rrl.responses_per_second = 50;
   c.rrl.slip = 3;
   c.metrics.listen.reset();
+  c.control.socket = "/run/dnsd/dnsd.ctl";
   c.log.level = "debug";
   c.log.format = "json";
   c.log.queries = true;

@@ -81,6 +81,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "rrl.responses_per_second",
                                 "rrl.slip",
                                 "metrics.listen",
+                                "control.socket",  // ours: dnsdctl
                                 "log.level",
                                 "log.format",  // ours: journal prefixes, JSON lines
                                 "log.queries"};

@@ -49,6 +49,27 @@ TEST_F(JournalTest, ReplaysAppendedEntries) {
   EXPECT_NE(z.find(w("h2.example.com."), T::A), nullptr);
 }
 
+TEST_F(JournalTest, LastEntriesSummarizeTheNewestOldestFirst) {
+  auto z = zone_at(10);
+  Journal::LoadReport r;
+  auto j = open(z, r);
+  EXPECT_TRUE(j->last_entries(5).empty());
+  std::string err;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(j->append(entry(10 + static_cast<uint32_t>(i), i), err)) << err;
+  auto e = entry(13, 3);
+  e.diff.deleted.push_back({w("x.example.com."), T::TXT, 5, "\x02hi"});
+  ASSERT_TRUE(j->append(e, err)) << err;
+  auto last = j->last_entries(2);
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[0].serial_from, 12u);
+  EXPECT_EQ(last[0].serial_to, 13u);
+  EXPECT_EQ(last[1].serial_from, 13u);
+  EXPECT_EQ(last[1].serial_to, 14u);
+  EXPECT_EQ(last[1].added, e.diff.added.size());
+  EXPECT_EQ(last[1].deleted, 1u);
+  EXPECT_EQ(j->last_entries(100).size(), 4u);
+}
+
 TEST_F(JournalTest, TornTailAtEveryByteKeepsTheWholeEntries) {
   size_t full = 0, two = 0;
   {
