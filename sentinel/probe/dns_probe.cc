@@ -80,7 +80,7 @@ struct DnsCheck : CheckBase<DnsCheck, uv_udp_t> {
       if (nread < 0) {
         int err = static_cast<int>(nread);
         self->fail(failure_from_uv(err), err == UV_ECONNREFUSED
-                                              ? "connection refused (ICMP)"
+                                              ? "connection refused"
                                               : std::string("recv: ") + uv_strerror(err));
         return;
       }
@@ -100,7 +100,7 @@ struct DnsCheck : CheckBase<DnsCheck, uv_udp_t> {
     if (self->finished || status == 0) return;  // UV_ECANCELED after close: still alive
     try {
       self->fail(failure_from_uv(status), status == UV_ECONNREFUSED
-                                                 ? "connection refused (ICMP)"
+                                                 ? "connection refused"
                                                  : std::string("send: ") + uv_strerror(status));
     } catch (...) {
       self->cancel();
