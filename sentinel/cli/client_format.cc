@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "sentinel/cluster/check_wording.h"
+
 namespace sentinel::cli {
 using nlohmann::json;
 
@@ -15,6 +17,16 @@ std::string format_time(int64_t unix_ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string check_text(const json& c) {
+  std::string name = c.value("name", c.value("type", ""));
+  if (!c.contains("summary") || !c["summary"].is_string())  // an older sentinel
+    return name + " " + c.value("state", "") + " (" + c.value("detail", "") + ")";
+  std::string out = name + " " + c["summary"].get<std::string>();
+  if (c.contains("for_ms") && c["for_ms"].is_number_integer())
+    out += " for " + cluster::duration_wording(c["for_ms"].get<int64_t>());
+  return out;
 }
 
 namespace {
@@ -36,8 +48,7 @@ std::string status_text(const json& s) {
   for (const auto& n : s.value("nodes", json::array())) {
     std::string checks;
     for (const auto& c : n.value("checks", json::array()))
-      checks += (checks.empty() ? "" : ", ") + c.value("type", "") + " " + c.value("state", "") +
-                " (" + c.value("detail", "") + ")";
+      checks += (checks.empty() ? "" : "; ") + check_text(c);
     o << std::left << std::setw(12) << n.value("name", "") << std::setw(14) << n.value("role", "")
       << std::setw(9) << n.value("health", "") << std::setw(10)
       << (n.value("in_service", false) ? "yes" : "no") << checks << "\n";

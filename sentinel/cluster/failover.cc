@@ -2,6 +2,7 @@
 #include "sentinel/cluster/failover.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace sentinel::cluster {
 namespace {
@@ -24,6 +25,21 @@ const char* plan_kind_name(Plan::Kind k) {
     case Plan::Kind::Demote: return "demote";
   }
   return "?";
+}
+
+const char* failover_cause(const Plan& plan) {
+  auto ends_with = [&](std::string_view tail) {
+    return plan.reason.size() >= tail.size() &&
+           plan.reason.compare(plan.reason.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  switch (plan.kind) {
+    case Plan::Kind::Failover: return ends_with(" is damped") ? "master_damped" : "master_down";
+    case Plan::Kind::Switchover:
+      return plan.reason.rfind("drain ", 0) == 0 ? "drain" : "manual_promote";
+    case Plan::Kind::Bootstrap:
+    case Plan::Kind::Demote: break;
+  }
+  return nullptr;
 }
 
 void ClusterState::record(Event e) {

@@ -57,6 +57,15 @@ std::variant<std::optional<Plan>, std::string> apply_drain(ClusterState& s,
 std::optional<std::string> apply_undrain(ClusterState& s, const std::vector<NodeView>& nodes,
                                          const std::string& node);
 
+// Why a plan moves the master role, as the `cause` label of sentinel_failovers_total:
+// "master_down", "master_damped", "manual_promote", "drain"; nullptr for plans that do
+// not move it (bootstrap, demote). Read from the plan's kind and the reason decide(),
+// plan_promote() and apply_drain() give it, so a plan resumed from the state file counts
+// the same.
+const char* failover_cause(const Plan& plan);
+inline constexpr const char* kFailoverCauses[] = {"master_down", "master_damped",
+                                                  "manual_promote", "drain"};
+
 // Plan progress, applied to the state the executor persists after each step.
 void begin_plan(ClusterState& s, const Plan& plan);
 void plan_promoted(ClusterState& s, const std::string& node, TimeMs now_ms);

@@ -17,6 +17,8 @@ bool CheckHealth::record(bool ok, std::string detail, TimeMs now) {
   last_ok_ = ok;
   last_detail_ = std::move(detail);
   last_at_ = now;
+  if (!has_result_) since_ms_ = now;  // deciding since the first result
+  has_result_ = true;
   Health before = state_;
   if (ok) {
     fail_streak_ = 0;
@@ -25,6 +27,7 @@ bool CheckHealth::record(bool ok, std::string detail, TimeMs now) {
     ok_streak_ = 0;
     if (++fail_streak_ >= fall_) state_ = Health::Down;
   }
+  if (state_ != before) since_ms_ = now;
   return state_ != before;
 }
 

@@ -26,6 +26,10 @@ class CheckHealth {
   const std::string& last_detail() const { return last_detail_; }
   bool last_ok() const { return last_ok_; }
   TimeMs last_at() const { return last_at_; }
+  // When the current state began: the first result for Unknown, the result that made the
+  // state for Up and Down. Unset (has_result() false) before any result.
+  TimeMs since_ms() const { return since_ms_; }
+  bool has_result() const { return has_result_; }
 
  private:
   int rise_, fall_;
@@ -34,6 +38,8 @@ class CheckHealth {
   bool last_ok_ = false;
   std::string last_detail_;
   TimeMs last_at_ = 0;
+  TimeMs since_ms_ = 0;
+  bool has_result_ = false;
 };
 
 struct DampingPolicy {

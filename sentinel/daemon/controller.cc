@@ -30,6 +30,7 @@ Controller::Controller(uv_loop_t* loop, const config::SentinelConfig& c,
         const auto& h = monitor_.health(i);
         std::string name = h.damping().suppressed() ? "+damped" : h.overall() == cluster::Health::Down ? "+down" : h.overall() == cluster::Health::Up ? "+up" : "";
         if (!name.empty()) note(name, n.name, "");
+        watch_master(i);
         evaluate();
       }) {
   uv_timer_init(loop_, &tick_timer_);
@@ -42,6 +43,7 @@ Controller::~Controller() = default;
 
 void Controller::start() {
   started_mono_ = uv_now(loop_);
+  start_wall_ms_ = wall_ms();
   monitor_.start();
   uv_timer_start(&tick_timer_, on_tick_timer, kTickMs, kTickMs);
   auto every = static_cast<uint64_t>(c_.reconcile_interval.count());
@@ -112,6 +114,32 @@ void Controller::persist_ok() {
   persist_retry_at_ = 0;
 }
 
+void Controller::watch_master(size_t i) {
+  if (c_.nodes[i].name != state_.master) return;
+  const auto& h = monitor_.health(i);
+  bool down = h.overall() == cluster::Health::Down || h.damping().suppressed();
+  if (down && !master_down_at_) master_down_at_ = uv_now(loop_);
+  if (h.overall() == cluster::Health::Up && !h.damping().suppressed() && !failover_publish_owed_)
+    master_down_at_.reset();  // back before any failover: nothing to time
+}
+
+void Controller::note_published(const Published& pub) {
+  published_in_sync_ = pub.in_sync;
+  published_total_ = pub.total;
+  bool complete = true;
+  for (size_t i = 0; i < pub.nodes.size(); ++i) {
+    dnsd_in_sync_[pub.nodes[i].node] = pub.nodes[i].in_sync;
+    // A dead node's dnsd cannot take the records; the failover is done without it.
+    bool down = i < c_.nodes.size() && monitor_.health(i).overall() == cluster::Health::Down;
+    if (!pub.nodes[i].in_sync && !down) complete = false;
+  }
+  if (failover_publish_owed_ && master_down_at_ && complete) {
+    failover_duration_.observe(static_cast<double>(uv_now(loop_) - *master_down_at_) / 1000.0);
+    failover_publish_owed_ = false;
+    master_down_at_.reset();
+  }
+}
+
 void Controller::evaluate() {
   if (stopped_ || busy_ || !warm_) return;
   if (uv_now(loop_) < persist_retry_at_) return;
@@ -163,14 +191,18 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
       merge_events(during_job_);
       if (o.persist_failed) persist_failed(o.error);
       else persist_ok();
+      const char* cause = cluster::failover_cause(plan);
+      if (o.ok && cause != nullptr && !plan.candidates.empty()) {
+        failovers_[cause]++;
+        // Only automatic failovers are timed; any other change of master ends the clock.
+        failover_publish_owed_ = plan.kind == Plan::Kind::Failover && master_down_at_;
+        if (!failover_publish_owed_) master_down_at_.reset();
+      }
       if (o.published_run) {
         published_ = o.desired;
         publish_summary_ = o.published.summary();
-        published_in_sync_ = o.published.in_sync;
+        note_published(o.published);
       }
-      if (o.ok && plan.kind != Plan::Kind::Demote && plan.kind != Plan::Kind::Bootstrap &&
-          !plan.candidates.empty())
-        failovers_++;
       if (reply) {
         if (o.ok)
           reply(200, {{"ok", true}, {"epoch", state_.epoch}, {"master", state_.master},
@@ -207,7 +239,7 @@ void Controller::publish_job(Reply reply) {
       persist_ok();
       published_ = want;
       publish_summary_ = pub.summary();
-      published_in_sync_ = pub.in_sync;
+      note_published(pub);
       updates_sent_ += pub.nodes.size();
       for (const auto& n : pub.nodes)
         if (n.outcome.status == records::PushOutcome::Status::Fenced)
@@ -228,12 +260,14 @@ void Controller::reconcile_job(Reply reply) {
     return [this, pub, reply] {
       json nodes = json::array();
       for (const auto& n : pub.nodes) {
-        if (n.outcome.status == records::PushOutcome::Status::Updated)
+        if (n.outcome.status == records::PushOutcome::Status::Updated) {
           note("+reconciled", n.node, "repaired: " + n.outcome.detail);
+          reconcile_repairs_++;
+        }
         nodes.push_back({{"node", n.node}, {"status", records::push_status_name(n.outcome.status)},
                          {"detail", n.outcome.detail}, {"in_sync", n.in_sync}});
       }
-      published_in_sync_ = pub.in_sync;
+      note_published(pub);
       publish_summary_ = pub.summary();
       if (reply) reply(200, {{"ok", true}, {"published", publish_summary_}, {"nodes", nodes}});
       after_job();

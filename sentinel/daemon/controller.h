@@ -4,6 +4,7 @@
 #include <uv.h>
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "sentinel/daemon/loop_queue.h"
 #include "sentinel/daemon/node_monitor.h"
 #include "sentinel/daemon/plan_runner.h"
+#include "sentinel/metrics/histogram.h"
 #include "sentinel/records/record_set.h"
 
 namespace sentinel::daemon {
@@ -52,6 +54,12 @@ class Controller {
   // on until a later save succeeds (retried every kPersistRetryMs).
   void persist_failed(const std::string& error);
   void persist_ok();
+  // The master's health turned down (or damped) or up again: starts or forgets the clock
+  // of the failover duration.
+  void watch_master(size_t node);
+  // A publish, reconcile or plan read the dnsd nodes back: per-node sync for /metrics,
+  // and the end of a failover's clock once every dnsd that is not down serves it.
+  void note_published(const Published& pub);
 
   void cmd_promote(const std::string& node, bool dry_run, Reply reply);
   void cmd_drain(const std::string& node, bool drain, Reply reply);
@@ -85,9 +93,16 @@ class Controller {
   uint64_t tilt_until_ = 0;
   int64_t last_wall_ = 0;
   uint64_t last_mono_ = 0;
-  uint64_t failovers_ = 0;
+  std::map<std::string, uint64_t> failovers_;  // by cluster::failover_cause()
   uint64_t updates_sent_ = 0;
+  uint64_t reconcile_repairs_ = 0;
   int published_in_sync_ = 0;
+  int published_total_ = 0;
+  std::map<std::string, bool> dnsd_in_sync_;  // node -> the last read-back matched
+  int64_t start_wall_ms_ = 0;
+  std::optional<uint64_t> master_down_at_;  // loop ms the master's health turned down
+  bool failover_publish_owed_ = false;       // promoted; the clock stops once published
+  metrics::Histogram failover_duration_{metrics::kFailoverBounds};
   uint64_t persist_retry_at_ = 0;  // loop ms; evaluate() waits until then after a failed save
   std::string persist_error_;      // the last failed save, until one succeeds
   static constexpr uint64_t kPersistRetryMs = 1000;

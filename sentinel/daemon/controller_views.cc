@@ -1,8 +1,12 @@
 // What the controller shows: status, history, explain, Prometheus metrics.
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <sstream>
 
+#include "sentinel/cluster/check_wording.h"
 #include "sentinel/daemon/controller.h"
+#include "sentinel/metrics/metrics_text.h"
 
 namespace sentinel::daemon {
 using nlohmann::json;
@@ -18,6 +22,17 @@ std::string role_of(const cluster::NodeView& v, const cluster::ClusterState& s) 
   return cluster::health_name(v.health);
 }
 
+// "2026-11-30T09:12:03.250Z"
+std::string iso8601_utc(int64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(((unix_ms % 1000) + 1000) % 1000));
+  return buf;
+}
+
 json event_json(const cluster::Event& e) {
   return {{"at_ms", e.at_ms}, {"event", e.name}, {"node", e.node}, {"epoch", e.epoch},
           {"detail", e.detail}};
@@ -26,6 +41,7 @@ json event_json(const cluster::Event& e) {
 }  // namespace
 
 json Controller::status_json() const {
+  int64_t wall = wall_ms();
   auto v = views();
   auto serving = in_service_set(v, state_);
   json nodes = json::array();
@@ -34,10 +50,34 @@ json Controller::status_json() const {
     json checks = json::array();
     for (size_t j = 0; j < h.checks().size(); ++j) {
       const auto& ck = h.checks()[j];
-      checks.push_back({{"type", check_kind_name(c_.nodes[i].checks[j].kind)},
-                        {"state", cluster::health_name(ck.state())},
-                        {"last_ok", ck.last_ok()},
-                        {"detail", ck.last_detail()}});
+      const auto& st = monitor_.stats(i, j);
+      json check = {{"type", check_kind_name(c_.nodes[i].checks[j].kind)},
+                    {"name", st.name},
+                    {"state", cluster::health_name(ck.state())},
+                    {"summary", cluster::check_wording(ck)},
+                    {"last_ok", ck.last_ok()},
+                    {"detail", ck.last_detail()},
+                    {"last_detail", ck.last_detail()},
+                    {"ok_streak", ck.ok_streak()},
+                    {"fail_streak", ck.fail_streak()},
+                    {"rise", ck.rise()},
+                    {"fall", ck.fall()},
+                    {"last_result", nullptr},
+                    {"last_latency_ms", nullptr},
+                    {"since", nullptr},
+                    {"since_ms", nullptr},
+                    {"for_ms", nullptr}};
+      if (ck.has_result()) {
+        // CheckHealth runs on the loop's monotonic clock; the JSON carries wall clock.
+        auto age = static_cast<int64_t>(uv_now(loop_)) - ck.since_ms();
+        int64_t since = wall - age;
+        check["last_result"] = probe::probe_failure_name(st.last_failure);
+        check["last_latency_ms"] = std::round(st.last_latency_s * 1e6) / 1e3;
+        check["since"] = iso8601_utc(since);
+        check["since_ms"] = since;
+        check["for_ms"] = age;
+      }
+      checks.push_back(std::move(check));
     }
     nodes.push_back({{"name", c_.nodes[i].name},
                      {"priority", c_.nodes[i].priority},
@@ -119,21 +159,50 @@ json Controller::explain_json(size_t i) const {
 }
 
 std::string Controller::metrics_text() const {
-  std::ostringstream o;
   auto v = views();
-  o << "# TYPE sentinel_epoch gauge\nsentinel_epoch " << state_.epoch << "\n";
-  o << "# TYPE sentinel_failovers_total counter\nsentinel_failovers_total " << failovers_ << "\n";
-  o << "# TYPE sentinel_probes_total counter\nsentinel_probes_total " << monitor_.probes_run() << "\n";
-  o << "# TYPE sentinel_published_nodes gauge\nsentinel_published_nodes " << published_in_sync_ << "\n";
-  o << "# HELP sentinel_state_file_ok 0 while the state file cannot be saved (nothing is acted on)\n"
-    << "# TYPE sentinel_state_file_ok gauge\nsentinel_state_file_ok " << persist_error_.empty() << "\n";
-  o << "# TYPE sentinel_node_up gauge\n";
-  for (const auto& n : v)
-    o << "sentinel_node_up{node=\"" << n.name << "\"} " << (n.health == cluster::Health::Up) << "\n";
-  o << "# TYPE sentinel_node_master gauge\n";
-  for (const auto& n : v)
-    o << "sentinel_node_master{node=\"" << n.name << "\"} " << (n.name == state_.master) << "\n";
-  return o.str();
+  auto serving = in_service_set(v, state_);
+  cluster::DampingPolicy dp{c_.damping.penalty, c_.damping.suppress, c_.damping.reuse,
+                            c_.damping.half_life.count()};
+  auto now = static_cast<cluster::TimeMs>(uv_now(loop_));
+  metrics::MetricsSnapshot m;
+  m.version = SENTINEL_VERSION;
+  m.start_time_seconds = static_cast<double>(start_wall_ms_) / 1000.0;
+  m.epoch = state_.epoch;
+  m.state_file_ok = persist_error_.empty();
+  m.probes_total = monitor_.probes_run();
+  m.reconcile_repairs = reconcile_repairs_;
+  m.dnsd_in_sync = published_in_sync_;
+  m.dnsd_total = published_total_ > 0 ? published_total_ : static_cast<int>(c_.nodes.size());
+  for (const char* cause : cluster::kFailoverCauses) {
+    auto it = failovers_.find(cause);
+    m.failovers.emplace_back(cause, it == failovers_.end() ? 0 : it->second);
+  }
+  m.failover_duration = failover_duration_;
+  for (size_t i = 0; i < c_.nodes.size(); ++i) {
+    const auto& name = c_.nodes[i].name;
+    const auto& h = monitor_.health(i);
+    metrics::NodeMetrics n;
+    n.name = name;
+    n.up = v[i].health == cluster::Health::Up;
+    n.master = name == state_.master;
+    n.role = role_of(v[i], state_);
+    n.in_service = serving.count(name) > 0;
+    n.drained = state_.drained.count(name) > 0;
+    n.damping_penalty = h.damping().penalty(now, dp);
+    auto sync = dnsd_in_sync_.find(name);
+    n.dnsd_in_sync = sync != dnsd_in_sync_.end() && sync->second;
+    for (size_t j = 0; j < h.checks().size(); ++j) {
+      const auto& st = monitor_.stats(i, j);
+      metrics::CheckMetrics ck;
+      ck.name = st.name;
+      ck.state = h.checks()[j].state();
+      ck.latency = st.latency;
+      ck.results = st.results;
+      n.checks.push_back(std::move(ck));
+    }
+    m.nodes.push_back(std::move(n));
+  }
+  return metrics::render_metrics(m);
 }
 
 }  // namespace sentinel::daemon

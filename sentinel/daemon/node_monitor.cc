@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sentinel/metrics/metrics_text.h"
+
 namespace sentinel::daemon {
 
 const char* check_kind_name(config::CheckKind k) {
@@ -59,7 +61,13 @@ NodeMonitor::NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
     : loop_(loop), c_(c), changed_(std::move(changed)), prober_(loop) {
   damping_ = {c.damping.penalty, c.damping.suppress, c.damping.reuse,
               c.damping.half_life.count()};
+  stats_.resize(c.nodes.size());
   for (size_t i = 0; i < c.nodes.size(); ++i) {
+    std::vector<std::string> kinds;
+    for (const auto& ck : c.nodes[i].checks) kinds.push_back(check_kind_name(ck.kind));
+    auto names = metrics::unique_check_names(kinds);
+    stats_[i].resize(names.size());
+    for (size_t j = 0; j < names.size(); ++j) stats_[i][j].name = names[j];
     std::vector<cluster::CheckHealth> checks;
     for (size_t j = 0; j < c.nodes[i].checks.size(); ++j) {
       const auto& ck = c.nodes[i].checks[j];
@@ -108,6 +116,14 @@ void NodeMonitor::on_timer(uv_timer_t* t) {
   self->prober_.start(slot->spec, [self, slot, started](const probe::ProbeResult& r) {
     if (self->stopped_) return;
     self->probes_run_++;
+    CheckStats& st = self->stats_[slot->node][slot->check];
+    probe::ProbeFailure why = r.ok ? probe::ProbeFailure::None
+                              : r.failure == probe::ProbeFailure::None ? probe::ProbeFailure::Error
+                                                                       : r.failure;
+    st.results[static_cast<size_t>(why)]++;
+    st.last_failure = why;
+    st.last_latency_s = static_cast<double>(r.elapsed.count()) / 1e6;
+    st.latency.observe(st.last_latency_s);
     auto& h = self->health_[slot->node];
     cluster::Health before = h.checks()[slot->check].state();
     bool changed = h.record(slot->check, r.ok, r.detail, static_cast<cluster::TimeMs>(uv_now(self->loop_)),

@@ -4,6 +4,7 @@
 #pragma once
 #include <uv.h>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <random>
@@ -12,6 +13,7 @@
 
 #include "sentinel/cluster/health.h"
 #include "sentinel/config/sentinel_config.h"
+#include "sentinel/metrics/histogram.h"
 #include "sentinel/probe/probe.h"
 
 namespace sentinel::daemon {
@@ -19,6 +21,15 @@ namespace sentinel::daemon {
 probe::CheckSpec check_spec(const config::SentinelConfig& c, const config::NodeConfig& n,
                             const config::CheckConfig& check);
 const char* check_kind_name(config::CheckKind k);
+
+// What the probes of one check measured, for /metrics and the status JSON.
+struct CheckStats {
+  std::string name;  // the `check` label: "dns", "http", "http_2"
+  metrics::Histogram latency{metrics::kProbeLatencyBounds};  // seconds
+  std::array<uint64_t, probe::kProbeFailureCount> results{};  // by ProbeFailure
+  probe::ProbeFailure last_failure = probe::ProbeFailure::None;
+  double last_latency_s = -1;  // < 0 before the first result
+};
 
 class NodeMonitor {
  public:
@@ -30,6 +41,7 @@ class NodeMonitor {
   void stop();  // loop thread; cancels probes and timers
 
   const cluster::NodeHealth& health(size_t node) const { return health_[node]; }
+  const CheckStats& stats(size_t node, size_t check) const { return stats_[node][check]; }
   uint64_t probes_run() const { return probes_run_; }
   // Re-evaluates damping decay (called from a periodic timer).
   void tick(cluster::TimeMs now);
@@ -45,6 +57,7 @@ class NodeMonitor {
   probe::Prober prober_;
   cluster::DampingPolicy damping_;
   std::vector<cluster::NodeHealth> health_;
+  std::vector<std::vector<CheckStats>> stats_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::mt19937 rng_{std::random_device{}()};
   uint64_t probes_run_ = 0;

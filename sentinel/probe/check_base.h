@@ -47,8 +47,9 @@ struct CheckBase {
     if (cb) cb(r);
   }
 
-  void fail(std::string detail) {
+  void fail(ProbeFailure why, std::string detail) {
     ProbeResult r;
+    r.failure = why;
     r.detail = std::move(detail);
     finish(std::move(r));
   }
@@ -85,6 +86,12 @@ struct CheckBase {
   }
 };
 
+// "connection refused", "connect: no route to host", ...
+inline std::string connect_error_text(int uv_error) {
+  return uv_error == UV_ECONNREFUSED ? "connection refused"
+                                     : std::string("connect: ") + uv_strerror(uv_error);
+}
+
 // The tcp and tls checks both begin with a TCP connect to spec.target under the timeout;
 // `c` (with its `connect` request and static `on_connect`) is freed on failure.
 template <typename Check>
@@ -95,8 +102,7 @@ std::function<void()> start_tcp_connect(Check* c, uv_loop_t* loop, const CheckSp
   if (rc == 0) rc = uv_tcp_connect(&c->connect, &c->io, spec.target.sa(), Check::on_connect);
   if (rc == 0) rc = c->start_timer(spec.timeout);
   if (rc != 0) {
-    *error = rc == UV_ECONNREFUSED ? "connection refused"
-                                   : std::string("connect: ") + uv_strerror(rc);
+    *error = connect_error_text(rc);
     c->abandon();
     return {};
   }

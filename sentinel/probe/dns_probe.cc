@@ -79,8 +79,9 @@ struct DnsCheck : CheckBase<DnsCheck, uv_udp_t> {
     try {
       if (nread < 0) {
         int err = static_cast<int>(nread);
-        self->fail(err == UV_ECONNREFUSED ? "connection refused (ICMP)"
-                                          : std::string("recv: ") + uv_strerror(err));
+        self->fail(failure_from_uv(err), err == UV_ECONNREFUSED
+                                              ? "connection refused"
+                                              : std::string("recv: ") + uv_strerror(err));
         return;
       }
       // The socket is connected, so the kernel already filters by peer; check anyway.
@@ -98,8 +99,9 @@ struct DnsCheck : CheckBase<DnsCheck, uv_udp_t> {
     auto* self = static_cast<DnsCheck*>(req->data);
     if (self->finished || status == 0) return;  // UV_ECANCELED after close: still alive
     try {
-      self->fail(status == UV_ECONNREFUSED ? "connection refused (ICMP)"
-                                           : std::string("send: ") + uv_strerror(status));
+      self->fail(failure_from_uv(status), status == UV_ECONNREFUSED
+                                                 ? "connection refused"
+                                                 : std::string("send: ") + uv_strerror(status));
     } catch (...) {
       self->cancel();
     }
@@ -107,7 +109,7 @@ struct DnsCheck : CheckBase<DnsCheck, uv_udp_t> {
 
   void on_timeout() {
     try {
-      fail("timeout");
+      fail(ProbeFailure::Timeout, "timeout");
     } catch (...) {
       cancel();
     }

@@ -22,8 +22,9 @@ std::string rcode_name(ldns_pkt_rcode rcode) {
   return "RCODE" + std::to_string(static_cast<int>(rcode));
 }
 
-ProbeResult failure(std::string detail) {
+ProbeResult failure(std::string detail, ProbeFailure why = ProbeFailure::BadResponse) {
   ProbeResult r;
+  r.failure = why;
   r.detail = std::move(detail);
   return r;
 }
@@ -42,13 +43,13 @@ ProbeResult parse_soa_response(const uint8_t* data, size_t len, uint16_t expecte
   if (!ldns_pkt_qr(pkt.get())) return failure("QR not set");
   if (ldns_pkt_id(pkt.get()) != expected_id) return failure("ID mismatch");
   ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt.get());
-  if (rcode != LDNS_RCODE_NOERROR) return failure("rcode " + rcode_name(rcode));
-  if (!ldns_pkt_aa(pkt.get())) return failure("AA not set");
+  if (rcode != LDNS_RCODE_NOERROR) return failure("rcode " + rcode_name(rcode), ProbeFailure::DnsRcode);
+  if (!ldns_pkt_aa(pkt.get())) return failure("AA not set", ProbeFailure::NotAuthoritative);
 
   std::string zone_text(zone);
   if (zone_text.empty() || zone_text.back() != '.') zone_text.push_back('.');
   std::unique_ptr<ldns_rdf, RdfFree> zone_name(ldns_dname_new_frm_str(zone_text.c_str()));
-  if (!zone_name) return failure("invalid zone name");
+  if (!zone_name) return failure("invalid zone name", ProbeFailure::Error);
 
   const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
   size_t count = answer != nullptr ? ldns_rr_list_rr_count(answer) : 0;
@@ -63,6 +64,7 @@ ProbeResult parse_soa_response(const uint8_t* data, size_t len, uint16_t expecte
     if (serial_rdf == nullptr || ldns_rdf_size(serial_rdf) != 4) continue;
     ProbeResult r;
     r.ok = true;
+    r.failure = ProbeFailure::None;
     r.serial = ldns_rdf2native_int32(serial_rdf);
     r.detail = "SOA serial " + std::to_string(*r.serial) + ", AA";
     return r;

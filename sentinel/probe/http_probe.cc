@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <mutex>
 #include <new>
@@ -61,15 +62,40 @@ void close_socket(HttpSocket* s) {
 
 size_t discard_body(char*, size_t size, size_t nmemb, void*) { return size * nmemb; }
 
+// A failed transfer's reason; the OS errno tells a refused connect from an unreachable one.
+ProbeFailure curl_failure(CURLcode rc, long os_errno) {
+  switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return ProbeFailure::Timeout;
+    case CURLE_COULDNT_CONNECT:
+      if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) return ProbeFailure::Unreachable;
+      if (os_errno == ETIMEDOUT) return ProbeFailure::Timeout;
+      return ProbeFailure::Refused;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR: return ProbeFailure::Reset;
+    case CURLE_GOT_NOTHING:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_PARTIAL_FILE: return ProbeFailure::BadResponse;
+    case CURLE_SSL_CONNECT_ERROR: return ProbeFailure::Tls;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM: return ProbeFailure::Certificate;
+    default: return ProbeFailure::Error;
+  }
+}
+
 ProbeResult judge(HttpCheck* c, CURLcode rc) {
   ProbeResult r;
   if (rc != CURLE_OK) {
+    long os_errno = 0;
+    curl_easy_getinfo(c->easy, CURLINFO_OS_ERRNO, &os_errno);
+    r.failure = curl_failure(rc, os_errno);
     r.detail = c->errbuf[0] != '\0' ? c->errbuf : curl_easy_strerror(rc);
     return r;
   }
   long status = 0;
   curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
   r.ok = status == c->expect_status;
+  r.failure = r.ok ? ProbeFailure::None : ProbeFailure::HttpStatus;
   r.detail = "HTTP " + std::to_string(status);
   if (!r.ok) r.detail += ", expected " + std::to_string(c->expect_status);
   return r;

@@ -21,6 +21,20 @@ const char* check_type_name(CheckType t) {
   return "unknown";
 }
 
+ProbeFailure failure_from_uv(int uv_error) {
+  switch (uv_error) {
+    case UV_ECONNREFUSED: return ProbeFailure::Refused;
+    case UV_ECONNRESET:
+    case UV_EPIPE:
+    case UV_ECONNABORTED: return ProbeFailure::Reset;
+    case UV_EHOSTUNREACH:
+    case UV_ENETUNREACH:
+    case UV_ENETDOWN: return ProbeFailure::Unreachable;
+    case UV_ETIMEDOUT: return ProbeFailure::Timeout;
+    default: return ProbeFailure::Error;
+  }
+}
+
 namespace {
 
 // A check that could not start: reports its failure on the next loop iteration.
@@ -86,7 +100,8 @@ struct Prober::Impl {
       in_flight.erase(id);
       try {
         ProbeResult out = r;
-        out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        if (out.ok) out.failure = ProbeFailure::None;
+        out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - started);
         if (user) user(out);
       } catch (...) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "dnsd/common/address.h"
+#include "sentinel/probe/probe_failure.h"
 
 namespace sentinel::probe {
 
@@ -33,10 +34,11 @@ struct CheckSpec {
 
 struct ProbeResult {
   bool ok = false;
+  ProbeFailure failure = ProbeFailure::Error;  // None exactly when ok
   std::string detail;              // one line of evidence: "SOA serial 7, AA", "HTTP 500", ...
   std::optional<uint32_t> serial;  // dns: the SOA serial the node reports
   std::optional<int> days_left;    // tls: days until the leaf certificate expires
-  std::chrono::milliseconds elapsed{0};
+  std::chrono::microseconds elapsed{0};  // set by the Prober: start() to the callback
 };
 
 using ProbeCallback = std::function<void(const ProbeResult&)>;

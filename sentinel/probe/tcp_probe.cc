@@ -15,13 +15,6 @@ struct TcpCheck : CheckBase<TcpCheck, uv_tcp_t> {
   uv_connect_t connect{};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  void finish(bool ok, std::string detail) {
-    ProbeResult r;
-    r.ok = ok;
-    r.detail = std::move(detail);
-    CheckBase::finish(std::move(r));
-  }
-
   static void on_connect(uv_connect_t* req, int status) {
     auto* self = static_cast<TcpCheck*>(req->data);
     if (self->finished) return;  // UV_ECANCELED after close: still alive until on_close
@@ -29,11 +22,13 @@ struct TcpCheck : CheckBase<TcpCheck, uv_tcp_t> {
       if (status == 0) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - self->started);
-        self->finish(true, "connected in " + std::to_string(ms.count()) + " ms");
-      } else if (status == UV_ECONNREFUSED) {
-        self->finish(false, "connection refused");
+        ProbeResult r;
+        r.ok = true;
+        r.failure = ProbeFailure::None;
+        r.detail = "connected in " + std::to_string(ms.count()) + " ms";
+        self->finish(std::move(r));
       } else {
-        self->finish(false, std::string("connect: ") + uv_strerror(status));
+        self->fail(failure_from_uv(status), connect_error_text(status));
       }
     } catch (...) {
       self->cancel();
@@ -42,7 +37,7 @@ struct TcpCheck : CheckBase<TcpCheck, uv_tcp_t> {
 
   void on_timeout() {
     try {
-      finish(false, "timeout");
+      fail(ProbeFailure::Timeout, "timeout");
     } catch (...) {
       cancel();
     }

@@ -70,14 +70,14 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
   void start_tls() {
     ERR_clear_error();
     SSL_CTX* ctx = shared_ctx();
-    if (ctx == nullptr || (ssl = SSL_new(ctx)) == nullptr) return fail("TLS setup failed");
+    if (ctx == nullptr || (ssl = SSL_new(ctx)) == nullptr) return fail(ProbeFailure::Error, "TLS setup failed");
     BIO* rbio = BIO_new(BIO_s_mem());
     wbio = BIO_new(BIO_s_mem());
     if (rbio == nullptr || wbio == nullptr) {
       BIO_free(rbio);
       BIO_free(wbio);
       wbio = nullptr;
-      return fail("TLS setup failed");
+      return fail(ProbeFailure::Error, "TLS setup failed");
     }
     SSL_set_bio(ssl, rbio, wbio);
     SSL_set_connect_state(ssl);
@@ -87,11 +87,11 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
       if (verify) {
         int set = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name.c_str())
                      : SSL_set1_host(ssl, server_name.c_str());
-        if (set != 1) return fail("invalid server name '" + server_name + "'");
+        if (set != 1) return fail(ProbeFailure::Error, "invalid server name '" + server_name + "'");
       }
     }
     int rc = uv_read_start(stream(), on_alloc, on_read);
-    if (rc != 0) return fail(std::string("read: ") + uv_strerror(rc));
+    if (rc != 0) return fail(failure_from_uv(rc), std::string("read: ") + uv_strerror(rc));
     drive();
   }
 
@@ -111,7 +111,7 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
       int rc = uv_write(&w->req, stream(), &buf, 1, on_write);
       if (rc != 0) {
         delete w;
-        fail(std::string("write: ") + uv_strerror(rc));
+        fail(failure_from_uv(rc), std::string("write: ") + uv_strerror(rc));
         return false;
       }
     }
@@ -126,26 +126,27 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
     if (!flush()) return;  // sends alerts too
     if (r == 1) return judge();
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return;
-    fail("handshake failed: " + reason);
+    fail(ProbeFailure::Tls, "handshake failed: " + reason);
   }
 
   void judge() {
     if (verify) {
       long v = SSL_get_verify_result(ssl);
       if (v != X509_V_OK) {
-        return fail(std::string("certificate verify failed: ") +
+        return fail(ProbeFailure::Certificate, std::string("certificate verify failed: ") +
                     X509_verify_cert_error_string(v));
       }
     }
     X509* cert = SSL_get0_peer_certificate(ssl);
-    if (cert == nullptr) return fail("no peer certificate");
+    if (cert == nullptr) return fail(ProbeFailure::Certificate, "no peer certificate");
     const ASN1_TIME* not_after = X509_get0_notAfter(cert);
     int days = 0;
     int secs = 0;
     if (not_after == nullptr || ASN1_TIME_diff(&days, &secs, nullptr, not_after) != 1) {
-      return fail("unreadable certificate expiry");
+      return fail(ProbeFailure::Certificate, "unreadable certificate expiry");
     }
     ProbeResult r;
+    r.failure = ProbeFailure::Certificate;
     r.days_left = days;
     if (days < 0 || secs < 0) {
       r.detail = "certificate expired " + std::to_string(-days) + " days ago";
@@ -154,6 +155,7 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
                  std::to_string(min_days) + ")";
     } else {
       r.ok = true;
+      r.failure = ProbeFailure::None;
       r.detail = "TLS ok, certificate valid " + std::to_string(days) + " more days";
     }
     finish(std::move(r));
@@ -165,7 +167,7 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
     delete w;
     if (self->finished || status == 0) return;
     try {
-      self->fail(std::string("write: ") + uv_strerror(status));
+      self->fail(failure_from_uv(status), std::string("write: ") + uv_strerror(status));
     } catch (...) {
       self->cancel();
     }
@@ -180,9 +182,11 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
     auto* self = static_cast<TlsCheck*>(s->data);
     if (self->finished || nread == 0) return;
     try {
-      if (nread == UV_EOF) return self->fail("connection closed during handshake");
+      if (nread == UV_EOF)
+        return self->fail(ProbeFailure::Reset, "connection closed during handshake");
       if (nread < 0) {
-        return self->fail(std::string("read: ") + uv_strerror(static_cast<int>(nread)));
+        int err = static_cast<int>(nread);
+        return self->fail(failure_from_uv(err), std::string("read: ") + uv_strerror(err));
       }
       BIO_write(SSL_get_rbio(self->ssl), buf->base, static_cast<int>(nread));
       self->drive();
@@ -196,8 +200,7 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
     if (self->finished) return;  // UV_ECANCELED after close: still alive until on_close
     try {
       if (status == 0) return self->start_tls();
-      self->fail(status == UV_ECONNREFUSED ? "connection refused"
-                                           : std::string("connect: ") + uv_strerror(status));
+      self->fail(failure_from_uv(status), connect_error_text(status));
     } catch (...) {
       self->cancel();
     }
@@ -205,7 +208,7 @@ struct TlsCheck : CheckBase<TlsCheck, uv_tcp_t> {
 
   void on_timeout() {
     try {
-      fail(ssl != nullptr ? "timeout during TLS handshake" : "timeout");
+      fail(ProbeFailure::Timeout, ssl != nullptr ? "timeout during TLS handshake" : "timeout");
     } catch (...) {
       cancel();
     }

@@ -263,6 +263,38 @@ TEST(Drain, RefusedWhenNobodyCanTakeOver) {
   EXPECT_FALSE(s.drained.count("lb1"));
 }
 
+// The cause comes from the plans the rules themselves make, so a reworded reason that
+// would silently turn a drain into a "manual_promote" fails here.
+TEST(FailoverCause, NamesWhyThePlanMovesTheMasterRole) {
+  ClusterState s = with_master("lb1", 3);
+  auto down = decide(s, nodes(D, U, U), Policy{}, 0);
+  ASSERT_TRUE(down.plan);
+  EXPECT_STREQ(failover_cause(*down.plan), "master_down");
+
+  std::vector<NodeView> damped = nodes(U, U, U);
+  damped[0].damped = true;
+  auto held = decide(s, damped, Policy{}, 0);
+  ASSERT_TRUE(held.plan);
+  EXPECT_STREQ(failover_cause(*held.plan), "master_damped");
+
+  auto promote = plan_promote(s, nodes(U, U, U), "lb2");
+  ASSERT_TRUE(std::holds_alternative<Plan>(promote));
+  EXPECT_STREQ(failover_cause(std::get<Plan>(promote)), "manual_promote");
+
+  ClusterState d = s;
+  auto drain = apply_drain(d, nodes(U, U, U), "lb1");
+  const auto& drain_plan = std::get<std::optional<Plan>>(drain);
+  ASSERT_TRUE(drain_plan);
+  EXPECT_STREQ(failover_cause(*drain_plan), "drain");
+
+  auto boot = decide(ClusterState{}, nodes(U, U, U), Policy{}, 0);
+  ASSERT_TRUE(boot.plan);
+  EXPECT_EQ(failover_cause(*boot.plan), nullptr);
+  Plan demote;
+  demote.kind = Plan::Kind::Demote;
+  EXPECT_EQ(failover_cause(demote), nullptr);
+}
+
 TEST(History, IsBounded) {
   ClusterState s;
   for (int i = 0; i < 600; ++i) s.record({i, "+up", "lb1", 0, ""});

@@ -80,6 +80,11 @@ TEST(DnsResponse, Refusals) {
   query.qr = false;
   EXPECT_EQ(parse(wire(query)).detail, "QR not set");
   EXPECT_EQ(parse(wire({}), 0x4321).detail, "ID mismatch");
+  EXPECT_EQ(parse(wire(refused)).failure, ProbeFailure::DnsRcode);
+  EXPECT_EQ(parse(wire(not_aa)).failure, ProbeFailure::NotAuthoritative);
+  EXPECT_EQ(parse(wire(query)).failure, ProbeFailure::BadResponse);
+  EXPECT_EQ(parse(wire({}), 0x4321).failure, ProbeFailure::BadResponse);
+  EXPECT_EQ(parse(wire({})).failure, ProbeFailure::None);
   for (const ProbeResult& r : {parse(wire(refused)), parse(wire(not_aa)), parse(wire(query))}) {
     EXPECT_FALSE(r.ok);
     EXPECT_FALSE(r.serial.has_value());
@@ -95,6 +100,7 @@ TEST(DnsResponse, NoSoaForTheZone) {
                   "api.example.com. 300 IN A 192.0.2.1"};
   ProbeResult r = parse(wire(other));
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::BadResponse);
   EXPECT_EQ(r.detail, "no SOA in answer");
 }
 

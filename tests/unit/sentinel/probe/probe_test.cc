@@ -60,11 +60,27 @@ TEST(CheckTypeName, Names) {
   EXPECT_STREQ(check_type_name(CheckType::Tls), "tls");
 }
 
+TEST(FailureFromUv, ErrorsMapToTheFixedReasons) {
+  struct Case {
+    int uv;
+    ProbeFailure want;
+  };
+  for (const auto& c : {Case{UV_ECONNREFUSED, ProbeFailure::Refused},
+                        Case{UV_ECONNRESET, ProbeFailure::Reset},
+                        Case{UV_EPIPE, ProbeFailure::Reset},
+                        Case{UV_EHOSTUNREACH, ProbeFailure::Unreachable},
+                        Case{UV_ENETUNREACH, ProbeFailure::Unreachable},
+                        Case{UV_ETIMEDOUT, ProbeFailure::Timeout},
+                        Case{UV_EMFILE, ProbeFailure::Error}})
+    EXPECT_EQ(failure_from_uv(c.uv), c.want) << uv_err_name(c.uv);
+}
+
 TEST_F(ProbeTest, TcpConnectsToListener) {
   LoopbackSocket listener(SOCK_STREAM);
   ASSERT_EQ(::listen(listener.fd(), 4), 0);
   ProbeResult r = run(spec_for(CheckType::Tcp, listener.address()));
   EXPECT_TRUE(r.ok) << r.detail;
+  EXPECT_EQ(r.failure, ProbeFailure::None);
   EXPECT_EQ(r.detail.rfind("connected in ", 0), 0u) << r.detail;
 }
 
@@ -72,7 +88,24 @@ TEST_F(ProbeTest, TcpRefusedByClosedPort) {
   LoopbackSocket bound_not_listening(SOCK_STREAM);
   ProbeResult r = run(spec_for(CheckType::Tcp, bound_not_listening.address()));
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Refused);
   EXPECT_EQ(r.detail, "connection refused");
+}
+
+// A dnsd that died: the closed UDP port answers with ICMP port unreachable.
+TEST_F(ProbeTest, DnsClosedPortIsRefused) {
+  dnsd::common::SocketAddress gone;
+  {
+    LoopbackSocket udp(SOCK_DGRAM);
+    gone = udp.address();
+  }  // closed: nothing listens there any more
+  CheckSpec s = spec_for(CheckType::Dns, gone, 2000ms);
+  s.zone = "api.example.com.";
+  ProbeResult r = run(s);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Refused);
+  EXPECT_EQ(r.detail, "connection refused");
+  EXPECT_LT(r.elapsed, 1000ms);
 }
 
 // Answers one SOA query with an authoritative SOA, after a decoy with the wrong ID.
@@ -115,6 +148,7 @@ TEST_F(ProbeTest, DnsAuthoritativeSoa) {
   ProbeResult r = run(s);
   responder.join();
   EXPECT_TRUE(r.ok) << r.detail;
+  EXPECT_EQ(r.failure, ProbeFailure::None);
   EXPECT_EQ(r.detail, "SOA serial 2024010101, AA");
   EXPECT_EQ(r.serial, 2024010101u);
 }
@@ -125,6 +159,7 @@ TEST_F(ProbeTest, DnsSilentServerTimesOut) {
   s.zone = "api.example.com.";
   ProbeResult r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Timeout);
   EXPECT_EQ(r.detail, "timeout");
   EXPECT_GE(r.elapsed, 190ms);
   EXPECT_LT(r.elapsed, 1000ms);
@@ -149,6 +184,7 @@ TEST_F(ProbeTest, HttpStatusMatchesOrNot) {
   s.expect_status = 204;
   r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::HttpStatus);
   EXPECT_EQ(r.detail, "HTTP 200, expected 204");
 }
 
@@ -172,6 +208,7 @@ TEST_F(ProbeTest, HttpsWithoutVerification) {
   s.tls_verify = true;  // self-signed: curl must refuse
   r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Certificate) << r.detail;
   EXPECT_FALSE(r.detail.empty());
 }
 
@@ -181,6 +218,7 @@ TEST_F(ProbeTest, HttpConnectionRefused) {
   s.url = "http://127.0.0.1:" + std::to_string(closed.port()) + "/";
   ProbeResult r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Refused) << r.detail;
   EXPECT_FALSE(r.detail.empty());
 }
 
@@ -190,6 +228,7 @@ TEST_F(ProbeTest, TlsSilentPeerTimesOut) {
   CheckSpec s = spec_for(CheckType::Tls, listener.address(), 300ms);
   ProbeResult r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Timeout);
   EXPECT_EQ(r.detail, "timeout during TLS handshake");
   EXPECT_GE(r.elapsed, 290ms);
   EXPECT_LT(r.elapsed, 1500ms);
@@ -211,12 +250,14 @@ TEST_F(ProbeTest, TlsSelfSignedCertificateDays) {
   s.min_days_valid = 60;
   r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Certificate);
   EXPECT_TRUE(r.days_left.has_value());
 
   s.min_days_valid = 7;
   s.tls_verify = true;
   r = run(s);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.failure, ProbeFailure::Certificate);
   EXPECT_NE(r.detail.find("certificate verify failed"), std::string::npos) << r.detail;
 }
 

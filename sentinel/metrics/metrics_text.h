@@ -1,0 +1,59 @@
+// The sentinel's /metrics page: a plain snapshot in, Prometheus text format 0.0.4 out,
+// with HELP and TYPE for every series. Pure: the controller fills the snapshot on the
+// loop thread; nothing here reads a clock or shared state.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sentinel/cluster/health.h"
+#include "sentinel/metrics/histogram.h"
+#include "sentinel/probe/probe_failure.h"
+
+namespace sentinel::metrics {
+
+struct CheckMetrics {
+  std::string name;  // the `check` label: "dns", "http", a second http check is "http_2"
+  cluster::Health state = cluster::Health::Unknown;
+  Histogram latency{kProbeLatencyBounds};                 // seconds
+  std::array<uint64_t, probe::kProbeFailureCount> results{};  // by ProbeFailure ("ok" first)
+};
+
+struct NodeMetrics {
+  std::string name;
+  bool up = false;
+  bool master = false;
+  std::string role;  // as `sentinel status` shows it: master, replica, drained, ...
+  bool in_service = false;
+  bool drained = false;
+  double damping_penalty = 0;
+  bool dnsd_in_sync = false;  // the last publish or reconcile read its records back
+  std::vector<CheckMetrics> checks;
+};
+
+struct MetricsSnapshot {
+  std::string version;
+  double start_time_seconds = 0;  // unix time the process started
+  uint64_t epoch = 0;
+  bool state_file_ok = true;
+  uint64_t probes_total = 0;
+  uint64_t reconcile_repairs = 0;
+  int dnsd_in_sync = 0;  // N of "published on N/M"
+  int dnsd_total = 0;    // M
+  std::vector<std::pair<std::string, uint64_t>> failovers;  // cause -> count, every cause
+  Histogram failover_duration{kFailoverBounds};              // seconds
+  std::vector<NodeMetrics> nodes;
+};
+
+std::string render_metrics(const MetricsSnapshot& s);
+
+// The `check` labels of one node's checks, from their types in config order: the first
+// check of a type is named by it, later ones get "_2", "_3" so every series stays unique.
+std::vector<std::string> unique_check_names(const std::vector<std::string>& types);
+
+// A label value escaped for the text format (backslash, double quote, newline).
+std::string escape_label(const std::string& value);
+
+}  // namespace sentinel::metrics
