@@ -64,6 +64,7 @@ struct MetricsConfig {
 struct LogConfig {
   std::string level = "info";
   bool queries = false;
+  unsigned queries_per_second = 100;  // cap on query log lines; the rest are counted
 };
 
 struct Config {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dnsd/common/thread_schedule.h"
+#include "dnsd/net/query_counters.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/catalog_builder.h"
 
@@ -18,6 +19,7 @@ namespace dnsd::service {
 ZoneService::ZoneService(zone::CatalogHolder& holder, std::string state_dir)
     : holder_(holder),
       state_dir_(std::move(state_dir)),
+      stats_slots_(net::QueryCounters::kSlots),
       notifier_({5, common::Millis{1000}}, [this](const xfr::NotifyJob&, bool acked, int) {
         with_status([&](ServiceStatus& s) { ++(acked ? s.counters.notify_acked : s.counters.notify_failed); });
       }) {
@@ -139,8 +141,10 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
                    report.used_snapshot ? "loaded" : "no", report.replayed, snapshot->serial());
     journals[origin] = std::move(journal);
   };
-  auto catalog = zone::build_catalog(config, errors, hook);
-  if (!catalog) return false;
+  auto built = zone::build_catalog(config, errors, hook);
+  if (!built) return false;
+  auto catalog = std::make_shared<zone::Catalog>(*built);  // shares the zone snapshots
+  for (auto& z : catalog->zones) z.stats_slot = stats_slots_.slot_for(wire::name_to_text(z.snapshot->origin()));
   journals_ = std::move(journals);
   state_dir_ = config.server.state_dir;
   compact_after_ = config.server.journal_compact_after;

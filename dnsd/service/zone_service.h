@@ -21,6 +21,7 @@
 #include "dnsd/xfr/notify_sender.h"
 #include "dnsd/zone/catalog.h"
 #include "dnsd/zone/catalog_holder.h"
+#include "dnsd/zone/stats_slots.h"
 
 namespace dnsd::service {
 
@@ -45,6 +46,8 @@ class ZoneService {
   ServiceStatus status() const;
   // A reload attempt's outcome (main.cc runs reloads), for status().
   void note_reload(bool ok);
+  // Which zone each ZoneEntry::stats_slot is (for /metrics); any thread.
+  const zone::StatsSlots& stats_slots() const { return stats_slots_; }
 
  private:
   void run();
@@ -69,6 +72,7 @@ class ZoneService {
 
   zone::CatalogHolder& holder_;
   std::string state_dir_;
+  zone::StatsSlots stats_slots_;
   // Before notifier_: its thread reports outcomes into status_ until it is joined.
   mutable std::mutex status_mutex_;
   ServiceStatus status_;
