@@ -103,7 +103,7 @@ void QueryLogger::drain(uint64_t now) {
     });
     overflow += ring->overflow();
   }
-  cap_.lost(overflow - overflow_seen_);
+  cap_.lost(overflow - overflow_seen_, now);
   overflow_seen_ = overflow;
   if (uint64_t n = cap_.take_summary(now))
     spdlog::info("query log: {} queries not logged in the last second ([log] queries_per_second = {})",

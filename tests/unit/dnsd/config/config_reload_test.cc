@@ -48,6 +48,7 @@ Config changed() {
   c.metrics.listen.reset();
   c.log.level = "debug";
   c.log.queries = true;
+  c.log.queries_per_second = 7;
   return c;
 }
 

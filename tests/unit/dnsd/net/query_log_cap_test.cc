@@ -27,6 +27,8 @@ TEST(QueryLogCap, Table) {
        50, {{0, 300, 50, 0}, {500, 10, 0, 0}, {999, 0, 0, 0}, {1000, 0, 0, 260}, {1500, 0, 0, 0}}},
       {"a new window admits again", 2, {{10, 5, 2, 0}, {1010, 5, 2, 3}, {2010, 0, 0, 3}, {3010, 0, 0, 0}}},
       {"the report comes once", 1, {{0, 4, 1, 0}, {2500, 0, 0, 3}, {2600, 0, 0, 0}, {5000, 0, 0, 0}}},
+      {"a window opens at the first line, not on the clock's second",
+       3, {{0, 1, 1, 0}, {1500, 0, 0, 0}, {1700, 5, 3, 0}, {2600, 1, 0, 0}, {2700, 1, 1, 3}}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -44,9 +46,12 @@ TEST(QueryLogCap, LostLinesAreReportedWithTheCapped) {
   QueryLogCap cap(1);
   EXPECT_TRUE(cap.admit(100));
   EXPECT_FALSE(cap.admit(100));
-  cap.lost(7);  // a worker's queue was full
+  cap.lost(7, 200);  // a worker's queue was full
   EXPECT_EQ(cap.take_summary(900), 0u);
   EXPECT_EQ(cap.take_summary(1100), 8u);
+  cap.lost(4, 5000);  // with no line written: reported a second later all the same
+  EXPECT_EQ(cap.take_summary(5500), 0u);
+  EXPECT_EQ(cap.take_summary(6000), 4u);
 }
 
 TEST(QueryLogCap, RateChangeAppliesToTheCurrentWindow) {
