@@ -48,7 +48,7 @@ class Metrics(unittest.TestCase):
         host, port = free_address()
         cls.addr = "%s:%d" % (host, port)
         cls.d = Dnsd(zone_extra=ZONE_EXTRA, tail=KEYS_TOML, metrics=cls.addr,
-                     server_extra='stop_grace = "3s"').start()
+                     server_extra='stop_grace = "1s"').start()
 
     @classmethod
     def tearDownClass(cls):
