@@ -22,6 +22,9 @@
 #include "dnsd/control/control_commands.h"
 #include "dnsd/control/control_server.h"
 #include "dnsd/daemon/privileges.h"
+#include "dnsd/metrics/metrics_collect.h"
+#include "dnsd/metrics/metrics_server.h"
+#include "dnsd/metrics/metrics_text.h"
 #include "dnsd/net/server.h"
 #include "dnsd/service/zone_service.h"
 #include "dnsd/zone/catalog.h"
@@ -38,6 +41,7 @@ struct Daemon {
   zone::CatalogHolder holder;
   std::unique_ptr<service::ZoneService> zones;
   std::unique_ptr<net::Server> server;
+  std::unique_ptr<metrics::MetricsServer> metrics;  // after server: it reads the server
   uv_loop_t* loop = nullptr;
   uv_signal_t sighup{}, sigterm{}, sigint{};
   uv_timer_t grace_timer{};
@@ -50,11 +54,19 @@ struct Daemon {
   std::unique_ptr<control::ControlServer> control;  // dnsdctl; null with socket = "off"
 };
 
-// Accepted by the config (SPEC), not implemented yet: say so at start and on each reload.
-void warn_unimplemented(const config::Config& c) {
-  if (c.log.queries)
-    spdlog::warn("[log] queries = true: per-query logging is not implemented in this version; "
-                 "no query is logged");
+// [metrics] listen: bound with the DNS sockets, before anything runs; ready comes later.
+bool start_metrics(Daemon& d) {
+  if (!d.config.metrics.listen) return true;
+  d.metrics = std::make_unique<metrics::MetricsServer>([&d] {
+    return metrics::render_metrics(metrics::collect(*d.server, *d.zones, DNSD_VERSION));
+  });
+  std::string error;
+  if (!d.metrics->start(*d.config.metrics.listen, error)) {
+    std::fprintf(stderr, "%s: %s\n", d.config_path.c_str(), error.c_str());
+    return false;
+  }
+  spdlog::info("metrics on http://{}/metrics", d.config.metrics.listen->to_string());
+  return true;
 }
 
 // Without server.cookie_secret_file, cookies use this process's own random secret.
@@ -120,7 +132,7 @@ control::ReloadOutcome reload_config(Daemon& d, const char* why) {
   // next SIGTERM; the catalog already carries identity, udp_payload, node, zones, keys and
   // the cookie secrets.
   d.config = config::apply_reload(d.config, std::move(next));
-  warn_unimplemented(d.config);
+  d.server->set_query_log(d.config.log.queries, d.config.log.queries_per_second);
   spdlog::info("reload ok: {} zone(s)", catalog->zones.size());
   out.ok = true;
   out.zones = catalog->zones.size();
@@ -155,6 +167,7 @@ void on_signal(uv_signal_t* s, int signum) {
   common::notify_stopping(std::string("stopping: answering ") + (lame ? "lame" : "REFUSED") +
                           " for the grace window");
   d->server->begin_grace(lame);
+  if (d->metrics) d->metrics->set_ready(false);
   uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); },
                  static_cast<uint64_t>(grace), 0);
 }
@@ -278,11 +291,8 @@ int run(Daemon& d) {
     for (const auto& e : bind_errors) std::fprintf(stderr, "%s\n", e.c_str());
     return 1;
   }
-  // Accepted by the config (SPEC), served by a later release: say so rather than pretend.
-  if (d.config.metrics.listen)
-    spdlog::warn("[metrics] listen = {}: the metrics endpoint is not implemented in this "
-                 "version; nothing listens there", d.config.metrics.listen->to_string());
-  warn_unimplemented(d.config);
+  if (!start_metrics(d)) return 1;
+  d.server->set_query_log(d.config.log.queries, d.config.log.queries_per_second);
   std::string priv_error;
   if (!daemon::drop_privileges(d.config.server.user, d.config.server.state_dir, priv_error)) {
     std::fprintf(stderr, "%s\n", priv_error.c_str());
@@ -304,11 +314,13 @@ int run(Daemon& d) {
   d.zones->start();
   d.server->start();
   start_watchdog(d);
+  if (d.metrics) d.metrics->set_ready(true);
   std::string addrs;
   for (const auto& a : d.config.server.listen) addrs += (addrs.empty() ? "" : " ") + a.to_string();
   spdlog::info("dnsd ready: {} worker(s) on {}", d.server->worker_count(), addrs);
   common::notify_ready("serving " + std::to_string(d.config.zones.size()) + " zone(s) on " + addrs);
   uv_run(d.loop, UV_RUN_DEFAULT);
+  if (d.metrics) d.metrics->stop();
   d.zones->stop();  // first: it may still post answers to the workers
   d.server->stop();
   auto st = d.server->stats();

@@ -99,6 +99,7 @@ class Builder {
   }
 
   void set_rcode(uint16_t rcode) { rcode_ = rcode; }
+  void set_zone(int index) { zone_ = index; }
 
   // RFC 6891 6.1.1: a request with an OPT gets one back, also when an option in it is
   // malformed (BIND's DNS_R_OPTERR FORMERR does the same): a bare one, version 0, our
@@ -143,6 +144,8 @@ class Builder {
     res.rcode = static_cast<uint8_t>(rcode_ > 15 ? rcode_ : rcode_ & 0xF);
     res.truncated = tc_;
     res.valid_cookie = valid_cookie_;
+    res.qtype = q_.has_question ? q_.qtype : 0;
+    res.zone = zone_;
     return res;
   }
 
@@ -180,6 +183,7 @@ class Builder {
   size_t opt_size_ = 0;
   uint16_t rcode_ = 0;
   uint16_t qd_ = 0;
+  int zone_ = -1;
   bool aa_ = false;
   bool ra_ = false;
   bool tc_ = false;
@@ -249,8 +253,9 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
     b.chaos();
   } else if (q.qclass != wire::klass::IN) {
     b.set_rcode(R::REFUSED);
-  } else if (const zone::ZoneSnapshot* z = catalog.find_zone(q.qname_lower)) {
-    b.lookup(*z);
+  } else if (int zi = catalog.find_zone_index(q.qname_lower); zi >= 0) {
+    b.set_zone(zi);
+    b.lookup(*catalog.zones[static_cast<size_t>(zi)].snapshot);
   } else {
     b.set_rcode(R::REFUSED);  // not ours, and we never recurse
   }

@@ -36,6 +36,8 @@ struct Result {
   bool truncated = false; // TC set
   bool valid_cookie = false;  // the query carried a valid server cookie of ours (RFC 7873
                               // 5.2.5): the source address is proven, RRL lets it through
+  uint16_t qtype = 0;         // the question's type (0: no question), for the counters
+  int zone = -1;              // index in catalog.zones of the zone that answered; -1 = none
 };
 
 // `out` must hold at least 512 bytes; the response never exceeds `out_cap`, the

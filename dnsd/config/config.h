@@ -71,6 +71,7 @@ struct LogConfig {
   std::string level = "info";
   std::string format = "auto";  // see common::valid_log_format
   bool queries = false;
+  unsigned queries_per_second = 100;  // cap on query log lines; the rest are counted
 };
 
 struct Config {

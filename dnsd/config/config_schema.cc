@@ -184,7 +184,7 @@ const auto kKeys = std::to_array<KeySpec>({
      SET(t.config.rrl.slip = u(std::move(v))), CFG(num(t.config.rrl.slip))},
     // [metrics]
     {"metrics", "listen", VK::OptionalAddress, false, "\"127.0.0.1:9153\"", 0, 0, "", 0, X,
-     "Prometheus text at http://<listen>/metrics; \"\" = off",
+     "Prometheus text at http://<listen>/metrics, and /health and /ready; \"\" = off",
      SET(t.config.metrics.listen = take<std::optional<common::SocketAddress>>(std::move(v))),
      CFG(q(t.config.metrics.listen ? t.config.metrics.listen->to_string() : ""))},
     // [control]
@@ -202,9 +202,15 @@ const auto kKeys = std::to_array<KeySpec>({
      "level prefixes, no timestamp) | json (one object a line: time, level, msg)",
      SET(t.config.log.format = take<std::string>(std::move(v))), CFG(q(t.config.log.format))},
     {"log", "queries", VK::Bool, false, "false", 0, 0, "", 0, R,
-     "one log line per query (costly; for debugging)",
+     "one info line per query the workers answer: client, qname, qtype, rcode, response "
+     "size, latency in microseconds, transport (at most queries_per_second lines)",
      SET(t.config.log.queries = std::get<bool>(v)),
      CFG(t.config.log.queries ? "true" : "false")},
+    {"log", "queries_per_second", VK::Integer, false, "100", 1, 1'000'000, "", 0, R,
+     "cap on query log lines per second; the rest are counted, and one line a second says "
+     "how many were not logged",
+     SET(t.config.log.queries_per_second = u(std::move(v))),
+     CFG(num(t.config.log.queries_per_second))},
 });
 
 #undef CFG

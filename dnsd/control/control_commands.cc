@@ -26,10 +26,22 @@ const char* const kRcodeNames[] = {
     "RCODE14", "RCODE15", "BADSIG", "BADKEY", "BADTIME", "BADMODE", "BADNAME",
     "BADALG", "BADTRUNC", "BADCOOKIE", "OTHER"};
 
-json rcodes(const uint64_t* counts, size_t n, bool query_responses) {
+json rcodes(const uint64_t* counts, size_t n) {
   json out = json::object();
-  for (size_t i = 0; i < n; ++i)
-    out[query_responses && i == 16 ? "BADVERS" : kRcodeNames[i]] = counts[i];
+  for (size_t i = 0; i < n; ++i) out[kRcodeNames[i]] = counts[i];
+  return out;
+}
+
+// The workers' answers by rcode, summed over zones, qtypes and transports.
+json answered_by_rcode(const net::StatsTotals& t) {
+  namespace L = net::query_labels;
+  std::vector<uint64_t> sum(L::kRcodeCount, 0);
+  for (const auto& cells : t.answered)
+    for (size_t q = 0; q < L::kQtypeCount; ++q)
+      for (size_t r = 0; r < L::kRcodeCount; ++r)
+        for (size_t tr = 0; tr < L::kTransportCount; ++tr) sum[r] += cells[net::cell_index(q, r, tr)];
+  json out = json::object();
+  for (size_t r = 0; r < L::kRcodeCount; ++r) out[std::string(L::rcode_label(r))] = sum[r];
   return out;
 }
 
@@ -97,7 +109,7 @@ json zone(const DaemonSnapshot& s, const service::ZoneStatus& z) {
 json stats(const DaemonSnapshot& s) {
   const auto& t = s.stats;
   const auto& c = s.service.counters;
-  json service = {{"updates_by_rcode", rcodes(c.updates_by_rcode, service::ServiceCounters::kRcodes, false)},
+  json service = {{"updates_by_rcode", rcodes(c.updates_by_rcode, service::ServiceCounters::kRcodes)},
                   {"axfr", c.axfr},
                   {"ixfr", c.ixfr},
                   {"ixfr_full", c.ixfr_full},
@@ -108,7 +120,7 @@ json stats(const DaemonSnapshot& s) {
                   {"reloads_failed", c.reloads_failed}};
   return {{"udp_queries", t.udp_queries},
           {"tcp_queries", t.tcp_queries},
-          {"responses_by_rcode", rcodes(t.responses_by_rcode, 17, true)},
+          {"responses_by_rcode", answered_by_rcode(t)},
           {"truncated", t.truncated},
           {"dropped", t.dropped},
           {"tcp_accepted", t.tcp_accepted},

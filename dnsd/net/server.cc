@@ -50,11 +50,15 @@ bool Server::bind(std::vector<std::string>& errors) {
 }
 
 void Server::start() {
+  std::vector<QueryLogRing*> rings;
+  for (auto& w : workers_) rings.push_back(&w->query_log);
+  query_logger_.start(std::move(rings));
   for (auto& w : workers_) w->start();
 }
 
 void Server::stop() {
   for (auto& w : workers_) w->stop();
+  query_logger_.stop();
 }
 
 StatsTotals Server::stats() const {
@@ -72,7 +76,7 @@ StatsTotals Server::stats() const {
     t.errors += rd(s.errors);
     t.rrl_dropped += rd(s.rrl_dropped);
     t.rrl_slipped += rd(s.rrl_slipped);
-    for (int i = 0; i < 17; ++i) t.responses_by_rcode[i] += rd(s.responses_by_rcode[i]);
+    s.answered.add_to(t.answered);
   }
   return t;
 }

@@ -28,6 +28,11 @@ class Server {
     shared_.grace_lame.store(lame, std::memory_order_relaxed);
     shared_.grace.store(true, std::memory_order_relaxed);
   }
+  // [log] queries and queries_per_second; any time, from any thread.
+  void set_query_log(bool on, uint32_t per_second) {
+    query_logger_.configure(on, per_second);
+    shared_.log_queries.store(on, std::memory_order_relaxed);
+  }
   void stop();
 
   StatsTotals stats() const;
@@ -39,6 +44,7 @@ class Server {
   config::ServerConfig config_;
   ServerShared shared_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  QueryLogger query_logger_;  // after workers_: stopped and destroyed before them
 };
 
 }  // namespace dnsd::net

@@ -1,14 +1,17 @@
-// Per-worker counters (relaxed atomics written by one worker, summed on read).
+// Per-worker counters: each written by its own worker only (bump(): a relaxed load and
+// store), summed on read by Server::stats().
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <vector>
+
+#include "dnsd/net/query_counters.h"
 
 namespace dnsd::net {
 
 struct WorkerStats {
-  std::atomic<uint64_t> udp_queries{0};
-  std::atomic<uint64_t> tcp_queries{0};
-  std::atomic<uint64_t> responses_by_rcode[17]{};  // 0..15, 16 = BADVERS
+  std::atomic<uint64_t> udp_queries{0};  // every datagram read, slow path included
+  std::atomic<uint64_t> tcp_queries{0};  // every framed TCP message, slow path included
   std::atomic<uint64_t> truncated{0};
   std::atomic<uint64_t> dropped{0};
   std::atomic<uint64_t> tcp_accepted{0};
@@ -17,17 +20,14 @@ struct WorkerStats {
   std::atomic<uint64_t> errors{0};
   std::atomic<uint64_t> rrl_dropped{0};
   std::atomic<uint64_t> rrl_slipped{0};
-
-  void count_rcode(uint8_t rcode) {
-    responses_by_rcode[rcode > 16 ? 16 : rcode].fetch_add(1, std::memory_order_relaxed);
-  }
+  QueryCounters answered;  // the answers the worker sent, by zone, qtype, rcode, transport
 };
 
 struct StatsTotals {
   uint64_t udp_queries = 0, tcp_queries = 0, truncated = 0, dropped = 0;
   uint64_t tcp_accepted = 0, tcp_rejected = 0, tcp_timeouts = 0, errors = 0;
   uint64_t rrl_dropped = 0, rrl_slipped = 0;
-  uint64_t responses_by_rcode[17] = {};
+  std::vector<ZoneCells> answered;  // by zone stats slot (0 = outside every zone)
 };
 
 }  // namespace dnsd::net

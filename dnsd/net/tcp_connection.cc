@@ -9,6 +9,7 @@
 
 #include "dnsd/answer/answer.h"
 #include "dnsd/net/worker.h"
+#include "dnsd/zone/catalog.h"
 
 namespace dnsd::net {
 namespace {
@@ -30,7 +31,7 @@ void on_closed(uv_handle_t* h) {
 
 void on_timeout(uv_timer_t* t) {
   auto* c = static_cast<TcpConnection*>(t->data);
-  c->worker->stats.tcp_timeouts.fetch_add(1, std::memory_order_relaxed);
+  bump(c->worker->stats.tcp_timeouts);
   c->close();
 }
 
@@ -50,7 +51,7 @@ void on_read(uv_stream_t* s, ssize_t n, const uv_buf_t*) {
   try {
     c->handle_messages();
   } catch (const std::exception& e) {
-    c->worker->stats.errors.fetch_add(1, std::memory_order_relaxed);
+    bump(c->worker->stats.errors);
     spdlog::error("tcp connection: {}", e.what());
     c->close();
   }
@@ -81,10 +82,10 @@ void TcpConnection::accept(Worker& worker, uv_stream_t* listener) {
   unsigned now = worker.shared().tcp_clients.fetch_add(1, std::memory_order_relaxed);
   if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(&c->tcp)) != 0) return c->close();
   if (now >= worker.shared().tcp_max_clients) {
-    worker.stats.tcp_rejected.fetch_add(1, std::memory_order_relaxed);
+    bump(worker.stats.tcp_rejected);
     return c->close();
   }
-  worker.stats.tcp_accepted.fetch_add(1, std::memory_order_relaxed);
+  bump(worker.stats.tcp_accepted);
   c->id = worker.register_connection(c);
   c->client = answer::client_address(c->peer().sa());
   uv_tcp_nodelay(&c->tcp, 1);
@@ -121,8 +122,10 @@ void TcpConnection::handle_messages() {
                            worker->shared().grace.load(std::memory_order_relaxed),
                            worker->shared().grace_lame.load(std::memory_order_relaxed),
                            client, static_cast<uint32_t>(std::time(nullptr))};
+  const bool log = worker->shared().log_queries.load(std::memory_order_relaxed);
+  const uint64_t received_ns = log ? uv_hrtime() : 0;
   while (!closing && framer.next(msg, len)) {
-    worker->stats.tcp_queries.fetch_add(1, std::memory_order_relaxed);
+    bump(worker->stats.tcp_queries);
     uint8_t* out = worker->tcp_scratch();
     answer::Result r;
     if (catalog) r = answer::answer(msg, len, *catalog, ctx, out, 65535);
@@ -136,16 +139,32 @@ void TcpConnection::handle_messages() {
       continue;
     }
     if (r.outcome != answer::Outcome::Answered) {
-      worker->stats.dropped.fetch_add(1, std::memory_order_relaxed);
+      bump(worker->stats.dropped);
       continue;
     }
-    worker->stats.count_rcode(r.rcode);
+    worker->stats.answered.count(
+        r.zone >= 0 ? catalog->zones[static_cast<size_t>(r.zone)].stats_slot : 0, r.qtype, r.rcode, true);
     send(out, r.length);
+    if (log) log_query(msg, len, r, received_ns);
   }
   if (!closing && reading && queued_bytes >= kMaxQueuedBytes) {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp));  // resumes in on_write
     reading = false;
   }
+}
+
+void TcpConnection::log_query(const uint8_t* msg, size_t len, const answer::Result& r,
+                              uint64_t received_ns) {
+  QueryLogRecord* rec = worker->query_log.reserve();
+  if (!rec) return;  // full: the query log thread counts it as not logged
+  rec->client = peer();
+  rec->set_question(msg, len);
+  rec->tcp = true;
+  rec->qtype = r.qtype;
+  rec->rcode = r.rcode;
+  rec->size = static_cast<uint32_t>(r.length);
+  rec->latency_us = static_cast<uint32_t>((uv_hrtime() - received_ns) / 1000);
+  worker->query_log.commit();
 }
 
 void TcpConnection::send(const uint8_t* msg, size_t len) {

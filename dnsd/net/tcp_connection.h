@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "dnsd/answer/answer.h"
 #include "dnsd/answer/cookie.h"
 #include "dnsd/common/address.h"
 #include "dnsd/net/tcp_framer.h"
@@ -34,6 +35,7 @@ struct TcpConnection {
   void restart_timer();
   void handle_messages();
   void send(const uint8_t* msg, size_t len);
+  void log_query(const uint8_t* msg, size_t len, const answer::Result& r, uint64_t received_ns);
   common::SocketAddress peer();
 };
 

@@ -12,6 +12,7 @@
 #include "dnsd/answer/answer.h"
 #include "dnsd/net/socket_setup.h"
 #include "dnsd/net/worker.h"
+#include "dnsd/zone/catalog.h"
 
 namespace dnsd::net {
 
@@ -101,7 +102,7 @@ void UdpReceiver::on_readable(uv_poll_t* handle, int status, int) {
     try {
       n = self->process_batch();
     } catch (const std::exception& e) {  // last safety net: never lose the worker
-      self->worker_.stats.errors.fetch_add(1, std::memory_order_relaxed);
+      bump(self->worker_.stats.errors);
       spdlog::error("udp worker: {}", e.what());
     }
     if (n < kBatch) break;
@@ -133,6 +134,8 @@ int UdpReceiver::process_batch() {
   }
   int n = recvmmsg(fd_, rx_msgs_, kBatch, MSG_DONTWAIT, nullptr);
   if (n <= 0) return 0;
+  const bool log = worker_.shared().log_queries.load(std::memory_order_relaxed);
+  const uint64_t received_ns = log ? uv_hrtime() : 0;
 
   const zone::Catalog* catalog = worker_.reader().refresh();
   answer::QueryContext ctx{answer::Transport::Udp,
@@ -140,7 +143,7 @@ int UdpReceiver::process_batch() {
                            worker_.shared().grace_lame.load(std::memory_order_relaxed),
                            {}, static_cast<uint32_t>(std::time(nullptr))};
   WorkerStats& st = worker_.stats;
-  st.udp_queries.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+  bump(st.udp_queries, static_cast<uint64_t>(n));
   int out = 0;
   for (int i = 0; i < n; ++i) {
     size_t len = rx_msgs_[i].msg_len;
@@ -160,22 +163,24 @@ int UdpReceiver::process_batch() {
       continue;
     }
     if (r.outcome != answer::Outcome::Answered) {
-      st.dropped.fetch_add(1, std::memory_order_relaxed);
+      bump(st.dropped);
       continue;
     }
     if (limiter_.enabled()) {
       auto verdict = limiter_.check(peers_[i], uv_now(worker_.loop()) / 1000, r.valid_cookie);
       if (verdict == RateLimiter::Verdict::Drop) {
-        st.rrl_dropped.fetch_add(1, std::memory_order_relaxed);
+        bump(st.rrl_dropped);
         continue;
       }
       if (verdict == RateLimiter::Verdict::Slip) {
         r.length = truncate_for_slip(resp, r.length);
-        st.rrl_slipped.fetch_add(1, std::memory_order_relaxed);
+        bump(st.rrl_slipped);
       }
     }
-    st.count_rcode(r.rcode);
-    if (r.truncated) st.truncated.fetch_add(1, std::memory_order_relaxed);
+    st.answered.count(r.zone >= 0 ? catalog->zones[static_cast<size_t>(r.zone)].stats_slot : 0,
+                      r.qtype, r.rcode, false);
+    if (r.truncated) bump(st.truncated);
+    if (log) logged_[out] = {i, r.qtype, r.rcode};
     tx_iov_[out] = {resp, r.length};
     msghdr& h = tx_msgs_[out].msg_hdr;
     h = msghdr{};
@@ -195,13 +200,32 @@ int UdpReceiver::process_batch() {
     if (k < 0) {
       if (errno == EINTR) continue;
       // EAGAIN (socket buffer full) or a per-peer error: drop this one, keep the rest.
-      st.dropped.fetch_add(1, std::memory_order_relaxed);
+      bump(st.dropped);
       ++sent;
       continue;
     }
     sent += k;
   }
+  if (log) log_batch(out, received_ns);
   return n;
+}
+
+void UdpReceiver::log_batch(int out, uint64_t received_ns) {
+  uint32_t latency_us = static_cast<uint32_t>((uv_hrtime() - received_ns) / 1000);
+  for (int k = 0; k < out; ++k) {
+    QueryLogRecord* rec = worker_.query_log.reserve();
+    if (!rec) return;  // full: the query log thread counts the rest as not logged
+    int i = logged_[k].query;
+    std::memcpy(&rec->client.storage, &peers_[i], rx_msgs_[i].msg_hdr.msg_namelen);
+    rec->client.length = rx_msgs_[i].msg_hdr.msg_namelen;
+    rec->set_question(rx_.data() + static_cast<size_t>(i) * kQueryBuffer, rx_msgs_[i].msg_len);
+    rec->tcp = false;
+    rec->qtype = logged_[k].qtype;
+    rec->rcode = logged_[k].rcode;
+    rec->size = static_cast<uint32_t>(tx_iov_[k].iov_len);
+    rec->latency_us = latency_us;
+    worker_.query_log.commit();
+  }
 }
 
 }  // namespace dnsd::net

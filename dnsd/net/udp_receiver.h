@@ -44,6 +44,10 @@ class UdpReceiver {
   // Bound to a wildcard address: carry each query's destination (pktinfo) to its answer.
   bool wildcard_ = false;
   RateLimiter limiter_;
+  // [log] queries: which query each answer of the batch is, logged after the send.
+  struct Logged { int query; uint16_t qtype, rcode; };
+  Logged logged_[kBatch]{};
+  void log_batch(int out, uint64_t received_ns);
   static constexpr size_t kControl = 64;
   alignas(cmsghdr) uint8_t rx_control_[kBatch][kControl]{};
   alignas(cmsghdr) uint8_t tx_control_[kBatch][kControl]{};

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "dnsd/net/query_log.h"
 #include "dnsd/net/server_stats.h"
 #include "dnsd/net/slow_path.h"
 #include "dnsd/zone/catalog_holder.h"
@@ -24,6 +25,7 @@ struct ServerShared {
   const zone::CatalogHolder& holder;
   std::atomic<bool> grace{false};       // stop_grace window
   std::atomic<bool> grace_lame{false};  // ... answering lame instead of REFUSED
+  std::atomic<bool> log_queries{false};  // [log] queries: fill the workers' query log rings
   std::atomic<unsigned> tcp_clients{0};
   unsigned tcp_max_clients = 1000;
   uint64_t tcp_idle_ms = 10'000;
@@ -50,6 +52,7 @@ class Worker {
   void stop();
 
   WorkerStats stats;
+  QueryLogRing query_log;  // written by this worker only; see query_log.h
 
   // Used by the UDP and TCP code of this worker (same thread).
   ServerShared& shared() { return shared_; }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dnsd/common/thread_schedule.h"
+#include "dnsd/net/query_counters.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/catalog_builder.h"
 
@@ -18,6 +19,7 @@ namespace dnsd::service {
 ZoneService::ZoneService(zone::CatalogHolder& holder, std::string state_dir)
     : holder_(holder),
       state_dir_(std::move(state_dir)),
+      stats_slots_(net::QueryCounters::kSlots),
       notifier_({5, common::Millis{1000}}, [this](const xfr::NotifyJob&, bool acked, int) {
         with_status([&](ServiceStatus& s) { ++(acked ? s.counters.notify_acked : s.counters.notify_failed); });
       }) {
@@ -151,8 +153,10 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   if (!rewrite_untrusted_journals(errors)) return false;
   JournalMap journals;
   auto hook = journal_hook(config, journals);
-  auto catalog = zone::build_catalog(config, errors, hook);
-  if (!catalog) return false;
+  auto built = zone::build_catalog(config, errors, hook);
+  if (!built) return false;
+  auto catalog = std::make_shared<zone::Catalog>(*built);  // shares the zone snapshots
+  for (auto& z : catalog->zones) z.stats_slot = stats_slots_.slot_for(wire::name_to_text(z.snapshot->origin()));
   journals_ = std::move(journals);
   state_dir_ = config.server.state_dir;
   compact_after_ = config.server.journal_compact_after;
@@ -183,7 +187,11 @@ bool ZoneService::load_zone(const config::Config& config, const std::string& zon
   // The other zones and the server-wide settings stay exactly as they are served.
   auto next = std::make_shared<zone::Catalog>(*current);
   for (auto& z : next->zones)
-    if (z.snapshot->origin() == *origin) z = part->zones.at(0);
+    if (z.snapshot->origin() == *origin) {
+      uint16_t slot = z.stats_slot;  // same zone, same query counters
+      z = part->zones.at(0);
+      z.stats_slot = slot;
+    }
   journals_[*origin] = std::move(journals[*origin]);
   holder_.publish(next);
   refresh_zone_status(true);

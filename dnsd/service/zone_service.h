@@ -22,6 +22,7 @@
 #include "dnsd/zone/catalog.h"
 #include "dnsd/zone/catalog_builder.h"
 #include "dnsd/zone/catalog_holder.h"
+#include "dnsd/zone/stats_slots.h"
 
 namespace dnsd::service {
 
@@ -55,6 +56,8 @@ class ZoneService {
   // The journal of a served zone ("api.example.test."), or null. On the service thread
   // only (post a job): updates change it there.
   const update::Journal* journal_of(const std::string& zone_text) const;
+  // Which zone each ZoneEntry::stats_slot is (for /metrics); any thread.
+  const zone::StatsSlots& stats_slots() const { return stats_slots_; }
 
  private:
   void run();
@@ -83,6 +86,7 @@ class ZoneService {
 
   zone::CatalogHolder& holder_;
   std::string state_dir_;
+  zone::StatsSlots stats_slots_;
   // Before notifier_: its thread reports outcomes into status_ until it is joined.
   mutable std::mutex status_mutex_;
   ServiceStatus status_;

@@ -23,6 +23,7 @@ struct ZoneEntry {
   std::vector<common::SocketAddress> notify;  // secondaries to NOTIFY after a change
   uint64_t epoch_max_step = 1000;             // see update::EpochPolicy
   std::vector<std::string> epoch_override_keys;  // lowercase absolute key names
+  uint16_t stats_slot = 0;  // its per-zone query counters (zone::StatsSlots); 0 = none
 };
 
 class Catalog {
@@ -35,13 +36,19 @@ class Catalog {
 
   // The zone with the longest apex that `qname` (lowercase) is at or below, or nullptr.
   const ZoneSnapshot* find_zone(const wire::NameBuf& qname) const noexcept {
-    const ZoneSnapshot* best = nullptr;
+    int i = find_zone_index(qname);
+    return i < 0 ? nullptr : zones[static_cast<size_t>(i)].snapshot.get();
+  }
+  // The same zone as its index in `zones`, or -1.
+  int find_zone_index(const wire::NameBuf& qname) const noexcept {
+    int best = -1;
     unsigned best_labels = 0;
-    for (const ZoneEntry& z : zones) {
-      unsigned zl = z.snapshot->apex_labels();
-      if (zl > qname.labels || (best && zl <= best_labels)) continue;
-      if (qname.suffix(qname.labels - zl) == z.snapshot->apex()) {
-        best = z.snapshot.get();
+    for (size_t i = 0; i < zones.size(); ++i) {
+      const ZoneSnapshot& z = *zones[i].snapshot;
+      unsigned zl = z.apex_labels();
+      if (zl > qname.labels || (best >= 0 && zl <= best_labels)) continue;
+      if (qname.suffix(qname.labels - zl) == z.apex()) {
+        best = static_cast<int>(i);
         best_labels = zl;
       }
     }

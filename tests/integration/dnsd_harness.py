@@ -156,7 +156,7 @@ def free_address(host=None):
 class Dnsd:
     """One dnsd process with its own temp dir, config and zone files."""
 
-    def __init__(self, zones=None, server_extra="", node=None, zone_extra=None, tail=""):
+    def __init__(self, zones=None, server_extra="", node=None, zone_extra=None, tail="", metrics=""):
         self.dir = temp_dir("dnsd-it-")
         self.host, self.port = free_address()
         self.zones = zones if zones is not None else [("example.com", ZONE, [])]
@@ -164,6 +164,7 @@ class Dnsd:
         self.node = node
         self.zone_extra = zone_extra or ""
         self.tail = tail
+        self.metrics = metrics  # [metrics] listen: "" = off
         self.proc = None
         self.log_path = os.path.join(self.dir, "dnsd.log")
         self.write_config()
@@ -184,7 +185,7 @@ class Dnsd:
             lines += ["[[zone]]", 'name = "%s"' % name, 'file = "%s"' % path,
                       "self = [%s]" % ", ".join('"%s"' % s for s in self_names), "self_ttl = 30",
                       self.zone_extra, ""]
-        lines += ["[metrics]", 'listen = ""', self.tail]
+        lines += ["[metrics]", 'listen = "%s"' % self.metrics, self.tail]
         self.config = os.path.join(self.dir, "dnsd.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")

@@ -41,7 +41,7 @@ class Node(Dnsd):
                      "transfer_keys": "[]", "notify": "[]", "epoch_max_step": None,
                      "epoch_override_keys": None},
             "key": {"name": '"sentinel"', "algorithm": '"hmac-sha256"', "secret": '"%s"' % KEY_SECRET},
-            "log": {"level": '"info"', "queries": "false"},
+            "log": {"level": '"info"', "queries": "false", "queries_per_second": "100"},
         }
         for dotted, value in overrides.items():
             section, key = dotted.split(".")
@@ -357,11 +357,24 @@ class ReloadEveryReloadableKey(unittest.TestCase):
 
     def case_log_queries(self):
         d = self.node()
-        warning = "queries = true: per-query logging is not implemented"
-        self.assertNotIn(warning, d.read_log())
+        d.dig("www." + d.origin(), "A")
+        self.assertNotIn("query client=", d.read_log())
         d.reload(**{"log.queries": "true"})
-        wait_for(lambda: warning in d.read_log(), 5, "the warning that log.queries is not implemented")
+        d.dig("www." + d.origin(), "AAAA")
+        wait_for(lambda: re.search(r"query client=\S+ qname=www\.%s\. qtype=AAAA rcode=NOERROR"
+                                   % re.escape(d.origin()), d.read_log()), 5,
+                 "a query log line after log.queries was turned on")
 
+    def case_log_queries_per_second(self):
+        d = self.node(**{"log.queries": "true", "log.queries_per_second": "1000"})
+        for _ in range(20):
+            d.udp(dnsd_harness.build_query("www." + d.origin()))
+        self.assertNotIn("not logged", d.read_log())  # 20 lines are under 1000 a second
+        d.reload(**{"log.queries_per_second": "1"})
+        for _ in range(20):
+            d.udp(dnsd_harness.build_query("www." + d.origin()))
+        wait_for(lambda: "not logged" in d.read_log().split("SIGHUP: reloading")[-1], 5,
+                 "the summary of the query log lines over the new cap of 1")
 
 if __name__ == "__main__":
     dnsd_harness.require(["dig", "nsupdate"])

@@ -50,6 +50,7 @@ Config changed() {
   c.log.level = "debug";
   c.log.format = "json";
   c.log.queries = true;
+  c.log.queries_per_second = 7;
   return c;
 }
 

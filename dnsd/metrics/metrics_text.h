@@ -1,0 +1,16 @@
+// The Prometheus text exposition format 0.0.4 of a MetricsSnapshot: every family with
+// HELP and TYPE, counters named *_total, label values escaped. Pure.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "dnsd/metrics/metrics_snapshot.h"
+
+namespace dnsd::metrics {
+
+std::string render_metrics(const MetricsSnapshot& s);
+
+// A label value as the format wants it: backslash, double quote and newline escaped.
+std::string escape_label_value(std::string_view v);
+
+}  // namespace dnsd::metrics
