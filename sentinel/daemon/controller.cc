@@ -30,8 +30,10 @@ Controller::Controller(uv_loop_t* loop, const config::SentinelConfig& c,
         const auto& h = monitor_.health(i);
         std::string name = h.damping().suppressed() ? "+damped" : h.overall() == cluster::Health::Down ? "+down" : h.overall() == cluster::Health::Up ? "+up" : "";
         if (!name.empty()) note(name, n.name, "");
+        watch_master(i);
         evaluate();
-      }) {
+      }),
+      budget_(failover_budget(c)) {
   uv_timer_init(loop_, &tick_timer_);
   tick_timer_.data = this;
   uv_timer_init(loop_, &reconcile_timer_);
@@ -89,6 +91,30 @@ void Controller::note(std::string name, std::string node, std::string detail) {
   if (busy_) during_job_.push_back(e);
   state_.record(std::move(e));
   history_dirty_ = true;
+}
+
+void Controller::watch_master(size_t i) {
+  const auto& name = c_.nodes[i].name;
+  const auto& h = monitor_.health(i);
+  bool down = h.overall() == cluster::Health::Down || h.damping().suppressed();
+  if (name == state_.master && down && !master_down_at_) {
+    master_down_at_ = std::chrono::steady_clock::now();
+    master_down_node_ = name;
+  } else if (name == master_down_node_ && !down) {
+    master_down_at_.reset();  // it came back before a failover: nothing to measure
+  }
+}
+
+void Controller::failover_published(const Plan& plan) {
+  if (!master_down_at_) return;
+  if (plan.kind == Plan::Kind::Failover && plan.old_master == master_down_node_) {
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - *master_down_at_;
+    last_failover_seconds_ = took.count();
+    spdlog::info("failover from {}: {:.2f} s from its detected +down to the publish",
+                 master_down_node_, took.count());
+  }
+  // Only an automatic failover is timed; any other change of master stops the stopwatch.
+  if (state_.master != master_down_node_) master_down_at_.reset();
 }
 
 void Controller::merge_events(const std::vector<cluster::Event>& events) {
@@ -167,6 +193,7 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
         published_ = o.desired;
         publish_summary_ = o.published.summary();
         published_in_sync_ = o.published.in_sync;
+        if (o.ok) failover_published(plan);
       }
       if (o.ok && plan.kind != Plan::Kind::Demote && plan.kind != Plan::Kind::Bootstrap &&
           !plan.candidates.empty())

@@ -3,6 +3,7 @@
 #pragma once
 #include <uv.h>
 
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "sentinel/cluster/failover.h"
 #include "sentinel/config/sentinel_config.h"
+#include "sentinel/daemon/failover_budget.h"
 #include "sentinel/daemon/loop_queue.h"
 #include "sentinel/daemon/node_monitor.h"
 #include "sentinel/daemon/plan_runner.h"
@@ -41,6 +43,9 @@ class Controller {
   void evaluate();
   void after_job();
   void note(std::string name, std::string node, std::string detail);
+  // Starts (on the master's +down) or drops (on its recovery) the failover stopwatch.
+  void watch_master(size_t node);
+  void failover_published(const cluster::Plan& plan);
 
   void run_plan_job(const cluster::Plan& plan, cluster::ClusterState from, Reply reply);
   void publish_job(Reply reply);
@@ -90,6 +95,12 @@ class Controller {
   int published_in_sync_ = 0;
   uint64_t persist_retry_at_ = 0;  // loop ms; evaluate() waits until then after a failed save
   std::string persist_error_;      // the last failed save, until one succeeds
+  FailoverBudget budget_;
+  // The failover stopwatch: when the master's +down was detected, and the last automatic
+  // failover's time from that detection to its publish (every dnsd pushed and read back).
+  std::optional<std::chrono::steady_clock::time_point> master_down_at_;
+  std::string master_down_node_;
+  std::optional<double> last_failover_seconds_;
   static constexpr uint64_t kPersistRetryMs = 1000;
 };
 
