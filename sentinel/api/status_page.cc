@@ -38,6 +38,7 @@ main { padding:0 1.2em 2em; }
 h2 { font-size:1em; margin:1.6em 0 .5em; color:var(--dim); text-transform:uppercase; letter-spacing:.05em; }
 table { width:100%; border-collapse:collapse; background:var(--panel); border:1px solid var(--line); }
 th, td { text-align:left; vertical-align:top; padding:.4em .6em; border-bottom:1px solid var(--line); }
+td.nowrap { white-space:nowrap; }
 th { color:var(--dim); font-weight:normal; font-size:.85em; }
 td.mono, .mono { font-family:ui-monospace, monospace; font-size:.9em; }
 .role-master { color:var(--ok); font-weight:bold; }
@@ -133,8 +134,8 @@ function nodeRow(n) {
   tr.dataset.health = show(n.health);
   tr.dataset.service = svc;
   tr.append(el('td', show(n.name), 'mono'), el('td', show(n.priority)),
-            el('td', show(n.role), 'role-' + n.role), el('td', show(n.health), 'h-' + n.health),
-            el('td', svc, svcCls));
+            el('td', show(n.role), 'nowrap role-' + n.role),
+            el('td', show(n.health), 'nowrap h-' + n.health), el('td', svc, 'nowrap ' + svcCls));
   const checks = el('td');
   for (const ck of Array.isArray(n.checks) ? n.checks : []) {
     const div = el('div', null, 'check');
@@ -143,6 +144,9 @@ function nodeRow(n) {
     div.append(el('b', show(ck.type) + ' '), el('span', show(ck.state), 'h-' + ck.state),
                el('span', ': last ' + (ck.last_ok ? 'ok' : 'failed') + ' '),
                el('span', show(ck.detail), 'detail mono'));
+    const streak = ck.last_ok ? ck.ok_streak : ck.fail_streak;
+    if (typeof streak === 'number')
+      div.append(el('span', ' (' + streak + (ck.last_ok ? ' ok' : ' failed') + ' in a row)', 'dim'));
     const s = since(ck);
     if (s) div.append(el('span', ' ' + s, 'dim'));
     checks.append(div);
