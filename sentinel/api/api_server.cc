@@ -8,6 +8,7 @@
 #include <future>
 
 #include "sentinel/api/api_token.h"
+#include "sentinel/api/status_page.h"
 
 namespace sentinel::api {
 using nlohmann::json;
@@ -18,6 +19,17 @@ constexpr auto kCommandTimeout = std::chrono::seconds(120);
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(1) + "\n", "application/json");
+}
+
+// Never cached (an operator must not see an old master), and the page may load nothing
+// from anywhere but this server: no external assets, no framing.
+void page_headers(httplib::Response& res) {
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                 "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+                 "frame-ancestors 'none'");
 }
 }  // namespace
 
@@ -96,17 +108,27 @@ bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& er
     res.status = status;
     res.set_content(body.value("text", ""), "text/plain; version=0.0.4");
   });
-  srv.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+  // The status page and its data: read-only, no token (like /metrics), so the token never
+  // has to reach a browser. The page is the same bytes for everyone; only /status.json
+  // carries the cluster's state.
+  srv.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    page_headers(res);
+    auto page = status_page_html();
+    res.set_content(page.data(), page.size(), "text/html; charset=utf-8");
+  });
+  srv.Get("/status.json", [this](const httplib::Request&, httplib::Response& res) {
+    page_headers(res);
     int status = 500;
     json s = call("status", json::object(), status);
-    std::string page = "sentinel " + s.value("id", "") + "  zone " + s.value("zone", "") +
-                       "  epoch " + std::to_string(s.value("epoch", 0)) + "  master " +
-                       s.value("master", "") + "\n" + s.value("published", "") + "\n\n";
-    for (const auto& n : s.value("nodes", json::array()))
-      page += n.value("name", "") + "  " + n.value("role", "") + "  " + n.value("health", "") + "\n";
-    res.set_content(page, "text/plain");
+    if (status != 200) return send_json(res, status, s);
+    json h = call("history", json::object(), status);
+    if (status != 200) return send_json(res, status, h);
+    send_json(res, 200, page_json(s, h));
   });
   srv.set_read_timeout(5, 0);
+  // An idle keep-alive connection holds one of httplib's pool threads: a status page polling
+  // every 1.5 s would hold one per open tab. Idle connections close after 1 s instead.
+  srv.set_keep_alive_timeout(1);
   srv.set_write_timeout(5, 0);
   srv.set_payload_max_length(64 * 1024);
   // httplib's default adds SO_REUSEPORT, which would let a second sentinel share the port.

@@ -1,5 +1,6 @@
 // The sentinel's HTTP API on api_listen (cpp-httplib, its own thread): JSON endpoints for
-// the client subcommands behind a bearer token, /metrics and a plain status page.
+// the client subcommands behind a bearer token; read-only without a token: /metrics, the
+// status page at / and its data at /status.json.
 #pragma once
 #include <functional>
 #include <memory>

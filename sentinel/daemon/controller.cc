@@ -32,7 +32,8 @@ Controller::Controller(uv_loop_t* loop, const config::SentinelConfig& c,
         if (!name.empty()) note(name, n.name, "");
         watch_master(i);
         evaluate();
-      }) {
+      }),
+      budget_(failover_budget(c)) {
   uv_timer_init(loop_, &tick_timer_);
   tick_timer_.data = this;
   uv_timer_init(loop_, &reconcile_timer_);
@@ -134,7 +135,11 @@ void Controller::note_published(const Published& pub) {
     if (!pub.nodes[i].in_sync && !down) complete = false;
   }
   if (failover_publish_owed_ && master_down_at_ && complete) {
-    failover_duration_.observe(static_cast<double>(uv_now(loop_) - *master_down_at_) / 1000.0);
+    double took = static_cast<double>(uv_now(loop_) - *master_down_at_) / 1000.0;
+    failover_duration_.observe(took);
+    last_failover_seconds_ = took;
+    spdlog::info("failover: {:.2f} s from the master's detected +down to every live dnsd "
+                 "serving the new records", took);
     failover_publish_owed_ = false;
     master_down_at_.reset();
   }

@@ -3,6 +3,7 @@
 #pragma once
 #include <uv.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 
 #include "sentinel/cluster/failover.h"
 #include "sentinel/config/sentinel_config.h"
+#include "sentinel/daemon/failover_budget.h"
 #include "sentinel/daemon/loop_queue.h"
 #include "sentinel/daemon/node_monitor.h"
 #include "sentinel/daemon/plan_runner.h"
@@ -105,6 +107,10 @@ class Controller {
   metrics::Histogram failover_duration_{metrics::kFailoverBounds};
   uint64_t persist_retry_at_ = 0;  // loop ms; evaluate() waits until then after a failed save
   std::string persist_error_;      // the last failed save, until one succeeds
+  FailoverBudget budget_;
+  // The last automatic failover's time from the master's detected +down to every live
+  // dnsd serving the new records (the status page shows it beside the budget).
+  std::optional<double> last_failover_seconds_;
   static constexpr uint64_t kPersistRetryMs = 1000;
 };
 

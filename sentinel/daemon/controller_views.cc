@@ -106,6 +106,8 @@ json Controller::status_json() const {
           {"waiting", waiting_},
           {"state_file_error", persist_error_.empty() ? json(nullptr) : json(persist_error_)},
           {"last_failover", last_failover},
+          {"last_failover_seconds", last_failover_seconds_ ? json(*last_failover_seconds_) : json(nullptr)},
+          {"failover_budget", budget_json(budget_)},
           {"nodes", nodes}};
 }
 

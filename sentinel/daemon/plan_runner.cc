@@ -32,11 +32,16 @@ std::set<std::string> in_service_set(const std::vector<cluster::NodeView>& views
   return out;
 }
 
-namespace {
-
 std::chrono::milliseconds dns_timeout(const config::SentinelConfig& c) {
   return std::max<std::chrono::milliseconds>(c.probe.timeout, 1000ms);
 }
+
+std::chrono::milliseconds driver_call_timeout(const config::SentinelConfig& c,
+                                              const config::NodeConfig& node) {
+  return node.tunnel.driver == config::DriverKind::Exec ? c.probe.timeout * 10 : c.driver_timeout;
+}
+
+namespace {
 
 // Runs `fn(i)` for i in [0, n) on at most kMaxParallel threads: every dnsd is handled in
 // parallel (a dead one costs one timeout, not one per node), without a thread per node.
@@ -85,8 +90,7 @@ Published for_each_node(const config::SentinelConfig& c, const records::RecordSe
 // Calls one tunnel driver with bounded retries and exponential backoff.
 driver::DriverResult call_with_retries(const config::SentinelConfig& c,
                                        const config::NodeConfig& node, driver::DriverCall call) {
-  auto timeout = node.tunnel.driver == config::DriverKind::Exec ? c.probe.timeout * 10
-                                                                : c.driver_timeout;
+  auto timeout = driver_call_timeout(c, node);
   driver::DriverResult r;
   auto backoff = 250ms;
   for (int attempt = 1; attempt <= 3; ++attempt) {

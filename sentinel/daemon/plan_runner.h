@@ -2,6 +2,7 @@
 // promote (with retries and fallback), publish to every dnsd, read back. Every step is
 // idempotent, and the state is persisted after each, so a crash resumes cleanly.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,6 +52,12 @@ using WallClock = std::function<int64_t()>;  // unix milliseconds
 PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
                      const std::vector<cluster::NodeView>& views, const cluster::Plan& plan,
                      const cluster::Policy& policy, const WallClock& now);
+
+// How long one push or one read-back of a dnsd may take (the probe timeout, at least 1 s).
+std::chrono::milliseconds dns_timeout(const config::SentinelConfig& c);
+// How long one promote/demote call of `node`'s tunnel driver may take.
+std::chrono::milliseconds driver_call_timeout(const config::SentinelConfig& c,
+                                              const config::NodeConfig& node);
 
 // The nodes that may carry traffic under `s`.
 std::set<std::string> in_service_set(const std::vector<cluster::NodeView>& views,

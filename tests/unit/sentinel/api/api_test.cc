@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -17,6 +18,7 @@
 
 #include "sentinel/api/api_server.h"
 #include "sentinel/api/api_token.h"
+#include "sentinel/api/status_page.h"
 
 namespace sentinel::api {
 namespace {
@@ -143,7 +145,10 @@ class ApiServerTest : public ::testing::Test {
             calls_.push_back({verb, args});
           }
           if (verb == "metrics") reply(200, {{"text", "x 1\n"}});
-          else reply(200, {{"verb", verb}, {"args", args}});
+          else if (verb == "history")
+            reply(200, {{"events", {{{"event", "+up"}, {"node", "lb1"}},
+                                    {{"event", "+switch-master"}, {"node", "lb2"}}}}});
+          else reply(verb == "status" ? status_code_.load() : 200, {{"verb", verb}, {"args", args}});
         },
         token_);
     port_ = free_port();
@@ -179,6 +184,7 @@ class ApiServerTest : public ::testing::Test {
   uint16_t port_ = 0;
   std::mutex mu_;
   std::vector<Call> calls_;
+  std::atomic<int> status_code_{200};  // what the fake controller answers to "status"
 };
 
 TEST_F(ApiServerTest, StatusNeedsToken) {
@@ -271,6 +277,49 @@ TEST_F(ApiServerTest, MetricsWithoutToken) {
   EXPECT_EQ(res->body, "x 1\n");
   ASSERT_EQ(calls().size(), 1u);
   EXPECT_EQ(calls()[0].verb, "metrics");
+}
+
+TEST_F(ApiServerTest, StatusPageWithoutTokenNeverCached) {
+  auto res = client_->Get("/");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  EXPECT_NE(res->get_header_value("Content-Security-Policy").find("default-src 'none'"),
+            std::string::npos);
+  EXPECT_EQ(res->body, std::string(status_page_html()));
+  EXPECT_EQ(res->body.find(token_), std::string::npos);
+  EXPECT_TRUE(calls().empty()) << "the page itself carries no state";
+}
+
+TEST_F(ApiServerTest, StatusJsonWithoutTokenIsStatusPlusNewestEvents) {
+  auto res = client_->Get("/status.json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  json body = json::parse(res->body, nullptr, false);
+  ASSERT_FALSE(body.is_discarded()) << res->body;
+  EXPECT_EQ(body["status"].value("verb", ""), "status");
+  ASSERT_EQ(body["events"].size(), 2u);
+  EXPECT_EQ(body["events"][0].value("event", ""), "+switch-master");
+  EXPECT_TRUE(body["budget"].is_object());
+  auto c = calls();
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].verb, "status");
+  EXPECT_EQ(c[1].verb, "history");
+  // The token-protected routes stay protected.
+  res = client_->Get("/v1/status");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+}
+
+TEST_F(ApiServerTest, StatusJsonPassesTheControllersErrorOn) {
+  status_code_ = 503;
+  auto res = client_->Get("/status.json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 503);
+  auto c = calls();
+  ASSERT_EQ(c.size(), 1u) << "no history asked for after a failed status";
 }
 
 TEST_F(ApiServerTest, SecondServerOnSamePortFails) {
