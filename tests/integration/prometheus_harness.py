@@ -5,12 +5,11 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 
-from dnsd_harness import free_address, stop_process
+from dnsd_harness import free_address, stop_process, temp_dir
 
 PROMETHEUS = os.environ.get("PROMETHEUS", "prometheus")
 
@@ -19,7 +18,7 @@ class Prometheus:
     """jobs: {job name: ["host:port", ...]}, each scraped at /metrics every `interval`."""
 
     def __init__(self, jobs, interval="1s"):
-        self.dir = tempfile.mkdtemp(prefix="prom-it-")
+        self.dir = temp_dir("prom-it-")
         self.host, self.port = free_address()
         self.proc = None
         self.log_path = os.path.join(self.dir, "prometheus.log")

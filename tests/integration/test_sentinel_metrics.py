@@ -4,11 +4,13 @@ cluster: the page passes `promtool check metrics`; when the master's dnsd dies, 
 "down (connection refused)", the probe results counter of that check counts "refused",
 and the failover is counted by cause and timed."""
 import re
+import shutil
 import subprocess
 import unittest
 import urllib.request
 
 import dnsd_harness
+import prometheus_harness
 from sentinel_harness import Cluster, wait_until
 
 FALL = 6  # with a 250 ms interval: 1.25 s in which the dns check is up but failing
@@ -107,6 +109,22 @@ class SentinelMetrics(unittest.TestCase):
         self.assertEqual(sample(text, 'sentinel_dnsd_in_sync{node="lb1"}'), 0)
         self.assertEqual(sample(text, 'sentinel_dnsd_in_sync{node="lb2"}'), 1)
         self.assertEqual(sample(text, "sentinel_epoch"), 2)
+
+    def test_a_prometheus_server_scrapes_the_sentinel(self):
+        if not shutil.which(prometheus_harness.PROMETHEUS):
+            self.skipTest("prometheus is not installed (scripts/deps installs it)")
+        prom = prometheus_harness.Prometheus(
+            {"sentinel": ["%s:%d" % (self.c.api_host, self.c.api_port)]})
+        try:
+            prom.start()
+            got = prom.wait_for_sample('sentinel_probes_total{job="sentinel"}', lambda v: v > 0)
+            self.assertEqual(len(got), 1, got)
+            master = prom.wait_for_sample('sentinel_node_master{node="lb1"}', lambda v: v == 1)
+            self.assertEqual(master[0][0]["job"], "sentinel")
+            self.assertEqual(prom.targets()[
+                "http://%s:%d/metrics" % (self.c.api_host, self.c.api_port)][0], "up")
+        finally:
+            prom.stop()
 
 
 if __name__ == "__main__":
