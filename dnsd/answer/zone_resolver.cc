@@ -66,7 +66,7 @@ class Resolver {
   void answer_at(const Node& node, const Owner& owner, uint16_t qtype, int depth) noexcept {
     if ((node.flags & zone::ZoneSnapshot::kSelf) && z_.self_refused() &&
         (qtype == T::A || qtype == T::AAAA || qtype == T::ANY)) {
-      // SPEC: a drained node refuses its self names so resolvers move on at once.
+      // docs/dnsd.md "Drain": a drained node refuses its self names so resolvers move on at once.
       res_.rcode = wire::rcode::REFUSED;
       res_.authoritative = false;
       return;

@@ -1,4 +1,4 @@
-// dnsd.toml as a validated value: every key of SPEC "dnsd.toml" with its default.
+// dnsd.toml as a validated value: every key of dnsd.toml (docs/config-reference.md) with its default.
 #pragma once
 #include <netinet/in.h>
 

@@ -103,7 +103,7 @@ const auto kKeys = std::to_array<KeySpec>({
      SET(t.config.server.stop_grace = take<common::Millis>(std::move(v))),
      CFG(dur(t.config.server.stop_grace))},
     {"server", "stop_answer", VK::Choice, false, "\"refused\"", 0, 0, "refused|lame", 0, R,
-     "what the stop_grace window answers: refused (SPEC) or lame (NOERROR, not authoritative, "
+     "what the stop_grace window answers: refused (the default) or lame (NOERROR, not authoritative, "
      "recursion available: Unbound and BIND then mark the node lame and stop choosing it, so "
      "it is not retried after it exits)",
      SET(t.config.server.stop_answer_lame = take<std::string>(std::move(v)) == "lame"),

@@ -17,7 +17,7 @@ class RateLimiter {
  public:
   enum class Verdict : uint8_t { Send, Slip, Drop };
 
-  // `rate` responses per second per prefix (0 = off), `slip` as in SPEC [rrl].
+  // `rate` responses per second per prefix (0 = off), `slip` as in dnsd.toml [rrl].
   RateLimiter(uint32_t rate, uint32_t slip, size_t slots = 16384);
 
   bool enabled() const { return rate_ != 0; }

@@ -52,7 +52,7 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
         errors.add(config.path, zc.line, "zone.self", rel, "not a valid relative name");
         continue;
       }
-      // SPEC: a file that already has A/AAAA at a self name is a config error.
+      // docs/dnsd.md "Self names": a file that already has A/AAAA at a self name is a config error.
       for (uint16_t t : {wire::type::A, wire::type::AAAA, wire::type::CNAME}) {
         if (int line = content->line_of(*owner, t); line >= 0) {
           errors.add(zc.file, line, "", "",

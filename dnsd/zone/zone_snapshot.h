@@ -26,7 +26,7 @@ struct SelfSpec {
   std::vector<in_addr> ipv4;
   std::vector<in6_addr> ipv6;
   uint32_t ttl = 30;
-  std::string node_name;  // [node] name, matched against _sentinel "drained=" (SPEC)
+  std::string node_name;  // [node] name, matched against _sentinel "drained=" (docs/dnsd.md "Drain")
 
   bool is_owner(std::string_view owner) const;
 };

@@ -1,4 +1,4 @@
-// The failover rules of SPEC as pure functions.
+// The failover rules of docs/sentinel.md as pure functions.
 #include "sentinel/cluster/failover.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The failover rules of SPEC as pure functions: who is in service, which candidate, when
+// The failover rules of docs/sentinel.md as pure functions: who is in service, which candidate, when
 // to fail over, how a manual promote / drain / undrain changes the plan. No I/O, no clock.
 #pragma once
 #include <optional>

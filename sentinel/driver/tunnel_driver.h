@@ -1,5 +1,5 @@
-// Tells a node's tunnel server to become master or step down (SPEC "Tunnel driver
-// protocol"): http (HMAC-signed POST), exec (a command), none. Blocking; bounded by a timeout.
+// Tells a node's tunnel server to become master or step down (docs/tunnel-hook-protocol.md):
+// http (HMAC-signed POST), exec (a command), none. Blocking; bounded by a timeout.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -24,7 +24,7 @@ struct DriverResult {
   std::string detail;  // "HTTP 200", "exit 0", "timeout after 5s", ...
 };
 
-// The JSON body of the http driver, keys in SPEC order.
+// The JSON body of the http driver, keys in the order docs/tunnel-hook-protocol.md shows.
 std::string driver_body(const DriverCall& call);
 // "sha256=<hex HMAC-SHA256(secret, ts + "." + body)>".
 std::string driver_signature(const std::vector<uint8_t>& secret, int64_t ts,

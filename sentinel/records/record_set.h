@@ -1,5 +1,5 @@
 // The records sentinel owns in the zone, as owner/type -> rdata texts; what they should be
-// for a cluster state (SPEC "Records sentinel owns"), and the diff between two sets.
+// for a cluster state (docs/sentinel.md "Records it owns"), and the diff between two sets.
 #pragma once
 #include <cstdint>
 #include <map>

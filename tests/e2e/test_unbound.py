@@ -156,7 +156,7 @@ class ThroughUnbound(unittest.TestCase):
 
 
 class PlannedStopRefused(ThroughUnbound):
-    """The same planned stop with stop_answer = "refused" (SPEC's default): the REFUSED
+    """The same planned stop with stop_answer = "refused" (the default): the REFUSED
     window itself costs nothing, but Unbound does not remember it, so it still picks the
     node after it has exited and waits on it (about 0.4-0.8 s, a few queries)."""
     stop_answer = "refused"

@@ -1,4 +1,4 @@
-"""dnsd answers over UDP and TCP with dig: the lookup rules of SPEC "Serving"."""
+"""dnsd answers over UDP and TCP with dig: the lookup rules of docs/dnsd.md "What dnsd answers"."""
 import unittest
 
 import dnsd_harness

@@ -59,9 +59,9 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "server.tcp_idle_timeout",
                                 "server.tcp_max_clients",
                                 "server.stop_grace",
-                                "server.stop_answer",  // ours, beyond SPEC
+                                "server.stop_answer",  // ours
                                 "server.journal_compact_after",  // ours
-                                "server.cookie_secret_file",  // ours, beyond SPEC
+                                "server.cookie_secret_file",  // ours
                                 "node.name",
                                 "node.ipv4",
                                 "node.ipv6",

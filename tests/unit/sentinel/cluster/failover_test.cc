@@ -1,4 +1,4 @@
-// The failover rules of SPEC, table-driven on a fake clock: candidate choice, cooldown,
+// The failover rules of docs/sentinel.md, table-driven on a fake clock: candidate choice, cooldown,
 // epoch, the all-down rule, a returning old master, manual promote, drain and undrain.
 #include <gtest/gtest.h>
 
