@@ -21,7 +21,8 @@ ManPage base(const PageInfo& info, std::string name, std::string summary) {
 }
 
 ManPage dnsd_page(const PageInfo& info) {
-  ManPage p = base(info, "dnsd", "authoritative DNS server that answers with the node's own addresses");
+  ManPage p = base(info, "dnsd",
+                   "authoritative DNS server that answers with the node's own addresses");
   p.synopsis = {"dnsd -c FILE [--check]", "dnsd --keys", "dnsd --version"};
   p.description = {
       "dnsd runs on every edge node of a traffic-managed zone. It is an authoritative DNS "
@@ -44,7 +45,8 @@ ManPage dnsd_page(const PageInfo& info) {
       {"--version", "print the version and exit"},
       {"-h, --help", "print the options and exit"},
   }, ""});
-  p.sections.push_back(ManSection{"SIGNALS", {"A signal that arrives during start-up is held and handled once dnsd is up."}, {
+  p.sections.push_back(ManSection{"SIGNALS",
+      {"A signal that arrives during start-up is held and handled once dnsd is up."}, {
       {"SIGHUP", "reload the configuration and the zones without dropping a query; keys "
                  "marked restart by --keys keep their running value and are logged. A failed "
                  "reload logs the errors and keeps serving the previous config and zones"},
@@ -73,7 +75,8 @@ ManPage dnsd_page(const PageInfo& info) {
 }
 
 ManPage sentinel_page(const PageInfo& info) {
-  ManPage p = base(info, "sentinel", "health probes, failover and record publishing for dnsd nodes");
+  ManPage p = base(info, "sentinel",
+                   "health probes, failover and record publishing for dnsd nodes");
   p.synopsis = {"sentinel run [-c FILE]", "sentinel check [-c FILE]", "sentinel keys",
                 "sentinel status|history|reconcile [-c FILE] [--json]",
                 "sentinel promote NODE [-c FILE] [--dry-run] [--json]",
@@ -109,7 +112,8 @@ ManPage sentinel_page(const PageInfo& info) {
       {"--version", "print the version and exit"},
       {"-h, --help", "print the commands or a command's options and exit"},
   }, ""});
-  p.sections.push_back(ManSection{"SIGNALS", {"A SIGTERM or SIGINT during start-up is held and handled once the loop runs."}, {
+  p.sections.push_back(ManSection{"SIGNALS",
+      {"A SIGTERM or SIGINT during start-up is held and handled once the loop runs."}, {
       {"SIGTERM, SIGINT", "stop probing, close the API and exit; the state file is already "
                           "current (it is rewritten after every step)"},
       {"SIGHUP", "not handled: it ends the process; restart sentinel to apply a changed "
@@ -129,7 +133,8 @@ ManPage sentinel_page(const PageInfo& info) {
       "Restart=always."}, {}, ""});
   p.sections.push_back(ManSection{"EXIT STATUS", {}, {
       {"0", "done (or stopped by a signal)"},
-      {"1", "configuration errors, or the request was refused or failed (the reason on stderr)"},
+      {"1", "configuration errors, or the request was refused or failed (the reason on "
+            "stderr)"},
       {"2", "usage error"},
   }, ""});
   p.see_also = {"sentinel.toml(5)", "dnsd(8)", "systemctl(1)"};
@@ -152,7 +157,8 @@ ManPage dnsdctl_page(const PageInfo& info) {
     commands.items.push_back({usage, std::string(c.doc)});
   }
   p.sections.push_back(std::move(commands));
-  p.sections.push_back(ManSection{"OPTIONS", {"Without -s or -c the socket is /var/lib/dnsd/control.sock."}, {
+  p.sections.push_back(ManSection{"OPTIONS",
+      {"Without -s or -c the socket is /var/lib/dnsd/control.sock."}, {
       {"-s, --socket SOCKET", "dnsd's control socket"},
       {"-c, --config FILE", "read the socket path from this dnsd.toml ([control] socket)"},
       {"--json", "print dnsd's JSON answer instead of text"},

@@ -67,8 +67,10 @@ void read_tunnel(const toml::table& t, NodeConfig& node, const SentinelConfig& c
     node.tunnel.driver = DriverKind::None;
   } else if (d == "http") {
     node.tunnel.driver = DriverKind::Http;
-    if (auto url = r.get("url")) node.tunnel.url = std::get<std::string>(*url);
-    else if (!r.node("url")) r.error("url", "", "an http(s) URL is required");
+    if (auto url = r.get("url"))
+      node.tunnel.url = std::get<std::string>(*url);
+    else if (!r.node("url"))
+      r.error("url", "", "an http(s) URL is required");
     if (r.node("hmac_secret_file")) {
       if (auto file = r.get("hmac_secret_file")) {
         std::string reason, path = std::get<std::string>(*file);
@@ -85,8 +87,10 @@ void read_tunnel(const toml::table& t, NodeConfig& node, const SentinelConfig& c
     }
   } else {
     node.tunnel.driver = DriverKind::Exec;
-    if (auto cmd = r.get("command")) node.tunnel.command = std::get<std::vector<std::string>>(*cmd);
-    else if (!r.node("command")) r.error("command", "", "a non-empty array: [\"path/to/hook\", \"args\"...]");
+    if (auto cmd = r.get("command"))
+      node.tunnel.command = std::get<std::vector<std::string>>(*cmd);
+    else if (!r.node("command"))
+      r.error("command", "", "a non-empty array: [\"path/to/hook\", \"args\"...]");
   }
 }
 
@@ -131,8 +135,10 @@ std::optional<NodeConfig> read_node(const toml::table& t, const SentinelConfig& 
     n.checks.push_back(dns);  // default: the node's dnsd answers the zone's SOA
   }
   if (const toml::node* tn = r.node("tunnel")) {
-    if (const toml::table* tt = tn->as_table()) read_tunnel(*tt, n, c, base, prefix + ".tunnel", errors);
-    else r.error("tunnel", "", "must be a table like { driver = \"none\" }");
+    if (const toml::table* tt = tn->as_table())
+      read_tunnel(*tt, n, c, base, prefix + ".tunnel", errors);
+    else
+      r.error("tunnel", "", "must be a table like { driver = \"none\" }");
   }
   if (errors.size() != before) return std::nullopt;
   return n;

@@ -54,7 +54,9 @@ bool is_choice(std::string_view choices, std::string_view v) {
   }
 }
 
-bool is_url(const std::string& v) { return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0; }
+bool is_url(const std::string& v) {
+  return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
+}
 
 class Converter {
  public:
@@ -78,8 +80,10 @@ class Converter {
     std::vector<std::string> out;
     for (size_t i = 0; a && i < a->size(); ++i) {
       auto s = a->get(i)->as_string();
-      if (!s) a = nullptr;
-      else out.push_back(s->get());
+      if (!s)
+        a = nullptr;
+      else
+        out.push_back(s->get());
     }
     if (!a) {
       fail(as_text(n_), "must be an array of strings");
@@ -110,8 +114,8 @@ std::optional<Value> Converter::owner_names(std::vector<std::string> in) {
   }
   if (!ok) return std::nullopt;
   if (static_cast<int64_t>(out.size()) < k_.min || static_cast<int64_t>(out.size()) > k_.max)
-    return fail(as_text(n_), "needs " + std::to_string(k_.min) + ".." + std::to_string(k_.max) +
-                                 " names");
+    return fail(as_text(n_),
+                "needs " + std::to_string(k_.min) + ".." + std::to_string(k_.max) + " names");
   return out;
 }
 
@@ -132,15 +136,20 @@ std::optional<Value> Converter::run() {
     }
     case VK::Number: {
       double v = 0;
-      if (auto i = n_.as_integer()) v = static_cast<double>(i->get());
-      else if (auto f = n_.as_floating_point()) v = f->get();
-      else return fail(as_text(n_), "must be a number");
+      if (auto i = n_.as_integer())
+        v = static_cast<double>(i->get());
+      else if (auto f = n_.as_floating_point())
+        v = f->get();
+      else
+        return fail(as_text(n_), "must be a number");
       if (v < static_cast<double>(k_.min))
         return fail(as_text(n_), "must be at least " + std::to_string(k_.min));
       return v;
     }
-    case VK::External: return fail(as_text(n_), "is read by its own reader");
-    default: break;
+    case VK::External:
+      return fail(as_text(n_), "is read by its own reader");
+    default:
+      break;
   }
   if (k_.kind == VK::Ipv4List || k_.kind == VK::Ipv6List || k_.kind == VK::OwnerNames ||
       k_.kind == VK::Command) {
@@ -148,7 +157,8 @@ std::optional<Value> Converter::run() {
     if (!list) return std::nullopt;
     if (k_.kind == VK::OwnerNames) return owner_names(std::move(*list));
     if (k_.kind == VK::Command) {
-      if (list->empty()) return fail(as_text(n_), "a non-empty array: [\"path/to/hook\", \"args\"...]");
+      if (list->empty())
+        return fail(as_text(n_), "a non-empty array: [\"path/to/hook\", \"args\"...]");
       if ((*list)[0].find('/') != std::string::npos)
         (*list)[0] = resolve_path(ctx_.base_dir, (*list)[0]);
       return *list;
@@ -188,10 +198,12 @@ std::optional<Value> Converter::run() {
       if (static_cast<int64_t>(s->size()) < k_.min)
         return fail("", "must be at least " + std::to_string(k_.min) + " characters");
       return *s;
-    case VK::Path: return resolve_path(ctx_.base_dir, *s);
+    case VK::Path:
+      return resolve_path(ctx_.base_dir, *s);
     case VK::Address: {
       auto a = dnsd::common::parse_socket_address(*s, k_.default_port);
-      if (!a) return fail(v, k_.default_port ? "not an address or address:port" : "not an address:port");
+      if (!a)
+        return fail(v, k_.default_port ? "not an address or address:port" : "not an address:port");
       return *a;
     }
     case VK::ZoneName: {
@@ -214,7 +226,8 @@ std::optional<Value> Converter::run() {
     case VK::Url:
       if (!is_url(*s)) return fail(v, "must start with http:// or https://");
       return *s;
-    default: return *s;  // Text
+    default:
+      return *s;  // Text
   }
 }
 

@@ -10,16 +10,17 @@ namespace dnsd::common {
 namespace {
 
 std::vector<KeyDoc> sample() {
-  KeyDoc listen{"server", "listen", "address list", true, "", "1..64 entries", "", false,
-                "addresses to answer on"};
-  KeyDoc level{"log", "level", "string", false, "\"info\"", "", "trace|info", true,
-               "how much to log"};
+  KeyDoc listen{"server", "listen", "address list",          true, "", "1..64 entries",
+                "",       false,    "addresses to answer on"};
+  KeyDoc level{"log",        "level", "string",         false, "\"info\"", "",
+               "trace|info", true,    "how much to log"};
   KeyDoc secret{"key", "secret", "string", false, "", "", "", true, "base64 -- secret"};
   return {listen, level, secret};
 }
 
 std::vector<SectionDoc> sample_sections() {
-  return {{"server", "[server]", "how it runs"}, {"log", "[log]", "logging"},
+  return {{"server", "[server]", "how it runs"},
+          {"log", "[log]", "logging"},
           {"key", "[[key]]", "one per key"}};
 }
 
@@ -90,8 +91,9 @@ TEST(ManPage, RendersTheStandardSectionsInOrder) {
                 {"FILES", {"intro"}, {}, ".TP\nraw\n"}};
   p.see_also = {"other(5)", "third(8)"};
   std::string r = render_man(p);
-  EXPECT_NE(r.find(".TH \"tool\" \"8\" \"2026-12-01\" \"dnsgtm 1.0\" \"System Manager's Manual\"\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.find(".TH \"tool\" \"8\" \"2026-12-01\" \"dnsgtm 1.0\" \"System Manager's Manual\"\n"),
+      std::string::npos)
       << r;
   EXPECT_NE(r.find(".SH NAME\ntool \\- does \\-things\n"), std::string::npos) << r;
   EXPECT_NE(r.find(".SH SYNOPSIS\ntool \\-c FILE\n.br\ntool \\-\\-version\n"), std::string::npos)
