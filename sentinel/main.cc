@@ -15,6 +15,7 @@
 #include "sentinel/api/api_token.h"
 #include "sentinel/cli/client.h"
 #include "sentinel/config/sentinel_config.h"
+#include "sentinel/config/sentinel_keys.h"
 #include "sentinel/daemon/controller.h"
 #include "sentinel/state/state_store.h"
 
@@ -127,6 +128,8 @@ int main(int argc, char** argv) {
   };
   auto* run = add("run", "run the daemon in the foreground");
   auto* check = add("check", "validate the config, exit 0 or 1");
+  auto* keys = app.add_subcommand(
+      "keys", "print every sentinel.toml key: section.name, reload or restart, default; exit 0");
   auto* status = add("status", "nodes, health, role, master, epoch, last failover");
   status->add_flag("--json", req.json, "print JSON");
   auto* promote = add("promote", "manual switchover to NODE (graceful if the master is up)");
@@ -149,6 +152,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return e.get_exit_code() == 0 ? 0 : (code == 0 ? 0 : 2);
+  }
+  if (keys->parsed()) {
+    std::cout << sentinel::config::key_table_text();
+    return 0;
   }
   auto c = load(config);
   if (!c) return 1;

@@ -245,13 +245,80 @@ const KeySpec* find_key_spec(std::string_view section, std::string_view name) {
   return nullptr;
 }
 
-std::string key_table_text() {
-  std::string out;
+std::string key_table_text() { return common::key_list_text(key_docs()); }
+
+namespace {
+
+std::string type_name(ValueKind kind) {
+  switch (kind) {
+    case VK::Bool: return "boolean";
+    case VK::Integer: return "integer";
+    case VK::String: return "string";
+    case VK::Label: return "DNS label";
+    case VK::Choice: return "string";
+    case VK::Duration: return "duration";
+    case VK::SystemUser: return "user name";
+    case VK::Directory: return "directory";
+    case VK::ExistingFile: return "file";
+    case VK::OptionalFile: return "file";
+    case VK::SocketPath: return "socket path";
+    case VK::ZoneName: return "zone name";
+    case VK::OptionalAddress: return "address:port";
+    case VK::AddressList: return "address list";
+    case VK::Ipv4List: return "IPv4 address list";
+    case VK::Ipv6List: return "IPv6 address list";
+    case VK::RelativeNames: return "list of relative names";
+    case VK::KeyRefs: return "list of [[key]] names";
+    case VK::External: return "string";
+  }
+  return "string";
+}
+
+std::string range_text(const KeySpec& k) {
+  auto span = [&](std::string unit) {
+    return std::to_string(k.min) + ".." + std::to_string(k.max) + unit;
+  };
+  switch (k.kind) {
+    case VK::Integer: return span("");
+    case VK::String: return span(" characters");
+    case VK::Duration:
+      return common::format_duration(common::Millis(k.min)) + ".." +
+             common::format_duration(common::Millis(k.max));
+    case VK::SocketPath: return "at most " + std::to_string(k.max) + " bytes";
+    case VK::AddressList:
+    case VK::Ipv4List:
+    case VK::Ipv6List:
+    case VK::RelativeNames:
+    case VK::KeyRefs: return span(" entries");
+    default: return "";
+  }
+}
+
+}  // namespace
+
+std::vector<common::KeyDoc> key_docs() {
+  std::vector<common::KeyDoc> out;
   for (const auto& k : key_table()) {
-    std::string def = k.required ? "(required)"
-                      : k.default_text.empty() ? "(none)"
-                                               : std::string(k.default_text);
-    out += k.dotted() + (k.reload == Reload::Reloadable ? " reload " : " restart ") + def + "\n";
+    common::KeyDoc d;
+    d.section = k.section;
+    d.name = k.name;
+    d.type = type_name(k.kind);
+    d.required = k.required;
+    d.default_text = k.default_text;
+    d.range = range_text(k);
+    d.choices = k.choices;
+    d.reloadable = k.reload == Reload::Reloadable;
+    d.doc = k.doc;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<common::SectionDoc> section_docs() {
+  std::vector<common::SectionDoc> out;
+  for (const auto& s : sections()) {
+    std::string n(s.name);
+    out.push_back({n, s.array ? "[[" + n + "]]" : "[" + n + "]", std::string(s.doc)});
   }
   return out;
 }

@@ -13,6 +13,7 @@
 
 #include "dnsd/common/address.h"
 #include "dnsd/common/duration.h"
+#include "dnsd/common/key_table.h"
 #include "dnsd/config/config.h"
 
 namespace dnsd::config {
@@ -90,6 +91,10 @@ const KeySpec* find_key_spec(std::string_view section, std::string_view name);
 // The table for `dnsd --keys`: one line per key, "section.name reload|restart default",
 // the default in TOML syntax or "(required)"/"(none)".
 std::string key_table_text();
+
+// The table as the shared renderers (man page, markdown) take it.
+std::vector<common::KeyDoc> key_docs();
+std::vector<common::SectionDoc> section_docs();
 
 // Dotted names of restart-only keys whose effective values differ between a running
 // config and a newly loaded one (a reload applies everything else and logs these).

@@ -7,16 +7,12 @@
 
 #include "dnsd/common/config_error.h"
 #include "sentinel/config/sentinel_config.h"
+#include "sentinel/config/table_reader.h"
 
 namespace sentinel::config {
 
-// A path relative to the config file's folder, made absolute-ish.
-std::string resolve_path(const std::string& base_dir, const std::string& p);
-
-// interval/timeout/fall/rise of `table` over `defaults`.
-ProbeTiming read_probe_timing(const toml::table& table, const std::string& file,
-                              const std::string& prefix, ProbeTiming defaults,
-                              dnsd::common::ErrorList& errors);
+// The timeout of [probe] or of a check must not exceed its interval.
+void check_probe_timing(TableReader& r, const ProbeTiming& timing);
 
 std::optional<NodeConfig> read_node(const toml::table& table, const SentinelConfig& c,
                                     const std::string& base_dir, size_t index,

@@ -18,7 +18,7 @@
 #include "dnsd/common/toml_file.h"
 #include "dnsd/common/tsig_key_config.h"
 #include "sentinel/config/node_config_reader.h"
-#include "sentinel/config/toml_fields.h"
+#include "sentinel/config/table_reader.h"
 
 namespace sentinel::config {
 namespace fs = std::filesystem;
@@ -34,11 +34,6 @@ std::string SentinelConfig::zone_text() const {
   return zone.size() > 1 && zone.back() == '.' ? zone.substr(0, zone.size() - 1) : zone;
 }
 
-std::string resolve_path(const std::string& base_dir, const std::string& p) {
-  if (p.empty() || fs::path(p).is_absolute()) return p;
-  return (fs::path(base_dir) / p).lexically_normal().string();
-}
-
 namespace {
 
 const toml::table* section(const toml::table& root, std::string_view name,
@@ -51,97 +46,15 @@ const toml::table* section(const toml::table& root, std::string_view name,
   return nullptr;
 }
 
-void read_sentinel(const toml::table& t, SentinelConfig& c, const std::string& base,
-                   ErrorList& errors) {
-  TomlFields f(t, c.file, "sentinel", errors);
-  f.reject_unknown({"id", "state_file", "api_listen", "api_token_file"});
-  if (auto v = f.str("id")) {
-    if (v->empty() || v->size() > 64 || v->find_first_of(" \"\\") != std::string::npos)
-      f.error("id", "\"" + *v + "\"", "1..64 characters, no spaces or quotes");
-    else
-      c.id = *v;
-  }
-  if (auto v = f.str("state_file")) c.state_file = resolve_path(base, *v);
-  if (auto v = f.str("api_token_file")) c.api_token_file = resolve_path(base, *v);
-  if (auto v = f.str("api_listen")) {
-    auto a = dnsd::common::parse_socket_address(*v);
-    if (!a) f.error("api_listen", "\"" + *v + "\"", "not an address:port");
-    else c.api_listen = *a;
-  }
-}
-
-void read_cluster(const toml::table& t, SentinelConfig& c, std::string& update_key,
-                  int& update_key_line, ErrorList& errors) {
-  TomlFields f(t, c.file, "cluster", errors);
-  f.reject_unknown({"zone", "master_name", "pool_name", "srv", "ttl", "failover", "cooldown",
-                    "update_key", "reconcile_interval", "driver_timeout"});
-  std::string reason;
-  if (auto v = f.str("zone")) {
-    auto z = dnsd::common::normalize_absolute_name(*v, reason);
-    if (!z || *z == ".") f.error("zone", "\"" + *v + "\"", z ? "must not be the root" : reason);
-    else c.zone = *z;
-  } else if (!f.node("zone")) {
-    f.error("zone", "", "is required");
-  }
-  for (const char* key : {"master_name", "pool_name"}) {
-    if (auto v = f.str(key)) {
-      auto n = dnsd::common::normalize_relative_name(*v, reason);
-      if (!n || *n == "@" || n->find('*') != std::string::npos)
-        f.error(key, "\"" + *v + "\"", n ? "must be a name below the zone" : reason);
-      else
-        (std::string_view(key) == "master_name" ? c.master_name : c.pool_name) = *n;
-    }
-  }
-  if (auto v = f.strings("srv")) {
-    c.srv.clear();
-    for (const auto& s : *v) {
-      auto n = dnsd::common::normalize_relative_name(s, reason);
-      if (!n || *n == "@" || n->find('*') != std::string::npos)
-        f.error("srv", "\"" + s + "\"", n ? "must be a name below the zone" : reason);
-      else
-        c.srv.push_back(*n);
-    }
-  }
-  if (auto v = f.integer("ttl", 0, 86400)) c.ttl = static_cast<uint32_t>(*v);
-  if (auto v = f.str("failover")) {
-    if (*v == "auto") c.failover_auto = true;
-    else if (*v == "manual") c.failover_auto = false;
-    else f.error("failover", "\"" + *v + "\"", "must be \"auto\" or \"manual\"");
-  }
-  if (auto v = f.duration("cooldown", dnsd::common::Millis(0))) c.cooldown = *v;
-  if (auto v = f.duration("reconcile_interval", dnsd::common::Millis(1000)))
-    c.reconcile_interval = *v;
-  if (auto v = f.duration("driver_timeout", dnsd::common::Millis(100))) c.driver_timeout = *v;
-  if (auto v = f.str("update_key")) {
-    update_key = *v;
-    update_key_line = f.line_of("update_key");
-  }
-}
-
-void read_damping(const toml::table& t, SentinelConfig& c, ErrorList& errors) {
-  TomlFields f(t, c.file, "damping", errors);
-  f.reject_unknown({"penalty", "suppress", "reuse", "half_life"});
-  if (auto v = f.number("penalty", 0)) c.damping.penalty = *v;
-  if (auto v = f.number("suppress", 1)) c.damping.suppress = *v;
-  if (auto v = f.number("reuse", 0)) c.damping.reuse = *v;
-  if (auto v = f.duration("half_life", dnsd::common::Millis(1000))) c.damping.half_life = *v;
-  if (c.damping.reuse >= c.damping.suppress)
-    f.error("reuse", std::to_string(c.damping.reuse), "must be below damping.suppress");
-}
-
-void read_log(const toml::table& t, SentinelConfig& c, ErrorList& errors) {
-  TomlFields f(t, c.file, "log", errors);
-  f.reject_unknown({"level", "format"});
-  if (auto v = f.str("level")) {
-    static const std::set<std::string> ok{"trace", "debug", "info", "warn", "error"};
-    if (!ok.count(*v)) f.error("level", "\"" + *v + "\"", "must be trace|debug|info|warn|error");
-    else c.log_level = *v;
-  }
-  if (auto v = f.str("format")) {
-    if (!dnsd::common::valid_log_format(*v))
-      f.error("format", "\"" + *v + "\"", "must be auto|text|journal|json");
-    else c.log_format = *v;
-  }
+// [sentinel], [cluster], [probe], [damping] and [log]: every key through the key table.
+void read_flat(const toml::table& t, std::string_view name, SentinelConfig& c,
+               const std::string& base, ErrorList& errors) {
+  TableReader r(t, c.file, base, std::string(name), std::string(name), errors);
+  r.reject_unknown();
+  r.store_all({&c, nullptr, nullptr});
+  if (name == "probe") check_probe_timing(r, c.probe);
+  if (name == "damping" && c.damping.reuse >= c.damping.suppress)
+    r.error("reuse", std::to_string(c.damping.reuse), "must be below damping.suppress");
 }
 
 // Each node's update key: its own ([[node]] update_key), else the cluster's default.
@@ -192,9 +105,6 @@ void cross_checks(SentinelConfig& c, const toml::table& root,
                   const std::vector<dnsd::common::TsigKey>& keys, const std::string& update_key,
                   int update_key_line, ErrorList& errors) {
   if (!root.get("node")) errors.add(c.file, 0, "node", "", "at least one [[node]] is required");
-  for (const char* key : {"state_file", "api_token_file", "api_listen"})
-    if (!root.at_path(std::string("sentinel.") + key))
-      errors.add(c.file, 0, std::string("sentinel.") + key, "", "is required");
   std::set<std::string> names;
   for (const auto& n : c.nodes) names.insert(n.name);
   for (const std::string* owner : {&c.master_name, &c.pool_name})
@@ -217,22 +127,26 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
   const toml::table& root = *parsed;
   size_t before = errors.size();
   for (const auto& [k, v] : root) {
-    static const std::set<std::string_view> known{"sentinel", "cluster", "probe", "damping",
-                                                  "node", "key", "log"};
-    if (!known.count(k.str()))
+    if (!find_section(k.str()) || k.str().find('.') != std::string_view::npos)
       errors.add(path, static_cast<int>(k.source().begin.line), std::string(k.str()), "",
                  "unknown section (a typo?)");
   }
-  if (auto t = section(root, "sentinel", path, errors)) read_sentinel(*t, c, base, errors);
+  if (auto t = section(root, "sentinel", path, errors)) read_flat(*t, "sentinel", c, base, errors);
   else errors.add(path, 0, "sentinel", "", "section [sentinel] is required");
   std::string update_key;
   int update_key_line = 0;
-  if (auto t = section(root, "cluster", path, errors))
-    read_cluster(*t, c, update_key, update_key_line, errors);
-  else errors.add(path, 0, "cluster", "", "section [cluster] is required");
-  if (auto t = section(root, "probe", path, errors)) c.probe = read_probe_timing(*t, c.file, "probe", c.probe, errors);
-  if (auto t = section(root, "damping", path, errors)) read_damping(*t, c, errors);
-  if (auto t = section(root, "log", path, errors)) read_log(*t, c, errors);
+  if (auto t = section(root, "cluster", path, errors)) {
+    read_flat(*t, "cluster", c, base, errors);
+    TableReader r(*t, c.file, base, "cluster", "cluster", errors);
+    if (auto v = r.get("update_key")) {
+      update_key = std::get<std::string>(*v);
+      update_key_line = r.line_of("update_key");
+    }
+  } else {
+    errors.add(path, 0, "cluster", "", "section [cluster] is required");
+  }
+  for (const char* name : {"probe", "damping", "log"})
+    if (auto t = section(root, name, path, errors)) read_flat(*t, name, c, base, errors);
 
   std::vector<dnsd::common::TsigKey> keys;
   if (const toml::node* kn = root.get("key")) {
