@@ -47,6 +47,28 @@ class DocsLinks(unittest.TestCase):
         for page in pages()[1:]:
             self.assertIn("(docs/%s)" % os.path.basename(page), readme)
 
+    def test_the_config_reference_is_what_the_key_tables_say(self):
+        gen = os.path.join(os.environ.get("MESON_BUILD_ROOT", "build"), "man", "dnsgtm-man")
+        if not os.path.exists(gen):
+            self.skipTest("%s is not built" % gen)
+        import shutil
+        import subprocess
+        import tempfile
+        work = tempfile.mkdtemp(prefix="docs-it-")
+        try:
+            for d in ("scripts", "docs"):
+                os.makedirs(os.path.join(work, d))
+            shutil.copy(os.path.join(SRCDIR, "scripts", "config-reference"), os.path.join(work, "scripts"))
+            r = subprocess.run([os.path.join(work, "scripts", "config-reference"),
+                                os.path.dirname(os.path.dirname(gen))], capture_output=True, text=True,
+                               timeout=30, cwd=work)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            want = open(os.path.join(work, "docs", "config-reference.md")).read()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        have = open(os.path.join(SRCDIR, "docs", "config-reference.md")).read()
+        self.assertEqual(have, want, "docs/config-reference.md is stale: run scripts/config-reference")
+
 
 if __name__ == "__main__":
     dnsd_harness.main()
