@@ -24,7 +24,7 @@ class Reload(unittest.TestCase):
                 nd.start()
             self.use(["lb1", "lb2", "lb3"])
             self.c.start_sentinel()
-            self.c.wait_master("lb1", timeout=20)
+            self.c.wait_master("lb1", timeout=20, nodes=self.all[:3])
             self.c.wait_status(lambda st: self.roles(st) == {"lb1": "master", "lb2": "replica",
                                                              "lb3": "replica"}, 10, "lb1..lb3 up")
         except Exception:
@@ -66,11 +66,12 @@ class Reload(unittest.TestCase):
     def lb(self, name):
         return next(nd for nd in self.all if nd.name == name)
 
-    def post_reload(self):
+    def api(self, method, path):
+        """The daemon's API directly (the CLI cannot read a broken sentinel.toml)."""
         with open(os.path.join(self.c.dir, "api.token")) as f:
             token = f.read().strip()
-        req = urllib.request.Request("http://%s:%d/v1/reload" % (self.c.api_host, self.c.api_port),
-                                     data=b"", method="POST",
+        req = urllib.request.Request("http://%s:%d%s" % (self.c.api_host, self.c.api_port, path),
+                                     data=b"" if method == "POST" else None, method=method,
                                      headers={"Authorization": "Bearer " + token})
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
@@ -99,8 +100,10 @@ class Reload(unittest.TestCase):
         wait_until(lambda: all(self.srv_names(nd) == ["lb1", "lb2", "lb4"] for nd in live), 10,
                    what="SRV of lb1, lb2, lb4 on every dnsd of the new config")
         c.wait_master("lb1", timeout=5, nodes=live)
-        # The removed node's own address records are gone too.
-        wait_until(lambda: self.lb("lb1").short("lb3", "A") == [], 5, what="lb3 A removed")
+        # The removed node's own address records are gone too (the name may still get the
+        # answering dnsd's self address from the zone's self = ["*"]).
+        wait_until(lambda: self.lb("lb3").host not in self.lb("lb1").short("lb3", "A"), 5,
+                   what="lb3 A removed")
         self.assertEqual(self.lb("lb1").short("lb4", "A"), [self.lb("lb4").host])
         events = [e["event"] for e in c.history()]
         self.assertIn("+reload", events)
@@ -122,7 +125,7 @@ class Reload(unittest.TestCase):
         self.assertIn("refused, the running config stays", log)
         self.assertIn("ttll", log)  # every error: file:line, key, reason
         self.assertIn("sentinel.toml:", log)
-        status, body = self.post_reload()
+        status, body = self.api("POST", "/v1/reload")
         self.assertEqual(status, 400, body)
         self.assertFalse(body["ok"])
         self.assertTrue(any("ttll" in d for d in body["details"]), body)
@@ -131,7 +134,8 @@ class Reload(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("reload not sent", r.stderr)
         self.assertIn("ttll", r.stderr)
-        st = c.status()
+        status, st = self.api("GET", "/v1/status")
+        self.assertEqual(status, 200, st)
         self.assertEqual(self.roles(st), {"lb1": "master", "lb2": "replica", "lb3": "replica"})
         self.assertEqual(self.srv_names(self.lb("lb1")), ["lb1", "lb2", "lb3"])
 
