@@ -32,14 +32,15 @@ std::map<std::string, std::string> Controller::pinned_nodes() const {
 
 void Controller::cmd_reload(Reply reply) {
   dnsd::common::notify_reloading();
-  auto ready = [this] {
+  // The service manager's status line says how the last reload went (systemctl status).
+  auto ready = [this](const std::string& outcome) {
     dnsd::common::notify_ready("watching " + std::to_string(c_.nodes.size()) + " nodes of " +
-                               c_.zone_text());
+                               c_.zone_text() + "; last reload " + outcome);
   };
   auto refuse = [&](int status, const std::string& error, json details) {
     spdlog::error("reload of {} refused, the running config stays: {}", c_.file, error);
     for (const auto& d : details) spdlog::error("  {}", d.get<std::string>());
-    ready();
+    ready("refused: " + error);
     if (reply) reply(status, {{"ok", false}, {"error", error}, {"details", details}});
   };
   dnsd::common::ErrorList errors;
@@ -75,7 +76,7 @@ void Controller::cmd_reload(Reply reply) {
   std::string summary = plan.changes.empty() ? "no changes" : std::to_string(plan.changes.size()) + " change(s)";
   if (!plan.restart.empty()) summary += ", " + std::to_string(plan.restart.size()) + " after a restart";
   note("+reload", "", summary);
-  ready();
+  ready("ok");
   if (reply)
     reply(200, {{"ok", true}, {"summary", summary}, {"changes", plan.changes},
                 {"restart", plan.restart}, {"node_count", c_.nodes.size()}});
