@@ -76,7 +76,8 @@ bool same_probe(const NodeConfig& na, const CheckConfig& a, const NodeConfig& nb
     case CheckKind::Dns:
       return na.dns.to_string() == nb.dns.to_string();
     case CheckKind::Http:
-      return a.url == b.url && a.expect == b.expect && a.tls_verify == b.tls_verify;
+      return a.url == b.url && a.expect == b.expect && a.tls_verify == b.tls_verify &&
+             a.server_name == b.server_name;
     case CheckKind::Tcp:
     case CheckKind::Tls:
       return first_host(na) == first_host(nb) &&

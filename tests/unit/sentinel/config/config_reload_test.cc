@@ -172,7 +172,9 @@ TEST(SameProbe, ADnsCheckFollowsTheNodesDnsd) {
   EXPECT_TRUE(same_probe(a, a.checks[0], b, b.checks[0]));
   b.dns = *dnsd::common::parse_socket_address("127.0.0.99:53");
   EXPECT_FALSE(same_probe(a, a.checks[0], b, b.checks[0]));
-  EXPECT_TRUE(same_probe(a, a.checks[1], b, b.checks[1]));  // http: only its url counts
+  EXPECT_TRUE(same_probe(a, a.checks[1], b, b.checks[1]));  // http: not the node's dnsd
+  b.checks[1].expect = 204;
+  EXPECT_FALSE(same_probe(a, a.checks[1], b, b.checks[1]));
 }
 
 TEST(SameProbe, ATcpCheckFollowsTheAddressAndPort) {
