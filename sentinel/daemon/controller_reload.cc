@@ -54,7 +54,7 @@ void Controller::cmd_reload(Reply reply) {
   if (!plan.refused.empty()) {
     std::string error;
     for (const auto& r : plan.refused) error += (error.empty() ? "" : "; ") + r;
-    return refuse(409, error, json(plan.refused));
+    return refuse(409, error, json::array());  // the reasons are the error itself
   }
   for (const auto& w : plan.next.warnings) spdlog::warn("{}: {}", plan.next.file, w);
   for (const auto& r : plan.restart) spdlog::warn("reload: {}", r);
