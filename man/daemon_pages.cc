@@ -103,6 +103,8 @@ ManPage sentinel_page(const PageInfo& info) {
       {"history", "recent events, newest last"},
       {"explain NODE", "the probe evidence and the rule behind a node's state"},
       {"reconcile", "push the desired records to every dnsd now"},
+      {"reload", "re-read sentinel.toml in the running daemon (what SIGHUP does); exit 1 with "
+                 "the reason when it is refused"},
   }, ""});
   p.sections.push_back(ManSection{"OPTIONS", {}, {
       {"-c, --config FILE", "sentinel.toml (default $SENTINEL_CONFIG, else "
@@ -116,8 +118,10 @@ ManPage sentinel_page(const PageInfo& info) {
       {"A SIGTERM or SIGINT during start-up is held and handled once the loop runs."}, {
       {"SIGTERM, SIGINT", "stop probing, close the API and exit; the state file is already "
                           "current (it is rewritten after every step)"},
-      {"SIGHUP", "not handled: it ends the process; restart sentinel to apply a changed "
-                 "configuration"},
+      {"SIGHUP", "reload sentinel.toml without losing state (as sentinel reload does): keys "
+                 "marked reload in sentinel.toml(5) apply at once, restart keys keep their "
+                 "running value with a warning; a file with errors is refused and the old "
+                 "configuration keeps running"},
   }, ""});
   p.sections.push_back(ManSection{"ENVIRONMENT", {}, {
       {"SENTINEL_CONFIG", "the configuration file when -c is not given"},
@@ -130,7 +134,7 @@ ManPage sentinel_page(const PageInfo& info) {
       "sentinel.service runs sentinel run -c /etc/sentinel/sentinel.toml as the user "
       "sentinel with no capabilities, after sentinel check. It is Type=notify: sentinel "
       "reports ready once it watches the nodes and pings the watchdog (WatchdogSec=30s); "
-      "Restart=always."}, {}, ""});
+      "systemctl reload sends SIGHUP; Restart=always."}, {}, ""});
   p.sections.push_back(ManSection{"EXIT STATUS", {}, {
       {"0", "done (or stopped by a signal)"},
       {"1", "configuration errors, or the request was refused or failed (the reason on "

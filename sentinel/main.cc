@@ -62,15 +62,15 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
       spdlog::critical("{}", error);
       rc = 1;
     }
-    uv_signal_t sigterm, sigint;
+    uv_signal_t sigterm, sigint, sighup;
     uv_timer_t watchdog;  // systemd WatchdogSec: a keep-alive while this loop turns
     struct Stop {
       sentinel::daemon::Controller* ctl;
       sentinel::api::ApiServer* api;
-      uv_signal_t* handles[2];
+      uv_signal_t* handles[3];
       uv_timer_t* watchdog;
       bool done = false;
-    } stop{&ctl, &api, {&sigterm, &sigint}, &watchdog};
+    } stop{&ctl, &api, {&sigterm, &sigint, &sighup}, &watchdog};
     auto on_signal = [](uv_signal_t* h, int signum) {
       auto* s = static_cast<Stop*>(h->data);
       if (s->done) return;
@@ -88,6 +88,13 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
     }
     uv_signal_start(&sigterm, on_signal, SIGTERM);
     uv_signal_start(&sigint, on_signal, SIGINT);
+    // SIGHUP reloads sentinel.toml, as `sentinel reload` does.
+    uv_signal_start(&sighup, [](uv_signal_t* h, int) {
+      auto* s = static_cast<Stop*>(h->data);
+      if (s->done) return;
+      spdlog::info("signal SIGHUP: reloading the config");
+      s->ctl->command("reload", nlohmann::json::object(), nullptr);
+    }, SIGHUP);
     uv_timer_init(&loop, &watchdog);
     if (auto every = dnsd::common::watchdog_ping_interval_ms(); every && rc == 0) {
       spdlog::info("systemd watchdog: a keep-alive every {} ms", *every);
@@ -147,6 +154,8 @@ int main(int argc, char** argv) {
   explain->add_flag("--json", req.json, "print JSON");
   auto* reconcile = add("reconcile", "push the desired records to every dnsd now");
   reconcile->add_flag("--json", req.json, "print JSON");
+  auto* reload = add("reload", "make the daemon re-read its config (what SIGHUP does)");
+  reload->add_flag("--json", req.json, "print JSON");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -158,14 +167,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   auto c = load(config);
-  if (!c) return 1;
+  if (!c) {
+    if (reload->parsed()) std::cerr << "sentinel: reload not sent: fix " << config << " first\n";
+    return 1;
+  }
   if (check->parsed()) {
     for (const auto& w : c->warnings) std::cerr << config << ": warning: " << w << "\n";
     std::cout << config << ": ok (" << c->nodes.size() << " nodes, zone " << c->zone_text() << ")\n";
     return 0;
   }
   if (run->parsed()) return run_daemon(*c);
-  for (auto* sub : {status, promote, drain, undrain, history, explain, reconcile})
+  for (auto* sub : {status, promote, drain, undrain, history, explain, reconcile, reload})
     if (sub->parsed()) req.verb = sub->get_name();
   return sentinel::cli::run_client(*c, req);
 }

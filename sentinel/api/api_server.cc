@@ -90,7 +90,7 @@ bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& er
         if (args.contains("dry_run") && !args["dry_run"].is_boolean())
           return send_json(res, 400, {{"error", "dry_run must be true or false"}});
       }
-      if (verb != "reconcile" && args.value("node", "").empty())
+      if (verb != "reconcile" && verb != "reload" && args.value("node", "").empty())
         return send_json(res, 400, {{"error", "node is required"}});
       int status = 500;
       json body = call(verb, args, status);
@@ -100,7 +100,7 @@ bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& er
   srv.Get("/v1/status", get("status"));
   srv.Get("/v1/history", get("history"));
   srv.Get(R"(/v1/explain/([A-Za-z0-9_-]{1,63}))", get("explain"));
-  for (const char* verb : {"promote", "drain", "undrain", "reconcile"})
+  for (const char* verb : {"promote", "drain", "undrain", "reconcile", "reload"})
     srv.Post(std::string("/v1/") + verb, post(verb));
   srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     int status = 500;

@@ -49,6 +49,8 @@ int run_client(const config::SentinelConfig& c, const ClientRequest& r) {
   if (res->status != 200) {
     std::cerr << "sentinel: " << r.verb << (r.node.empty() ? "" : " " + r.node) << " refused: "
               << body.value("error", "HTTP " + std::to_string(res->status)) << "\n";
+    for (const auto& d : body.value("details", json::array()))
+      if (d.is_string()) std::cerr << "  " << d.get<std::string>() << "\n";
     return 1;
   }
   if (r.json) {

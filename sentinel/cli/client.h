@@ -1,4 +1,5 @@
-// The client subcommands (status, promote, drain, undrain, history, explain, reconcile):
+// The client subcommands (status, promote, drain, undrain, history, explain, reconcile,
+// reload):
 // talk to the daemon's API found in the same config, print for a human or as JSON.
 #pragma once
 #include <string>
@@ -8,7 +9,7 @@
 namespace sentinel::cli {
 
 struct ClientRequest {
-  std::string verb;  // status | history | explain | promote | drain | undrain | reconcile
+  std::string verb;  // status | history | explain | promote | drain | undrain | reconcile | reload
   std::string node;
   bool dry_run = false;
   bool json = false;

@@ -83,6 +83,13 @@ std::string format_reply(const std::string& verb, const std::string& node, const
     for (const auto& l : body.value("diff", json::array())) o << l.get<std::string>() << "\n";
     return o.str();
   }
+  if (verb == "reload") {
+    o << "reload: done, " << body.value("summary", "") << "\n";
+    for (const auto& l : body.value("changes", json::array())) o << "  " << l.get<std::string>() << "\n";
+    for (const auto& l : body.value("restart", json::array()))
+      o << "  kept: " << l.get<std::string>() << "\n";
+    return o.str();
+  }
   o << verb << (node.empty() ? "" : " " + node) << ": done";
   if (body.contains("epoch")) o << ", epoch " << body.value("epoch", 0);
   if (body.contains("master")) o << ", master " << body.value("master", "");

@@ -23,6 +23,11 @@ class CheckHealth {
   int fail_streak() const { return fail_streak_; }
   int rise() const { return rise_; }
   int fall() const { return fall_; }
+  // A reload changed the thresholds: the streaks stay, the next result is judged by these.
+  void set_thresholds(int rise, int fall) {
+    rise_ = rise;
+    fall_ = fall;
+  }
   const std::string& last_detail() const { return last_detail_; }
   bool last_ok() const { return last_ok_; }
   TimeMs last_at() const { return last_at_; }
@@ -74,6 +79,8 @@ class NodeHealth {
   // damping changed. A transition to Down counts as a flap.
   bool record(size_t index, bool ok, std::string detail, TimeMs now, const DampingPolicy& p);
   bool tick(TimeMs now, const DampingPolicy& p) { return damping_.update(now, p); }
+  // A reload changed the node's checks: these replace them; the flap damping stays.
+  void replace_checks(std::vector<CheckHealth> checks) { checks_ = std::move(checks); }
 
   // Down if any check is down, Up if every check is up, else Unknown (still deciding).
   Health overall() const;

@@ -18,14 +18,13 @@ constexpr int64_t kTiltJumpMs = 2000;     // a wall-clock jump larger than this 
 constexpr uint64_t kTiltHoldMs = 30000;   // ... stops automatic decisions for this long
 }  // namespace
 
-Controller::Controller(uv_loop_t* loop, const config::SentinelConfig& c,
-                       cluster::ClusterState initial)
+Controller::Controller(uv_loop_t* loop, config::SentinelConfig c, cluster::ClusterState initial)
     : loop_(loop),
-      c_(c),
+      c_(std::move(c)),
       state_(std::move(initial)),
       queue_(loop),
       executor_(queue_),
-      monitor_(loop, c, [this](size_t i) {
+      monitor_(loop, c_, [this](size_t i) {
         const auto& n = c_.nodes[i];
         const auto& h = monitor_.health(i);
         std::string name = h.damping().suppressed() ? "+damped" : h.overall() == cluster::Health::Down ? "+down" : h.overall() == cluster::Health::Up ? "+up" : "";
@@ -33,7 +32,7 @@ Controller::Controller(uv_loop_t* loop, const config::SentinelConfig& c,
         watch_master(i);
         evaluate();
       }),
-      budget_(failover_budget(c)) {
+      budget_(failover_budget(c_)) {
   uv_timer_init(loop_, &tick_timer_);
   tick_timer_.data = this;
   uv_timer_init(loop_, &reconcile_timer_);
@@ -83,7 +82,10 @@ std::vector<cluster::NodeView> Controller::views() const {
 }
 
 records::RecordSet Controller::desired() const {
-  return records::desired_records(c_, state_, in_service_set(views(), state_));
+  auto rs = records::desired_records(c_, state_, in_service_set(views(), state_));
+  for (const auto& name : removed_nodes_)
+    for (const char* type : {"A", "AAAA"}) rs.rrsets[{name + "." + c_.zone, type}] = {};
+  return rs;
 }
 
 void Controller::note(std::string name, std::string node, std::string detail) {
@@ -364,6 +366,13 @@ void Controller::command(const std::string& verb, const json& args, Reply reply)
     for (size_t i = 0; i < c_.nodes.size(); ++i)
       if (c_.nodes[i].name == node) return reply(200, explain_json(i));
     return reply(404, {{"error", "unknown node " + node}});
+  }
+  if (verb == "reload") {
+    if (busy_) {
+      deferred_.push_back([this, reply] { cmd_reload(reply); });
+      return;
+    }
+    return cmd_reload(reply);
   }
   bool dry_run = args.value("dry_run", false);
   bool mutating = verb == "promote" || verb == "drain" || verb == "undrain" || verb == "reconcile";

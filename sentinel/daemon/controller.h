@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,12 +27,13 @@ class Controller {
  public:
   using Reply = std::function<void(int status, const nlohmann::json& body)>;
 
-  Controller(uv_loop_t* loop, const config::SentinelConfig& c, cluster::ClusterState initial);
+  Controller(uv_loop_t* loop, config::SentinelConfig c, cluster::ClusterState initial);
   ~Controller();
   void start();
   void stop();  // loop thread: stops timers, probes, the executor
 
-  // Loop thread. verb: status | history | explain | promote | drain | undrain | reconcile.
+  // Loop thread. verb: status | history | explain | promote | drain | undrain | reconcile |
+  // reload.
   void command(const std::string& verb, const nlohmann::json& args, Reply reply);
   // Posts `command` from any thread.
   LoopQueue& queue() { return queue_; }
@@ -65,6 +67,11 @@ class Controller {
 
   void cmd_promote(const std::string& node, bool dry_run, Reply reply);
   void cmd_drain(const std::string& node, bool drain, Reply reply);
+  // Re-reads the config file and applies it (controller_reload.cc). Only between jobs: a
+  // job on the executor reads c_.
+  void cmd_reload(Reply reply);
+  // The nodes a reload may not remove now, and why.
+  std::map<std::string, std::string> pinned_nodes() const;
   nlohmann::json status_json() const;
   nlohmann::json history_json() const;
   nlohmann::json explain_json(size_t node) const;
@@ -74,7 +81,7 @@ class Controller {
   static void on_reconcile_timer(uv_timer_t* t);
 
   uv_loop_t* loop_;
-  const config::SentinelConfig& c_;
+  config::SentinelConfig c_;  // replaced by a reload, only while no job runs
   cluster::ClusterState state_;
   LoopQueue queue_;
   Executor executor_;
@@ -101,6 +108,8 @@ class Controller {
   int published_in_sync_ = 0;
   int published_total_ = 0;
   std::map<std::string, bool> dnsd_in_sync_;  // node -> the last read-back matched
+  // Nodes a reload removed: their address records are published as absent.
+  std::set<std::string> removed_nodes_;
   int64_t start_wall_ms_ = 0;
   std::optional<uint64_t> master_down_at_;  // loop ms the master's health turned down
   bool failover_publish_owed_ = false;       // promoted; the clock stops once published

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "sentinel/metrics/metrics_text.h"
 
 namespace sentinel::daemon {
@@ -54,6 +56,9 @@ struct NodeMonitor::Slot {
   probe::CheckSpec spec;
   uint64_t interval_ms;
   uv_timer_t timer{};
+  bool in_flight = false;
+  bool retired = false;
+  bool closed = false;
 };
 
 NodeMonitor::NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
@@ -72,27 +77,101 @@ NodeMonitor::NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
     for (size_t j = 0; j < c.nodes[i].checks.size(); ++j) {
       const auto& ck = c.nodes[i].checks[j];
       checks.emplace_back(ck.timing.rise, ck.timing.fall);
-      auto slot = std::make_unique<Slot>();
-      slot->owner = this;
-      slot->node = i;
-      slot->check = j;
-      slot->spec = check_spec(c, c.nodes[i], ck);
-      slot->interval_ms = static_cast<uint64_t>(ck.timing.interval.count());
-      uv_timer_init(loop_, &slot->timer);
-      slot->timer.data = slot.get();
+      auto slot = make_slot();
+      configure_slot(*slot, i, j);
       slots_.push_back(std::move(slot));
     }
     health_.emplace_back(std::move(checks));
   }
 }
 
+std::unique_ptr<NodeMonitor::Slot> NodeMonitor::make_slot() {
+  auto slot = std::make_unique<Slot>();
+  slot->owner = this;
+  uv_timer_init(loop_, &slot->timer);
+  slot->timer.data = slot.get();
+  return slot;
+}
+
+void NodeMonitor::configure_slot(Slot& slot, size_t node, size_t check) {
+  const auto& ck = c_.nodes[node].checks[check];
+  slot.node = node;
+  slot.check = check;
+  slot.spec = check_spec(c_, c_.nodes[node], ck);
+  slot.interval_ms = static_cast<uint64_t>(ck.timing.interval.count());
+}
+
+void NodeMonitor::reconfigure(const std::vector<config::NodeCarry>& carry) {
+  damping_ = {c_.damping.penalty, c_.damping.suppress, c_.damping.reuse,
+              c_.damping.half_life.count()};
+  std::map<std::pair<size_t, size_t>, std::unique_ptr<Slot>> running;
+  for (auto& s : slots_) running[{s->node, s->check}] = std::move(s);
+  slots_.clear();
+  std::vector<cluster::NodeHealth> health;
+  std::vector<std::vector<CheckStats>> stats(c_.nodes.size());
+  for (size_t i = 0; i < c_.nodes.size(); ++i) {
+    const auto& node = c_.nodes[i];
+    const auto& nc = carry[i];
+    std::vector<std::string> kinds;
+    for (const auto& ck : node.checks) kinds.push_back(check_kind_name(ck.kind));
+    auto names = metrics::unique_check_names(kinds);
+    stats[i].resize(node.checks.size());
+    std::vector<cluster::CheckHealth> checks;
+    for (size_t j = 0; j < node.checks.size(); ++j) {
+      const auto& ck = node.checks[j];
+      std::unique_ptr<Slot> slot;
+      auto it = nc.from && nc.checks[j].from ? running.find({*nc.from, *nc.checks[j].from})
+                                             : running.end();
+      if (it != running.end() && it->second) {
+        slot = std::move(it->second);
+        running.erase(it);
+        cluster::CheckHealth h = health_[*nc.from].checks()[*nc.checks[j].from];
+        h.set_thresholds(ck.timing.rise, ck.timing.fall);
+        checks.push_back(std::move(h));
+        stats[i][j] = std::move(stats_[*nc.from][*nc.checks[j].from]);
+        configure_slot(*slot, i, j);
+      } else {
+        checks.emplace_back(ck.timing.rise, ck.timing.fall);
+        slot = make_slot();
+        configure_slot(*slot, i, j);
+        schedule_first(slot.get());
+      }
+      stats[i][j].name = names[j];
+      slots_.push_back(std::move(slot));
+    }
+    cluster::NodeHealth h = nc.from ? health_[*nc.from] : cluster::NodeHealth{};
+    h.replace_checks(std::move(checks));
+    health.push_back(std::move(h));
+  }
+  for (auto& [key, slot] : running) retire(std::move(slot));
+  health_ = std::move(health);
+  stats_ = std::move(stats);
+}
+
+void NodeMonitor::retire(std::unique_ptr<Slot> slot) {
+  slot->retired = true;
+  uv_timer_stop(&slot->timer);
+  uv_close(reinterpret_cast<uv_handle_t*>(&slot->timer), [](uv_handle_t* h) {
+    auto* s = static_cast<Slot*>(h->data);
+    s->closed = true;
+    s->owner->reap();
+  });
+  retired_.push_back(std::move(slot));
+}
+
+void NodeMonitor::reap() {
+  std::erase_if(retired_, [](const auto& s) { return s->closed && !s->in_flight; });
+}
+
 NodeMonitor::~NodeMonitor() = default;
 
 void NodeMonitor::start() {
-  for (auto& s : slots_) {
-    std::uniform_int_distribution<uint64_t> spread(0, std::min<uint64_t>(s->interval_ms, 200));
-    schedule(s.get(), spread(rng_));  // first round spread out, not all at once
-  }
+  for (auto& s : slots_) schedule_first(s.get());
+}
+
+void NodeMonitor::schedule_first(Slot* slot) {
+  std::uniform_int_distribution<uint64_t> spread(0, std::min<uint64_t>(slot->interval_ms, 200));
+  schedule(slot, spread(rng_));  // first round spread out, not all at once
 }
 
 void NodeMonitor::stop() {
@@ -113,8 +192,11 @@ void NodeMonitor::on_timer(uv_timer_t* t) {
   auto* slot = static_cast<Slot*>(t->data);
   NodeMonitor* self = slot->owner;
   uint64_t started = uv_now(self->loop_);
+  slot->in_flight = true;
   self->prober_.start(slot->spec, [self, slot, started](const probe::ProbeResult& r) {
     if (self->stopped_) return;
+    slot->in_flight = false;
+    if (slot->retired) return self->reap();  // a reload removed this check meanwhile
     self->probes_run_++;
     CheckStats& st = self->stats_[slot->node][slot->check];
     probe::ProbeFailure why = r.ok ? probe::ProbeFailure::None

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sentinel/cluster/health.h"
+#include "sentinel/config/config_reload.h"
 #include "sentinel/config/sentinel_config.h"
 #include "sentinel/metrics/histogram.h"
 #include "sentinel/probe/probe.h"
@@ -34,6 +35,8 @@ struct CheckStats {
 class NodeMonitor {
  public:
   // `changed(node_index)` runs on the loop when a node's overall health or damping changed.
+  // `c` is the owner's config, kept by reference: a reload replaces it in place, then calls
+  // reconfigure().
   NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
               std::function<void(size_t)> changed);
   ~NodeMonitor();
@@ -45,10 +48,23 @@ class NodeMonitor {
   uint64_t probes_run() const { return probes_run_; }
   // Re-evaluates damping decay (called from a periodic timer).
   void tick(cluster::TimeMs now);
+  // Loop thread, right after the config this monitor reads was replaced by a reload:
+  // carries each node's damping and each kept check's streaks and stats over as `carry`
+  // (one per node of the new config) says; new checks start Unknown and are probed
+  // soon, checks that are gone stop being probed. Changed intervals apply from the next
+  // round, changed timeouts from the next probe.
+  void reconfigure(const std::vector<config::NodeCarry>& carry);
 
  private:
   struct Slot;
+  std::unique_ptr<Slot> make_slot();
+  void configure_slot(Slot& slot, size_t node, size_t check);
   void schedule(Slot* slot, uint64_t delay_ms);
+  void schedule_first(Slot* slot);
+  // A slot of a check that a reload removed: its timer is closed, a probe may still be
+  // in flight; it is freed once both are over.
+  void retire(std::unique_ptr<Slot> slot);
+  void reap();
   static void on_timer(uv_timer_t* t);
 
   uv_loop_t* loop_;
@@ -59,6 +75,7 @@ class NodeMonitor {
   std::vector<cluster::NodeHealth> health_;
   std::vector<std::vector<CheckStats>> stats_;
   std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<std::unique_ptr<Slot>> retired_;
   std::mt19937 rng_{std::random_device{}()};
   uint64_t probes_run_ = 0;
   bool stopped_ = false;

@@ -139,7 +139,7 @@ class StartedAsItsUser(unittest.TestCase):
 
 
 class SentinelUnderManager(unittest.TestCase):
-    def test_ready_watchdog_stopping(self):
+    def test_ready_reloading_watchdog_stopping(self):
         notify = NotifySocket()
         c = Cluster(n=2, driver="none")
         try:
@@ -153,6 +153,14 @@ class SentinelUnderManager(unittest.TestCase):
             notify.wait(lambda m: "READY=1" in m and "watching 2 nodes" in m, 10, "READY=1")
             wait_for(lambda: sum("WATCHDOG=1" in m for m in notify.poll()) >= 3, 5,
                      "3 watchdog pings")
+            before = len(notify.poll())
+            c.proc.send_signal(signal.SIGHUP)
+            notify.wait(lambda m: "READY=1" in m and "last reload ok" in m, 5,
+                        "READY=1 after the reload")
+            after = notify.poll()[before:]
+            reloading = next(i for i, m in enumerate(after) if "RELOADING=1" in m)
+            self.assertIn("MONOTONIC_USEC", after[reloading])
+            self.assertLess(reloading, next(i for i, m in enumerate(after) if "last reload ok" in m))
             c.proc.send_signal(signal.SIGTERM)
             notify.wait(lambda m: "STOPPING=1" in m, 5, "STOPPING=1 after SIGTERM")
         finally:

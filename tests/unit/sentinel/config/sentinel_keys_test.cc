@@ -165,7 +165,8 @@ TEST(SentinelKeyTable, TextListsEveryKeyWithItsReloadColumn) {
   }
   EXPECT_EQ(i, key_table().size());
   EXPECT_NE(key_table_text().find("cluster.zone restart (required)\n"), std::string::npos);
-  EXPECT_NE(key_table_text().find("probe.timeout restart \"800ms\"\n"), std::string::npos);
+  EXPECT_NE(key_table_text().find("probe.timeout reload \"800ms\"\n"), std::string::npos);
+  EXPECT_NE(key_table_text().find("sentinel.api_listen restart (required)\n"), std::string::npos);
 }
 
 // Every key written in conf/sentinel.toml, dotted as the table names it: [section] keys,
