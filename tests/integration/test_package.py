@@ -135,6 +135,26 @@ class PackageLayout(unittest.TestCase):
                     self.assertTrue(any(claims(p, path) for p in install_sources(package)),
                                     "debian/%s.install does not take %s" % (package, path))
 
+    def test_rules_hand_each_installed_man_page_to_its_package(self):
+        if not shutil.which("make"):
+            self.skipTest("needs make")
+        # debian/rules' override_dh_install as make expands it over a debian/tmp holding
+        # this install's man pages (none until meson installs them: then only its syntax).
+        work = Path(temp_dir("dnsgtm-rules-"))
+        pages = [p for p in self.files if p.startswith("usr/share/man/")]
+        for page in pages:
+            (work / "debian" / "tmp" / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(self.files[page], work / "debian" / "tmp" / page)
+        r = subprocess.run(["make", "-s", "-n", "-f", str(DEBIAN / "rules"),
+                            "override_dh_install"], cwd=work, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, "make -n override_dh_install:\n" + r.stderr)
+        calls = re.findall(r"dh_install -p(\S+) (\S+)", r.stdout)
+        for page in pages:
+            with self.subTest(page=page):
+                wanted = [p for p in PACKAGES if page in man_pages(p)]
+                self.assertEqual([pkg for pkg, f in calls if f == page], wanted, r.stdout)
+
     def units(self):
         found = {name: self.files.get("lib/systemd/system/" + name) for name in UNITS}
         for name, path in found.items():
