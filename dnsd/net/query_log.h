@@ -54,6 +54,8 @@ class QueryLogRing {
     return &slots_[h % kCapacity];
   }
   void commit() { head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
+  // The owning worker: `n` more records it had no room for (counted as not logged).
+  void lose(uint64_t n) { bump(overflow_, n); }
 
   // The query log thread.
   template <class F>

@@ -214,7 +214,10 @@ void UdpReceiver::log_batch(int out, uint64_t received_ns) {
   uint32_t latency_us = static_cast<uint32_t>((uv_hrtime() - received_ns) / 1000);
   for (int k = 0; k < out; ++k) {
     QueryLogRecord* rec = worker_.query_log.reserve();
-    if (!rec) return;  // full: the query log thread counts the rest as not logged
+    if (!rec) {  // full: this one and the rest of the batch are counted as not logged
+      worker_.query_log.lose(static_cast<uint64_t>(out - k - 1));
+      return;
+    }
     int i = logged_[k].query;
     std::memcpy(&rec->client.storage, &peers_[i], rx_msgs_[i].msg_hdr.msg_namelen);
     rec->client.length = rx_msgs_[i].msg_hdr.msg_namelen;
