@@ -48,4 +48,20 @@ std::string key_table_roff(std::span<const SectionDoc> sections, std::span<const
 std::string key_table_markdown(std::string_view title, std::span<const SectionDoc> sections,
                                std::span<const KeyDoc> keys);
 
+// Lookups in a daemon's own section and key tables (anything with `name`, and for keys
+// `section`): nullptr when absent.
+template <class Section>
+const Section* find_by_name(std::span<const Section> table, std::string_view name) {
+  for (const auto& s : table)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+template <class Key>
+const Key* find_key_in(std::span<const Key> table, std::string_view section,
+                       std::string_view name) {
+  for (const auto& k : table)
+    if (k.section == section && k.name == name) return &k;
+  return nullptr;
+}
+
 }  // namespace dnsd::common

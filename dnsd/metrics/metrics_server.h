@@ -4,15 +4,10 @@
 #pragma once
 #include <atomic>
 #include <functional>
-#include <memory>
 #include <string>
-#include <thread>
 
 #include "dnsd/common/address.h"
-
-namespace httplib {
-class Server;
-}
+#include "dnsd/common/http_listener.h"
 
 namespace dnsd::metrics {
 
@@ -34,8 +29,7 @@ class MetricsServer {
  private:
   Render render_;
   std::atomic<bool> ready_{false};
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  common::HttpListener listener_;
 };
 
 }  // namespace dnsd::metrics

@@ -13,15 +13,7 @@ class Family {
  public:
   Family(std::string& out, std::string_view name, std::string_view type, std::string_view help)
       : out_(out), name_(name) {
-    out_ += "# HELP ";
-    out_ += name;
-    out_ += ' ';
-    out_ += help;
-    out_ += "\n# TYPE ";
-    out_ += name;
-    out_ += ' ';
-    out_ += type;
-    out_ += '\n';
+    common::append_family_header(out_, name, type, help);
   }
   void sample(Labels labels, double value) {
     out_ += name_;
@@ -39,18 +31,12 @@ class Family {
       out_ += '}';
     }
     out_ += ' ';
-    out_ += number(value);
+    out_ += common::sample_value(value);
     out_ += '\n';
   }
   void sample(double value) { sample({}, value); }
 
  private:
-  static std::string number(double v) {
-    // Counters and timestamps are integers: print them exactly, not in %g's 6 digits.
-    if (v >= 0 && v < 1e18 && v == static_cast<double>(static_cast<uint64_t>(v)))
-      return std::to_string(static_cast<uint64_t>(v));
-    return std::to_string(v);
-  }
   std::string& out_;
   std::string_view name_;
 };
@@ -175,18 +161,6 @@ void service_counters(std::string& out, const service::ServiceCounters& c) {
 }
 
 }  // namespace
-
-std::string escape_label_value(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
 
 std::string render_metrics(const MetricsSnapshot& s) {
   std::string out;

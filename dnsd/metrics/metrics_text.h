@@ -4,13 +4,13 @@
 #include <string>
 #include <string_view>
 
+#include "dnsd/common/prometheus_text.h"
 #include "dnsd/metrics/metrics_snapshot.h"
 
 namespace dnsd::metrics {
 
 std::string render_metrics(const MetricsSnapshot& s);
 
-// A label value as the format wants it: backslash, double quote and newline escaped.
-std::string escape_label_value(std::string_view v);
+using common::escape_label_value;
 
 }  // namespace dnsd::metrics

@@ -60,8 +60,7 @@ json ApiServer::call(const std::string& verb, const json& args, int& status) {
 }
 
 bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& error) {
-  server_ = std::make_unique<httplib::Server>();
-  auto& srv = *server_;
+  auto& srv = listener_.server();
   auto authorized = [this](const httplib::Request& req, httplib::Response& res) {
     if (bearer_matches(req.get_header_value("Authorization"), token_)) return true;
     send_json(res, 401, {{"error", "unauthorized: send Authorization: Bearer <api token>"}});
@@ -131,30 +130,13 @@ bool ApiServer::start(const dnsd::common::SocketAddress& listen, std::string& er
   srv.set_keep_alive_timeout(1);
   srv.set_write_timeout(5, 0);
   srv.set_payload_max_length(64 * 1024);
-  // httplib's default adds SO_REUSEPORT, which would let a second sentinel share the port.
-  srv.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-
-  std::string host = listen.to_string();
-  host = host.substr(0, host.rfind(':'));
-  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (!srv.bind_to_port(host, listen.port())) {
+  if (!listener_.start(listen)) {
     error = "cannot listen on " + listen.to_string() + " (api_listen): address in use?";
     return false;
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // httplib's stop() is a no-op until the listener runs: wait for it, so stop() right
-  // after start() cannot hang.
-  for (int i = 0; i < 2000 && !server_->is_running(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return true;
 }
 
-void ApiServer::stop() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+void ApiServer::stop() { listener_.stop(); }
 
 }  // namespace sentinel::api

@@ -3,16 +3,11 @@
 // status page at / and its data at /status.json.
 #pragma once
 #include <functional>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 
 #include "dnsd/common/address.h"
-
-namespace httplib {
-class Server;
-}
+#include "dnsd/common/http_listener.h"
 
 namespace sentinel::api {
 
@@ -32,8 +27,7 @@ class ApiServer {
   nlohmann::json call(const std::string& verb, const nlohmann::json& args, int& status);
   Dispatch dispatch_;
   std::string token_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  dnsd::common::HttpListener listener_;
 };
 
 }  // namespace sentinel::api

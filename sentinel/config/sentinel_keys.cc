@@ -286,15 +286,11 @@ std::span<const SectionSpec> sections() { return kSections; }
 std::span<const KeySpec> key_table() { return kKeys; }
 
 const SectionSpec* find_section(std::string_view name) {
-  for (const auto& s : kSections)
-    if (s.name == name) return &s;
-  return nullptr;
+  return dnsd::common::find_by_name(sections(), name);
 }
 
 const KeySpec* find_key_spec(std::string_view section, std::string_view name) {
-  for (const auto& k : kKeys)
-    if (k.section == section && k.name == name) return &k;
-  return nullptr;
+  return dnsd::common::find_key_in(key_table(), section, name);
 }
 
 std::vector<dnsd::common::KeyDoc> key_docs() {

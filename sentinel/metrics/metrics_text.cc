@@ -1,6 +1,8 @@
 // Prometheus text format 0.0.4 of a MetricsSnapshot.
 #include "sentinel/metrics/metrics_text.h"
 
+#include "dnsd/common/prometheus_text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -12,31 +14,12 @@ namespace {
 constexpr std::array<cluster::Health, 3> kStates = {cluster::Health::Up, cluster::Health::Down,
                                                     cluster::Health::Unknown};
 
-// Shortest text that reads back as the same double; "+Inf"/"-Inf"/"NaN" as the format says.
-std::string number(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  // Plain decimals ("0.0005", not "5e-04") where they stay short: bucket bounds read well.
-  double mag = std::fabs(v);
-  bool plain = mag == 0 || (mag >= 1e-6 && mag < 1e15);
-  auto [end, ec] = plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
-                         : std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, end) : "NaN";
-}
+using dnsd::common::sample_value;
 
 class Writer {
  public:
   void family(const char* name, const char* type, const char* help) {
-    out_ += "# HELP ";
-    out_ += name;
-    out_ += ' ';
-    out_ += help;
-    out_ += "\n# TYPE ";
-    out_ += name;
-    out_ += ' ';
-    out_ += type;
-    out_ += '\n';
+    dnsd::common::append_family_header(out_, name, type, help);
   }
 
   // labels: "node=\"lb1\",check=\"dns\"" (already escaped), or empty.
@@ -54,13 +37,13 @@ class Writer {
     sample(name, labels, std::string(v ? "1" : "0"));
   }
   void sample(const std::string& name, const std::string& labels, double v) {
-    sample(name, labels, number(v));
+    sample(name, labels, sample_value(v));
   }
 
   void histogram(const std::string& name, const std::string& labels, const Histogram& h) {
     std::string sep = labels.empty() ? "" : ",";
     for (size_t i = 0; i < h.bounds().size(); ++i)
-      sample(name + "_bucket", labels + sep + "le=\"" + number(h.bounds()[i]) + "\"",
+      sample(name + "_bucket", labels + sep + "le=\"" + sample_value(h.bounds()[i]) + "\"",
              h.cumulative(i));
     sample(name + "_bucket", labels + sep + "le=\"+Inf\"", h.count());
     sample(name + "_sum", labels, h.sum());
@@ -74,7 +57,7 @@ class Writer {
 };
 
 std::string label(const char* key, const std::string& value) {
-  return std::string(key) + "=\"" + escape_label(value) + "\"";
+  return std::string(key) + "=\"" + dnsd::common::escape_label_value(value) + "\"";
 }
 
 std::string node_label(const NodeMetrics& n) { return label("node", n.name); }
@@ -130,18 +113,6 @@ void render_checks(Writer& w, const MetricsSnapshot& s) {
 }
 
 }  // namespace
-
-std::string escape_label(const std::string& value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char ch : value) {
-    if (ch == '\\') out += "\\\\";
-    else if (ch == '"') out += "\\\"";
-    else if (ch == '\n') out += "\\n";
-    else out += ch;
-  }
-  return out;
-}
 
 std::vector<std::string> unique_check_names(const std::vector<std::string>& types) {
   std::map<std::string, int> seen;

@@ -53,7 +53,4 @@ std::string render_metrics(const MetricsSnapshot& s);
 // check of a type is named by it, later ones get "_2", "_3" so every series stays unique.
 std::vector<std::string> unique_check_names(const std::vector<std::string>& types);
 
-// A label value escaped for the text format (backslash, double quote, newline).
-std::string escape_label(const std::string& value);
-
 }  // namespace sentinel::metrics

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "dnsd/common/prometheus_text.h"
 #include "sentinel/metrics/metrics_text.h"
 
 namespace sentinel::metrics {
@@ -175,8 +176,8 @@ TEST(RenderMetrics, NoNodesStillRendersTheClusterFamilies) {
 }
 
 TEST(EscapeLabel, BackslashQuoteNewline) {
-  EXPECT_EQ(escape_label("lb1"), "lb1");
-  EXPECT_EQ(escape_label("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+  EXPECT_EQ(dnsd::common::escape_label_value("lb1"), "lb1");
+  EXPECT_EQ(dnsd::common::escape_label_value("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
 }
 
 TEST(UniqueCheckNames, LaterChecksOfATypeAreNumbered) {
