@@ -17,7 +17,9 @@ EtcdCluster(n, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms
   wrap      a function member_index -> argv prefix, e.g. lambda i: ["ip", "netns", "exec",
             ns[i]] to start member i inside a network namespace (netns_harness does so).
 Each member is an EtcdMember: .name ("e0"...), .host, .client_url, .peer_url, .data_dir,
-.log_path, .proc, .alive(), .healthy(timeout) (a linearizable range through this member).
+.log_path, .proc, .alive(), .healthy(timeout) (a linearizable range through this member;
+with `wrap`, etcdctl run the same way). put/get talk to the members from the caller's own
+network namespace (so not through `wrap`).
 """
 import base64
 import json
@@ -96,6 +98,11 @@ class EtcdMember:
         """A linearizable read through this member succeeds (it is in a quorum with a leader)."""
         if not self.alive():
             return False
+        if self.wrap:  # inside a namespace the host cannot reach: ask etcdctl from there
+            r = subprocess.run(self.wrap(self.index) + [
+                "etcdctl", "--endpoints", self.client_url, "--command-timeout=%ds" % max(1, timeout),
+                "get", "/health-probe"], capture_output=True, env=dict(os.environ, ETCDCTL_API="3"))
+            return r.returncode == 0
         try:
             reply = gateway(self.client_url, "/v3/kv/range", {"key": b64("/health-probe")}, timeout)
             return "header" in reply
