@@ -6,7 +6,10 @@
 // the one that answered last), and each attempt gets an equal share of what is left of the
 // budget, so one silent (partitioned) member cannot eat the time the others would need. The
 // next endpoint is tried on a transport failure, a timeout or a member without a leader; an
-// answer from etcd (success or an error body) ends the call. Every failure is a value,
+// answer from etcd (success or an error body) ends the call. A write that timed out on one
+// member may still have been applied there before it is sent to the next: guard writes with
+// a txn compare (as the leader key and the cluster state are). Pick `timeout` so that its
+// share (timeout / endpoints) covers a healthy call. Every failure is a value,
 // never an exception. Not thread-safe: one client per thread; never call it from the libuv
 // loop thread (it blocks).
 #pragma once

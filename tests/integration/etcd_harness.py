@@ -15,7 +15,9 @@ EtcdCluster(n, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms
   workdir   a directory the cluster may use (default: a temp_dir() of dnsd_harness);
   hosts     one address per member (default: free loopback addresses); ports are chosen free;
   wrap      a function member_index -> argv prefix, e.g. lambda i: ["ip", "netns", "exec",
-            ns[i]] to start member i inside a network namespace (netns_harness does so).
+            ns[i]] to start member i inside a network namespace (netns_harness does so);
+  ports     (client, peer) for every member (each in its own namespace, e.g. (2379, 2380));
+            default: free ports on each host.
 Each member is an EtcdMember: .name ("e0"...), .host, .client_url, .peer_url, .data_dir,
 .log_path, .proc, .alive(), .healthy(timeout) (a linearizable range through this member;
 with `wrap`, etcdctl run the same way). put/get talk to the members from the caller's own
@@ -65,12 +67,11 @@ def b64(text):
 
 
 class EtcdMember:
-    def __init__(self, index, host, workdir, wrap):
+    def __init__(self, index, host, workdir, wrap, ports=None):
         self.index = index
         self.name = "e%d" % index
         self.host = host
-        self.client_port = free_port(host)
-        self.peer_port = free_port(host)
+        self.client_port, self.peer_port = ports or (free_port(host), free_port(host))
         self.client_url = "http://%s:%d" % (host, self.client_port)
         self.peer_url = "http://%s:%d" % (host, self.peer_port)
         self.data_dir = os.path.join(workdir, self.name + ".etcd")
@@ -111,10 +112,11 @@ class EtcdMember:
 
 
 class EtcdCluster:
-    def __init__(self, n=3, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms=300):
+    def __init__(self, n=3, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms=300,
+                 ports=None):
         self.dir = workdir or temp_dir("etcd-it-")
         hosts = hosts or [free_address()[0] for _ in range(n)]
-        self.members = [EtcdMember(i, hosts[i], self.dir, wrap) for i in range(n)]
+        self.members = [EtcdMember(i, hosts[i], self.dir, wrap, ports) for i in range(n)]
         self.initial_cluster = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
         self.heartbeat_ms = heartbeat_ms
         self.election_ms = election_ms
