@@ -48,6 +48,9 @@ NODES = ["lb1", "lb2", "lb3"]
 INTERVAL, TIMEOUT, FALL, RISE, LEASE = 0.2, 0.2, 2, 2, 2.0
 
 
+MINORITY_CUT = "cut one sentinel from the master"
+
+
 def _say(text):
     print(text, flush=True)
 
@@ -219,7 +222,7 @@ class Schedule:
         s = self.sentinels
         rng = self.rng
         acts = [
-            ("cut one sentinel from the master", lambda: self.cut(rng.choice(s), rng.choice([m, m + "t"]))),
+            (MINORITY_CUT, lambda: self.cut(rng.choice(s), rng.choice([m, m + "t"]))),
             ("isolate one sentinel", lambda: self.isolate(rng.choice(s))),
             ("kill the master node", lambda: self.kill_node(m)),
             ("kill a replica node", lambda: self.kill_node(rng.choice([n for n in NODES if n != m]))),
@@ -317,6 +320,11 @@ class Schedule:
             self.etcd.stop()
         self.net.cleanup()
 
+    def sanitizer_reports(self):
+        """Logs of our dnsd and sentinel processes that hold a sanitizer report."""
+        return [n for n in NODES + self.sentinels
+                if any(w in self.read(n + ".log") for w in ("Sanitizer", "runtime error:"))]
+
 
 class Unsupported(Exception):
     """The sentinel built here cannot run this mode (--ha before coordination exists)."""
@@ -330,7 +338,7 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say):
     install_sigterm_cleanup()
     base = tempfile.mkdtemp(prefix="partitions-")
     results, totals = [], {"schedules": 0, "violations": 0, "failovers": 0, "false_failovers": 0,
-                           "by_invariant": {}}
+                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": []}
     try:
         for i in range(n):
             wd = os.path.join(base, "%s-%d" % (mode, seed + i))
@@ -349,6 +357,9 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say):
             totals["violations"] += len(s["violations"])
             totals["failovers"] += s["failovers"]
             totals["false_failovers"] += s["false_failovers"]
+            totals["minority_cuts"] += plan.count(MINORITY_CUT)
+            bad_logs = sch.sanitizer_reports()
+            totals["sanitizer"] += ["%s (seed %d)" % (n, seed + i) for n in bad_logs]
             for k, v in s["counts"].items():
                 totals["by_invariant"][k] = totals["by_invariant"].get(k, 0) + v
             last_heal = max(f["t"] for f in hist["faults"] if f["op"] == "heal")
@@ -359,10 +370,12 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say):
                 i + 1, n, mode, seed + i, s["failovers"], s["false_failovers"], len(s["violations"]),
                 "".join("\n    %s at %ss: %s" % (v["invariant"], v["t"], v["detail"])
                         for v in s["violations"])))
-            if not s["violations"] and not keep:
+            if bad_logs:
+                log("    sanitizer reports in the logs of " + ", ".join(bad_logs))
+            if not s["violations"] and not bad_logs and not keep:
                 shutil.rmtree(wd, ignore_errors=True)
     finally:
-        if not keep and not any(r["summary"]["violations"] for r in results):
+        if not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]:
             shutil.rmtree(base, ignore_errors=True)
         else:
             log("histories and logs kept in " + base)

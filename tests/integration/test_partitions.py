@@ -33,12 +33,16 @@ def main():
         if not r.get("observed_all"):
             print("FAIL: seed %d: not every dnsd was observed after the final heal" % r["seed"])
             ok = False
+    if totals["sanitizer"]:
+        print("FAIL: sanitizer reports in " + ", ".join(totals["sanitizer"]))
+        ok = False
     if totals["violations"]:
         print("FAIL: %d invariant violation(s): %s" % (totals["violations"], totals["by_invariant"]))
         ok = False
-    print("%s: %d schedule(s), %d failover(s), %d false failover(s), %d violation(s)" % (
-        mode, totals["schedules"], totals["failovers"], totals["false_failovers"], totals["violations"]),
-        flush=True)
+    print("%s: %d schedule(s), %d failover(s), %d false failover(s) (%d cut(s) of one sentinel "
+          "from the master), %d violation(s)" % (
+              mode, totals["schedules"], totals["failovers"], totals["false_failovers"],
+              totals["minority_cuts"], totals["violations"]), flush=True)
     sys.exit(0 if ok else 1)
 
 
