@@ -17,7 +17,9 @@ EtcdCluster(n, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms
   wrap      a function member_index -> argv prefix, e.g. lambda i: ["ip", "netns", "exec",
             ns[i]] to start member i inside a network namespace (netns_harness does so);
   ports     (client, peer) for every member (each in its own namespace, e.g. (2379, 2380));
-            default: free ports on each host.
+            default: free ports on each host;
+  popen     what starts a member (default subprocess.Popen; Netns.track wraps it so that the
+            namespaces' cleanup also stops the members).
 Each member is an EtcdMember: .name ("e0"...), .host, .client_url, .peer_url, .data_dir,
 .log_path, .proc, .alive(), .healthy(timeout) (a linearizable range through this member;
 with `wrap`, etcdctl run the same way). put/get talk to the members from the caller's own
@@ -113,13 +115,14 @@ class EtcdMember:
 
 class EtcdCluster:
     def __init__(self, n=3, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms=300,
-                 ports=None):
+                 ports=None, popen=subprocess.Popen):
         self.dir = workdir or temp_dir("etcd-it-")
         hosts = hosts or [free_address()[0] for _ in range(n)]
         self.members = [EtcdMember(i, hosts[i], self.dir, wrap, ports) for i in range(n)]
         self.initial_cluster = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
         self.heartbeat_ms = heartbeat_ms
         self.election_ms = election_ms
+        self.popen = popen
 
     def endpoints(self):
         return [m.client_url for m in self.members]
@@ -137,7 +140,7 @@ class EtcdCluster:
             return m
         m.log = open(m.log_path, "a")
         env = {k: v for k, v in os.environ.items() if not k.startswith("ETCD")}
-        m.proc = subprocess.Popen(m.argv(self.initial_cluster, self.heartbeat_ms, self.election_ms),
+        m.proc = self.popen(m.argv(self.initial_cluster, self.heartbeat_ms, self.election_ms),
                                   stdout=m.log, stderr=subprocess.STDOUT, env=env)
         if wait:
             self.wait_healthy(timeout, members=[m])

@@ -11,6 +11,7 @@ link is created inside our namespaces with `ip -n`). Needs root and iproute2.
                                                      # PID at the end (or net.stop(p) earlier)
         net.run("s1", ["dig", ...])                  # subprocess.run inside s1's namespace
         net.argv("e0")                               # ["ip", "netns", "exec", ns]: a prefix
+        net.track(proc)                              # stop a process started with that prefix too
         net.cut("s1", "lb1")                         # s1 and lb1 no longer reach each other
         net.isolate("e0")                            # e0 reaches nobody, nobody reaches e0
         net.heal("s1", "lb1"); net.heal()            # one cut, or every cut and isolation
@@ -123,9 +124,12 @@ class Netns:
         return ["ip", "netns", "exec", self.ns[name]]
 
     def popen(self, name, argv, **kwargs):
-        p = subprocess.Popen(self.argv(name) + list(argv), **kwargs)
-        self.procs.append(p)
-        return p
+        return self.track(subprocess.Popen(self.argv(name) + list(argv), **kwargs))
+
+    def track(self, proc):
+        """Makes cleanup() stop `proc` too (one started in a namespace some other way)."""
+        self.procs.append(proc)
+        return proc
 
     def run(self, name, argv, **kwargs):
         return subprocess.run(self.argv(name) + list(argv), **kwargs)

@@ -184,7 +184,8 @@ class Schedule:
         if self.etcd_names:
             ns = self.net
             self.etcd = EtcdCluster(3, workdir=self.path(), hosts=[ns.ip(e) for e in self.etcd_names],
-                                    wrap=lambda i: ns.argv(self.etcd_names[i]), ports=(2379, 2380))
+                                    wrap=lambda i: ns.argv(self.etcd_names[i]), ports=(2379, 2380),
+                                    popen=lambda argv, **kw: ns.track(subprocess.Popen(argv, **kw)))
             self.etcd.start(wait=True, timeout=30)
         for n in NODES:
             self.start(n, record=False)

@@ -29,7 +29,8 @@ class NetnsEtcdTest(unittest.TestCase):
         with Netns(names) as net:
             tag = net.tag
             etcd = EtcdCluster(3, hosts=[net.ip(e) for e in names[:3]], ports=(2379, 2380),
-                               wrap=lambda i: net.argv(names[i]))
+                               wrap=lambda i: net.argv(names[i]),
+                               popen=lambda argv, **kw: net.track(subprocess.Popen(argv, **kw)))
             try:
                 etcd.start(wait=True, timeout=30)
 
