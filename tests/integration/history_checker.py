@@ -7,7 +7,8 @@ A history is a dict:
           Each node is two processes: its dnsd (named like the node) and its tunnel receiver
           (the node's name + "t"). `window`: how far back a failover may be caused by what
           the sentinels saw; `deadline`: how soon a failover must complete once it is due;
-          `grace`: how long a started process or a healed link takes to count as up.
+          `grace`: how long a started process takes to count as surely up (until then
+          a sentinel may see it down, and no failover is owed because of it).
   faults  [{"t": s, "op": "cut", "a": x, "b": y} | {"op": "isolate", "a": x} |
            {"op": "heal"} (every partition) | {"op": "kill", "proc": p} | {"op": "start", "proc": p}]
           in time order; every process is up and every link whole at t = 0.
@@ -36,22 +37,31 @@ import itertools
 
 
 class World:
-    """Which processes are up and who reaches whom, at any time, from the faults."""
+    """Which processes are up and who reaches whom, at any time, from the faults. A process
+    started less than `grace` ago is alive but not yet ready (it may not answer yet)."""
 
-    def __init__(self, faults):
+    def __init__(self, faults, grace=0.0):
         self.faults = sorted(faults, key=lambda f: f["t"])
-        self.times = sorted({f["t"] for f in self.faults})
+        self.grace = grace
+        # The state changes at each fault and when a started process becomes ready.
+        self.times = sorted({f["t"] for f in self.faults} |
+                            {f["t"] + grace for f in self.faults if f["op"] == "start"})
 
     def state(self, t):
-        down, cuts, isolated = set(), set(), set()
+        down, cuts, isolated, fresh = set(), set(), set(), set()
         for f in self.faults:
             if f["t"] > t:
                 break
             op = f["op"]
             if op == "kill":
                 down.add(f["proc"])
+                fresh.discard(f["proc"])
             elif op == "start":
                 down.discard(f["proc"])
+                if t < f["t"] + self.grace:
+                    fresh.add(f["proc"])
+                else:
+                    fresh.discard(f["proc"])
             elif op == "cut":
                 cuts.add(frozenset((f["a"], f["b"])))
             elif op == "isolate":
@@ -59,36 +69,34 @@ class World:
             elif op == "heal":
                 cuts.clear()
                 isolated.clear()
-        return State(down, cuts, isolated)
+        return State(down, cuts, isolated, fresh)
 
     def points(self, t0, t1):
         """t0 and every change of the world in (t0, t1]: the state is constant in between."""
         return [t0] + [t for t in self.times if t0 < t <= t1]
 
-    def last_change(self, t, procs):
-        """The latest start of one of `procs` or heal at or before t (-inf if none)."""
-        last = float("-inf")
-        for f in self.faults:
-            if f["t"] > t:
-                break
-            if f["op"] == "heal" or (f["op"] == "start" and f["proc"] in procs):
-                last = f["t"]
-        return last
 
 
 class State:
-    def __init__(self, down, cuts, isolated):
-        self.down, self.cuts, self.isolated = down, cuts, isolated
+    def __init__(self, down, cuts, isolated, fresh=()):
+        self.down, self.cuts, self.isolated, self.fresh = down, cuts, isolated, set(fresh)
+
+    def alive(self, p):
+        """Not killed (it may still be starting)."""
+        return p not in self.down
 
     def up(self, p):
-        return p not in self.down
+        """Alive and past its start-up grace: surely answering."""
+        return p not in self.down and p not in self.fresh
 
     def reach(self, a, b):
         return a not in self.isolated and b not in self.isolated and frozenset((a, b)) not in self.cuts
 
-    def node_ok_from(self, s, node):
-        """Whether sentinel s sees node up: its dnsd and its receiver are up and reachable."""
-        return all(self.up(p) and self.reach(s, p) for p in (node, node + "t"))
+    def node_ok_from(self, s, node, strict=True):
+        """Whether sentinel s sees node up: its dnsd and its receiver are up (strict) or at
+        least alive, and reachable."""
+        return all((self.up(p) if strict else self.alive(p)) and self.reach(s, p)
+                   for p in (node, node + "t"))
 
     def node_healthy(self, node, nodes):
         """Up and not cut off from the other nodes (what its clients see)."""
@@ -170,12 +178,18 @@ def check_receiver_monotonic(history):
 
 
 def _seeing_down(state, sentinels, master):
-    return [s for s in sentinels if state.up(s) and not state.node_ok_from(s, master)]
+    """The sentinels that may see `master` down: alive, and it is not surely up for them."""
+    return [s for s in sentinels if state.alive(s) and not state.node_ok_from(s, master)]
+
+
+def _surely_seeing_down(state, sentinels, master):
+    """The sentinels that must see `master` down: up, and it is dead or cut off for them."""
+    return [s for s in sentinels if state.up(s) and not state.node_ok_from(s, master, strict=False)]
 
 
 def check_no_minority_failover(history, world=None):
     cfg = history["config"]
-    world = world or World(history.get("faults", []))
+    world = world or World(history.get("faults", []), cfg.get("grace", 0.0))
     out = []
     for f in failovers(history):
         t0 = max(0.0, f["t"] - cfg["window"])
@@ -193,7 +207,7 @@ def check_no_minority_failover(history, world=None):
 def _failover_due(state, cfg, master):
     """Whether a quorum of sentinels sees `master` down, each reaching an etcd majority (ha)
     and one same candidate up."""
-    seeing = _seeing_down(state, cfg["sentinels"], master)
+    seeing = _surely_seeing_down(state, cfg["sentinels"], master)
     if cfg["mode"] == "ha":
         seeing = [s for s in seeing if state.etcd_majority_from(s, cfg["etcd"])]
     if len(seeing) < cfg["quorum"]:
@@ -203,7 +217,7 @@ def _failover_due(state, cfg, master):
 
 def check_failover_completes(history, world=None):
     cfg = history["config"]
-    world = world or World(history.get("faults", []))
+    world = world or World(history.get("faults", []), cfg.get("grace", 0.0))
     fos = failovers(history)
     obs = masters_by_time(history)
     if not obs:
@@ -232,7 +246,7 @@ def check_failover_completes(history, world=None):
 
 
 def check(history):
-    world = World(history.get("faults", []))
+    world = World(history.get("faults", []), history["config"].get("grace", 0.0))
     return (check_one_master_per_epoch(history) + check_epoch_monotonic(history)
             + check_receiver_monotonic(history) + check_no_minority_failover(history, world)
             + check_failover_completes(history, world))
@@ -242,7 +256,7 @@ def false_failovers(history):
     """Failovers while the old master was healthy (up, reachable from the other nodes)
     throughout the `window` before them."""
     cfg = history["config"]
-    world = World(history.get("faults", []))
+    world = World(history.get("faults", []), cfg.get("grace", 0.0))
     out = []
     for f in failovers(history):
         t0 = max(0.0, f["t"] - cfg["window"])
