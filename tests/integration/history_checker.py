@@ -140,13 +140,14 @@ def _violation(name, t, detail):
 
 
 def check_one_master_per_epoch(history):
+    """One report per epoch, at the first sight of its second master."""
     seen, out = {}, []
     for t, e, m in masters_by_time(history):
         first = seen.setdefault(e, (m, t))
-        if first[0] != m:
+        if first[0] != m and first[0] is not None:
             out.append(_violation("one_master_per_epoch", t, "epoch %d: master %s at %.2fs, %s at %.2fs"
                                   % (e, first[0], first[1], m, t)))
-            seen[e] = (m, t)
+            seen[e] = (None, t)
     return out
 
 

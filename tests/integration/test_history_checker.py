@@ -51,6 +51,12 @@ class CheckerTest(unittest.TestCase):
         h["dns"] += [{"t": 12.5, "node": "lb3", "epoch": 2, "master": "lb3"}]
         self.assertIn("one_master_per_epoch", invariants(h))
 
+    def test_two_masters_flapping_in_one_epoch_is_one_report(self):
+        h = clean_failover()
+        for i in range(5):
+            h["dns"] += [{"t": 12.5 + i * 0.1, "node": "lb3", "epoch": 2, "master": "lb3" if i % 2 else "lb2"}]
+        self.assertEqual([v["invariant"] for v in hc.check(h)], ["one_master_per_epoch"])
+
     def test_promote_hook_disagreeing_with_dns(self):
         h = clean_failover()
         h["hooks"].append({"t": 11.6, "receiver": "lb3", "event": "promote", "epoch": 2, "accepted": True})
