@@ -3,7 +3,10 @@ each invariant is caught (the checker of scripts/partitions must be able to fail
 import copy
 import unittest
 
+import struct
+
 import history_checker as hc
+import partition_poller
 from dnsd_harness import main
 
 NODES = ["lb1", "lb2", "lb3"]
@@ -160,6 +163,28 @@ class CheckerTest(unittest.TestCase):
         self.assertFalse(w.state(1.5).reach("lb1", "s1"))
         self.assertFalse(w.state(2.5).reach("e1", "e0"))
         self.assertTrue(w.state(3.5).reach("s1", "lb1") and w.state(3.5).reach("e0", "e1"))
+
+
+def reply(qid, rcode, txts):
+    """A DNS reply to _sentinel.api.example.test TXT with one TXT answer per string list."""
+    q = b"".join(bytes([len(l)]) + l.encode() for l in "_sentinel.api.example.test".split(".")) + b"\0"
+    msg = struct.pack(">HHHHHH", qid, 0x8400 | rcode, 1, len(txts), 0, 0) + q + struct.pack(">HH", 16, 1)
+    for strings in txts:
+        rdata = b"".join(bytes([len(x)]) + x.encode() for x in strings)
+        msg += b"\xc0\x0c" + struct.pack(">HHIH", 16, 1, 30, len(rdata)) + rdata
+    return msg
+
+
+class PollerParseTest(unittest.TestCase):
+    """The recording side: the poller reads epoch and master out of _sentinel TXT replies."""
+
+    def test_txt_strings(self):
+        ok = reply(7, 0, [["epoch=3", "master=lb2", "by=s1", "drained="]])
+        self.assertEqual(partition_poller.txt_strings(ok, 7), ["epoch=3", "master=lb2", "by=s1", "drained="])
+        self.assertIsNone(partition_poller.txt_strings(ok, 8))              # not our query
+        self.assertIsNone(partition_poller.txt_strings(reply(7, 3, []), 7))  # NXDOMAIN
+        self.assertIsNone(partition_poller.txt_strings(b"\x00\x07", 7))      # truncated
+        self.assertEqual(partition_poller.txt_strings(reply(7, 0, []), 7), [])
 
 
 if __name__ == "__main__":
