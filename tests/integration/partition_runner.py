@@ -283,6 +283,28 @@ class Schedule:
         time.sleep(settle)
         return plan
 
+    def replay(self, faults, settle):
+        """Applies the faults of a recorded history again, each at its recorded time."""
+        plan = []
+        for f in sorted(faults, key=lambda f: f["t"]):
+            time.sleep(max(0.0, self.t0 + f["t"] - time.time()))
+            op = f["op"]
+            if op == "cut":
+                self.cut(f["a"], f["b"])
+            elif op == "isolate":
+                self.isolate(f["a"])
+            elif op == "heal":
+                self.heal()
+            elif op == "kill":
+                self.kill_if_alive(f["proc"])
+            elif op == "start" and not self.alive(f["proc"]):
+                self.start(f["proc"])
+            plan.append(" ".join(str(f[k]) for k in ("op", "a", "b", "proc") if k in f))
+        self.heal()
+        self.restart_dead()
+        time.sleep(settle)
+        return plan
+
     def history(self):
         dns = []
         for line in self.read("dns.jsonl").splitlines():
@@ -331,8 +353,9 @@ class Unsupported(Exception):
     """The sentinel built here cannot run this mode (--ha before coordination exists)."""
 
 
-def run_schedules(n, mode, seed, steps, settle, keep, log=_say):
-    """Runs n schedules; returns (totals dict, list of per-schedule results)."""
+def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None):
+    """Runs n schedules; returns (totals dict, list of per-schedule results). With `replay`
+    (the faults of a recorded history), each schedule applies those instead of random ones."""
     why = available()
     if why:
         raise Unsupported("network namespaces need " + why)
@@ -347,7 +370,7 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say):
             sch = Schedule(mode, seed + i, steps, wd)
             try:
                 sch.setup()
-                plan = sch.run(settle)
+                plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
                 hist = sch.history()
             finally:
                 sch.teardown()

@@ -175,6 +175,21 @@ def reply(qid, rcode, txts):
     return msg
 
 
+HISTORIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "histories")
+
+
+class RecordedHistoryTest(unittest.TestCase):
+    """Histories recorded by scripts/partitions (replay one with --replay FILE)."""
+
+    def test_resumed_failover_of_a_restarted_single_sentinel_is_flagged(self):
+        with open(os.path.join(HISTORIES, "single-resumed-failover.json")) as f:
+            h = json.load(f)
+        v = hc.check(h)
+        self.assertEqual([x["invariant"] for x in v], ["no_minority_failover"])
+        self.assertIn("lb1 -> lb2 (epoch 2)", v[0]["detail"])
+        self.assertEqual(hc.summary(h)["false_failovers"], 1)
+
+
 class PollerParseTest(unittest.TestCase):
     """The recording side: the poller reads epoch and master out of _sentinel TXT replies."""
 
