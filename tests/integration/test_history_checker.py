@@ -1,9 +1,11 @@
 """history_checker on synthetic histories: a clean run passes, and a history that breaks
-each invariant is caught (the checker of scripts/partitions must be able to fail)."""
+each invariant is caught (the checker of scripts/partitions must be able to fail); also on
+a recorded history, and the partition poller's reply parsing."""
 import copy
-import unittest
-
+import json
+import os
 import struct
+import unittest
 
 import history_checker as hc
 import partition_poller
