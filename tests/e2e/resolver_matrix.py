@@ -67,6 +67,9 @@ class MatrixCluster(E2ECluster):
         self.answers = {n: stop_answer for n in self.nodes}
         self.reloads = {n: 0 for n in self.nodes}
         self._write("root.zone", ROOT_ZONE.format(p=prefix))
+        # Every step stops the same node: flap damping would keep it out after a few.
+        with open(self.path("sentinel.toml"), "a") as f:
+            f.write("\n[damping]\npenalty = 0\n")
         os.makedirs(self.path("knot"), exist_ok=True)
         self._write("knot.conf", "\n".join([
             "server:", '    rundir: "%s"' % self.path("knot"), "    listen: %s@53" % self.root_addr,
@@ -245,6 +248,7 @@ class Counts:
         self.total = self.answered = self.failed = self.nodata = self.slow = 0
         self.worst = 0.0
         self.by_node = {}
+        self.victim_share = []  # % of the warm-up answers the step's node gave, per repetition
 
     def add(self, samples, addr_to_node):
         for s in samples:
@@ -275,6 +279,9 @@ class Counts:
         text += ", %d slow" % self.slow
         if self.slow:
             text += " (%.1f %%, worst %.2f s)" % (100.0 * self.slow / max(1, self.total), self.worst)
+        if self.victim_share:
+            text += "; the node had %s %% of the answers before" % "/".join(
+                "%.0f" % v for v in self.victim_share)
         return text
 
 
@@ -296,12 +303,15 @@ def start_resolvers(cluster, kinds, workdir, warm=30):
     try:
         for k in kinds:
             res[k] = resolvers.make(k, workdir, cluster.root_addr).start("www." + ZONE)
-        probe(res, warm, 0.01)
+        warmed = probe(res, warm, 0.01)
     except Exception:
         for r in res.values():
             r.stop()
         raise
-    return res
+    victim = cluster.nodes[VICTIM]
+    shares = {k: 100.0 * sum(1 for s in v if victim in s.addrs) / max(1, len(v))
+              for k, v in warmed.items()}
+    return res, shares
 
 
 def sleep_until(t):
@@ -452,7 +462,7 @@ def run_step(c, step, kinds, workdir, names, spacing, default_answer):
     """One repetition of one step: {kind: (Counts, note)}. Leaves the cluster whole again."""
     step.prepare(c, default_answer)
     step.events = {}
-    res = start_resolvers(c, kinds, workdir)
+    res, shares = start_resolvers(c, kinds, workdir)
     try:
         count = names if step.spacing_factor == 1.0 else max(1, int(names / step.spacing_factor))
         out = probe(res, count, spacing * step.spacing_factor, lambda t0: step.act(c, t0), step.tail)
@@ -461,7 +471,10 @@ def run_step(c, step, kinds, workdir, names, spacing, default_answer):
             r.stop()
         c.restore(VICTIM)
     addr_to_node = {a: n for n, a in c.nodes.items()}
-    return {k: (Counts().add(s, addr_to_node), step.summarize(k, s, c)) for k, s in out.items()}
+    out = {k: (Counts().add(s, addr_to_node), step.summarize(k, s, c)) for k, s in out.items()}
+    for k, (cnt, _) in out.items():
+        cnt.victim_share.append(shares[k])
+    return out
 
 
 def merge(results):
@@ -473,6 +486,7 @@ def merge(results):
             for f in ("total", "answered", "failed", "nodata", "slow"):
                 setattr(t, f, getattr(t, f) + getattr(cnt, f))
             t.worst = max(t.worst, cnt.worst)
+            t.victim_share += cnt.victim_share
             for n, v in cnt.by_node.items():
                 t.by_node[n] = t.by_node.get(n, 0) + v
             if note:
