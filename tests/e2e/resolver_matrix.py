@@ -27,6 +27,9 @@ from e2e_cluster import ZONE, E2ECluster, Proc, parse_answers
 from sentinel_harness import wait_until
 
 SLOW = 0.040       # "slow": answered in 40 ms or more
+STALL = 0.030      # ... unless at that instant 3 resolvers (all, if fewer) took this long
+STALL_MAX = 0.200  # but less than this: the machine stalled (CPU contention); a resolver's
+                   # wait on a gone node (0.37 s and more, Knot's aside) always counts
 TIMEOUT = 4.0      # a query not answered in this long has failed
 VICTIM = "lb2"     # the node every step acts on
 SRV, TXT = 33, 16
@@ -245,13 +248,13 @@ class Counts:
     """answered / failed / NODATA / slow of one resolver in one step."""
 
     def __init__(self):
-        self.total = self.answered = self.failed = self.nodata = self.slow = 0
+        self.total = self.answered = self.failed = self.nodata = self.slow = self.stalled = 0
         self.worst = 0.0
         self.by_node = {}
         self.victim_share = []  # % of the warm-up answers the step's node gave, per repetition
 
-    def add(self, samples, addr_to_node):
-        for s in samples:
+    def add(self, samples, addr_to_node, stalls=frozenset()):
+        for i, s in enumerate(samples):
             self.total += 1
             if s.latency is None or (s.rcode not in (0,)):
                 self.failed += 1
@@ -263,6 +266,9 @@ class Counts:
             self.answered += 1
             for n in nodes:
                 self.by_node[n] = self.by_node.get(n, 0) + 1
+            if SLOW <= s.latency < STALL_MAX and i in stalls:
+                self.stalled += 1
+                continue
             self.worst = max(self.worst, s.latency)
             if s.latency >= SLOW:
                 self.slow += 1
@@ -279,6 +285,8 @@ class Counts:
         text += ", %d slow" % self.slow
         if self.slow:
             text += " (%.1f %%, worst %.2f s)" % (100.0 * self.slow / max(1, self.total), self.worst)
+        if self.stalled:
+            text += " (+%d in machine stalls)" % self.stalled
         if self.victim_share:
             text += "; the node had %s %% of the answers before" % "/".join(
                 "%.0f" % v for v in self.victim_share)
@@ -471,10 +479,24 @@ def run_step(c, step, kinds, workdir, names, spacing, default_answer):
             r.stop()
         c.restore(VICTIM)
     addr_to_node = {a: n for n, a in c.nodes.items()}
-    out = {k: (Counts().add(s, addr_to_node), step.summarize(k, s, c)) for k, s in out.items()}
+    stalls = machine_stalls(out)
+    out = {k: (Counts().add(s, addr_to_node, stalls), step.summarize(k, s, c)) for k, s in out.items()}
     for k, (cnt, _) in out.items():
         cnt.victim_share.append(shares[k])
     return out
+
+
+def machine_stalls(out):
+    """Indexes of the names that 3 resolvers (all, if fewer) answered in >= STALL s: the
+    names are sent to every resolver at the same instant, so a wait on a node shows at one
+    resolver while a stall of this machine shows at all of them."""
+    if len(out) < 2:
+        return frozenset()
+    need = min(3, len(out))
+    n = min(len(v) for v in out.values())
+    return frozenset(i for i in range(n) if sum(
+        1 for v in out.values()
+        if v[i].latency is not None and STALL <= v[i].latency < STALL_MAX) >= need)
 
 
 def merge(results):
@@ -483,7 +505,7 @@ def merge(results):
     for r in results:
         for k, (cnt, note) in r.items():
             t, notes = total.setdefault(k, (Counts(), []))
-            for f in ("total", "answered", "failed", "nodata", "slow"):
+            for f in ("total", "answered", "failed", "nodata", "slow", "stalled"):
                 setattr(t, f, getattr(t, f) + getattr(cnt, f))
             t.worst = max(t.worst, cnt.worst)
             t.victim_share += cnt.victim_share

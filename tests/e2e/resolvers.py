@@ -53,6 +53,10 @@ def root_hints(root_addr):
     return (". 3600000 IN NS %s\n%s 3600000 IN A %s\n" % (ROOT_NS, ROOT_NS, root_addr))
 
 
+class PortTaken(Exception):
+    """The resolver could not bind its listening port: someone took it since it was chosen."""
+
+
 class Resolver:
     """One resolver process. Subclasses write the config and name the command line."""
     kind = ""
@@ -83,19 +87,37 @@ class Resolver:
         raise NotImplementedError
 
     def start(self, probe_name, timeout=30):
-        """Starts the process and waits until it resolves `probe_name` (A)."""
+        """Starts the process and waits until it resolves `probe_name` (A). The port was
+        free when chosen, but the other resolvers' query sockets take ephemeral ports from
+        the same range: a start that loses that race is retried on another port."""
+        for attempt in range(3):
+            try:
+                return self._start(probe_name, timeout)
+            except PortTaken:
+                self.port = dnsd_harness.free_address(self.host)[1]
+                self.configure()
+        return self._start(probe_name, timeout)
+
+    def _start(self, probe_name, timeout):
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT,
                                      cwd=self.dir)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                rc = self.proc.returncode
+                self.log.close()
+                self.proc = None
+                if "in use" in self.read_log()[-3000:]:
+                    os.rename(self.log_path, self.log_path + ".port-taken")
+                    raise PortTaken()
                 raise RuntimeError("%s exited %s at start-up: %s" % (
-                    self.kind, self.proc.returncode, self.read_log()[-2000:]))
+                    self.kind, rc, self.read_log()[-2000:]))
             r = dnsd_harness_query(self.host, self.port, probe_name)
             if r is not None and r[0] == 0 and r[1]:
                 return self
             time.sleep(0.1)
+        self.stop()
         raise RuntimeError("%s does not resolve %s after %d s: %s" % (
             self.kind, probe_name, timeout, self.read_log()[-2000:]))
 

@@ -42,13 +42,20 @@ class PlannedStopThroughFourResolvers(unittest.TestCase):
         return out
 
     def check(self, out, what):
+        """0 failed, 0 NODATA, and no resolver waited on the stopped node: each resolver's
+        wait on a node that is gone is 0.4-1.8 s here
+        (Unbound, BIND, PowerDNS Recursor; Knot Resolver's are 40-110 ms), so the bar is no
+        answer in 200 ms or more and at most 3 % in 40 ms or more: on a shared 2-core machine
+        a single resolver's answer takes 40-70 ms now and then with nothing stopped (Knot
+        Resolver's most often: 0.2-0.9 % of its answers in the measured table)."""
         for k, (cnt, _) in out.items():
             self.assertGreaterEqual(cnt.total, NAMES, k)
             self.assertEqual(cnt.failed, 0, "%s: %s failed queries during %s" % (k, cnt.failed, what))
             self.assertEqual(cnt.nodata, 0, "%s passed %d NODATA to clients during %s"
                              % (k, cnt.nodata, what))
-            self.assertEqual(cnt.slow, 0, "%s: %d slow answers (worst %.2f s) during %s"
-                             % (k, cnt.slow, cnt.worst, what))
+            self.assertLess(cnt.worst, 0.200, "%s waited %.2f s during %s" % (k, cnt.worst, what))
+            self.assertLessEqual(cnt.slow, 3 * cnt.total // 100, "%s: %d slow answers (worst %.2f s) "
+                                 "during %s" % (k, cnt.slow, cnt.worst, what))
 
     def test_planned_stop_with_the_default_answer(self):
         self.check(self.run_step(rm.PlannedStop(self.default_answer, "1s")), "a planned stop")
