@@ -162,7 +162,11 @@ void on_signal(uv_signal_t* s, int signum) {
   d->stopping = true;
   auto grace = d->config.server.stop_grace.count();
   auto how = d->config.server.stop_answer;
-  std::string what(answer::stop_answer_name(how));
+  std::string what = how == answer::StopAnswer::Refused   ? "REFUSED"
+                     : how == answer::StopAnswer::NotAuth ? "NOTAUTH"
+                     : how == answer::StopAnswer::Upward  ? "an upward referral"
+                     : how == answer::StopAnswer::Referral ? "a referral to the zone's own NS set"
+                                                           : "lame (not authoritative)";
   spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum), what, grace);
   common::notify_stopping("stopping: answering " + what + " for the grace window");
   d->server->begin_grace(how);
