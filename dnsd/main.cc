@@ -161,12 +161,15 @@ void on_signal(uv_signal_t* s, int signum) {
   }
   d->stopping = true;
   auto grace = d->config.server.stop_grace.count();
-  bool lame = d->config.server.stop_answer_lame;
-  spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum),
-               lame ? "lame (not authoritative)" : "REFUSED", grace);
-  common::notify_stopping(std::string("stopping: answering ") + (lame ? "lame" : "REFUSED") +
-                          " for the grace window");
-  d->server->begin_grace(lame);
+  auto how = d->config.server.stop_answer;
+  std::string what = how == answer::StopAnswer::Refused   ? "REFUSED"
+                     : how == answer::StopAnswer::NotAuth ? "NOTAUTH"
+                     : how == answer::StopAnswer::Upward  ? "an upward referral"
+                     : how == answer::StopAnswer::Referral ? "a referral to the zone's own NS set"
+                                                           : "lame (not authoritative)";
+  spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum), what, grace);
+  common::notify_stopping("stopping: answering " + what + " for the grace window");
+  d->server->begin_grace(how);
   if (d->metrics) d->metrics->set_ready(false);
   uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); },
                  static_cast<uint64_t>(grace), 0);

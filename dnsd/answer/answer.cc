@@ -98,6 +98,13 @@ class Builder {
     if (r.truncated) truncate();
   }
 
+  void referral_to_apex(const zone::ZoneSnapshot& z, bool upward) {
+    Resolution r = apex_referral(z, upward, rw_);
+    rcode_ = r.rcode;
+    aa_ = false;
+    if (r.truncated) truncate();
+  }
+
   void set_rcode(uint16_t rcode) { rcode_ = rcode; }
   void set_zone(int index) { zone_ = index; }
 
@@ -202,6 +209,35 @@ size_t response_limit(const ParsedQuery& q, const zone::Catalog& c, const QueryC
   return std::min(limit, out_cap);
 }
 
+// The stop_grace window's answer (docs/operations.md "Maintenance" has what each resolver
+// does with each). Only QUERY opcodes for our zones get anything but REFUSED.
+void stop_answer(const ParsedQuery& q, const zone::Catalog& catalog, StopAnswer how, Builder& b) {
+  int zi = q.opcode == wire::opcode::QUERY && q.qclass == wire::klass::IN
+               ? catalog.find_zone_index(q.qname_lower)
+               : -1;
+  switch (how) {
+    case StopAnswer::Lame:
+      // An empty, non-authoritative NOERROR with RA set: "recursion lame".
+      b.set_recursion_available();
+      return;
+    case StopAnswer::Referral:
+    case StopAnswer::Upward:
+      if (zi < 0) break;
+      b.set_zone(zi);
+      b.referral_to_apex(*catalog.zones[static_cast<size_t>(zi)].snapshot,
+                         how == StopAnswer::Upward);
+      return;
+    case StopAnswer::NotAuth:
+      if (zi < 0) break;
+      b.set_zone(zi);
+      b.set_rcode(R::NOTAUTH);
+      return;
+    case StopAnswer::Refused:
+      break;
+  }
+  b.set_rcode(R::REFUSED);
+}
+
 }  // namespace
 
 Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catalog,
@@ -232,13 +268,8 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
 
   if (q.has_edns && q.edns_version > 0) {
     b.set_rcode(wire::rcode::BADVERS);  // RFC 6891 6.1.3
-  } else if (ctx.refuse_all && ctx.stop_lame) {
-    // An empty, non-authoritative NOERROR with RA set is "recursion lame" to resolvers:
-    // Unbound and BIND move to another nameserver at once AND stop choosing this one for
-    // the zone, so nothing waits on the node once it has exited. REFUSED only does the first.
-    b.set_recursion_available();
   } else if (ctx.refuse_all) {
-    b.set_rcode(R::REFUSED);
+    stop_answer(q, catalog, ctx.stop_answer, b);
   } else if (q.opcode != wire::opcode::QUERY || q.tsig_offset != 0 || q.qtype == T::AXFR ||
              q.qtype == T::IXFR) {
     // UPDATE, NOTIFY, transfers and TSIG-signed queries go to the zone service thread.

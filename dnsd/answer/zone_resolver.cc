@@ -24,6 +24,20 @@ class Resolver {
     return res_;
   }
 
+  Resolution apex_referral(bool upward) noexcept {
+    res_.authoritative = false;
+    const Node* apex = z_.find(z_.apex());
+    if (!apex) return res_;
+    if (!upward) {
+      referral(*apex, z_.apex());
+      return res_;
+    }
+    // The apex NS targets, owned by the zone's parent: no glue (it would be out of zone).
+    std::string_view parent = z_.apex().substr(1 + static_cast<uint8_t>(z_.apex()[0]));
+    if (const RRset* ns = z_.rrset(*apex, T::NS)) put(Section::Authority, Owner{0, parent}, *ns);
+    return res_;
+  }
+
  private:
   // Finds the node for `qname`, following RFC 1034 4.3.2 step 3 with RFC 4592 wildcards.
   void lookup(const wire::NameBuf& qname, const Owner& owner, uint16_t qtype, int depth) noexcept {
@@ -160,6 +174,10 @@ class Resolver {
 };
 
 }  // namespace
+
+Resolution apex_referral(const zone::ZoneSnapshot& zone, bool upward, ResponseWriter& out) noexcept {
+  return Resolver(zone, out).apex_referral(upward);
+}
 
 Resolution resolve(const zone::ZoneSnapshot& zone, const wire::NameBuf& qname_lower,
                    uint16_t qtype, ResponseWriter& out) noexcept {

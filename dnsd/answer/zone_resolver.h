@@ -21,4 +21,8 @@ struct Resolution {
 Resolution resolve(const zone::ZoneSnapshot& zone, const wire::NameBuf& qname_lower,
                    uint16_t qtype, ResponseWriter& out) noexcept;
 
+// A referral that goes nowhere, not authoritative: the zone's own apex NS set (with in-zone
+// glue), or with `upward` the same NS targets owned by the zone's parent name.
+Resolution apex_referral(const zone::ZoneSnapshot& zone, bool upward, ResponseWriter& out) noexcept;
+
 }  // namespace dnsd::answer

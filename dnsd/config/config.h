@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dnsd/answer/stop_answer.h"
 #include "dnsd/common/address.h"
 #include "dnsd/common/config_error.h"
 #include "dnsd/common/cookie_secret.h"
@@ -26,7 +27,7 @@ struct ServerConfig {
   common::Millis tcp_idle_timeout{10'000};
   unsigned tcp_max_clients = 1000;
   common::Millis stop_grace{0};
-  bool stop_answer_lame = false;  // stop_answer = "lame" (else "refused")
+  answer::StopAnswer stop_answer = answer::StopAnswer::Upward;
   std::string cookie_secret_file;  // resolved path; empty = a random secret per process
   common::CookieSecrets cookie_secrets;  // read from cookie_secret_file by load_config;
                                          // dnsd fills in its random one when there is none

@@ -99,15 +99,18 @@ const auto kKeys = std::to_array<KeySpec>({
      SET(t.config.server.tcp_max_clients = u(std::move(v))),
      CFG(num(t.config.server.tcp_max_clients))},
     {"server", "stop_grace", VK::Duration, false, "\"0s\"", 0, 5 * 60'000, "", 0, R,
-     "on SIGTERM answer REFUSED this long first, so resolvers leave this node at once",
+     "on SIGTERM answer stop_answer this long first, so resolvers leave this node at once",
      SET(t.config.server.stop_grace = take<common::Millis>(std::move(v))),
      CFG(dur(t.config.server.stop_grace))},
-    {"server", "stop_answer", VK::Choice, false, "\"refused\"", 0, 0, "refused|lame", 0, R,
-     "what the stop_grace window answers: refused (the default) or lame (NOERROR, not authoritative, "
-     "recursion available: Unbound and BIND then mark the node lame and stop choosing it, so "
-     "it is not retried after it exits)",
-     SET(t.config.server.stop_answer_lame = take<std::string>(std::move(v)) == "lame"),
-     CFG(q(t.config.server.stop_answer_lame ? "lame" : "refused"))},
+    {"server", "stop_answer", VK::Choice, false, "\"upward\"", 0, 0, answer::kStopAnswerChoices, 0, R,
+     "what the stop_grace window answers: upward (the default: a non-authoritative referral to "
+     "the zone's parent, which Unbound, BIND, PowerDNS Recursor and Knot Resolver all treat as "
+     "a lame server to leave), refused, lame (empty NOERROR with RA: BIND hands it to clients as "
+     "NODATA), referral (the zone's own NS set: Unbound hands it on as NODATA) or notauth; "
+     "docs/operations.md has the measurements",
+     SET(t.config.server.stop_answer =
+             answer::parse_stop_answer(take<std::string>(std::move(v))).value_or(answer::StopAnswer::Refused)),
+     CFG(q(std::string(answer::stop_answer_name(t.config.server.stop_answer))))},
     {"server", "cookie_secret_file", VK::OptionalFile, false, "\"\"", 0, 0, "", 0, R,
      "DNS cookie secret (RFC 7873, RFC 9018), shared by every node that serves the same NS "
      "address: 32 hex digits (128 bits) per line, the current secret first, optionally the "

@@ -24,8 +24,8 @@ class Server {
   void start();
   // The zone service entry point; set before start().
   void set_slow_path(SlowPathHandler h) { shared_.slow_path = std::move(h); }
-  void begin_grace(bool lame) {
-    shared_.grace_lame.store(lame, std::memory_order_relaxed);
+  void begin_grace(answer::StopAnswer a) {
+    shared_.grace_answer.store(a, std::memory_order_relaxed);
     shared_.grace.store(true, std::memory_order_relaxed);
   }
   // [log] queries and queries_per_second; any time, from any thread.

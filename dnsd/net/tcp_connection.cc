@@ -120,7 +120,7 @@ void TcpConnection::handle_messages() {
   const zone::Catalog* catalog = worker->reader().refresh();
   answer::QueryContext ctx{answer::Transport::Tcp,
                            worker->shared().grace.load(std::memory_order_relaxed),
-                           worker->shared().grace_lame.load(std::memory_order_relaxed),
+                           worker->shared().grace_answer.load(std::memory_order_relaxed),
                            client, static_cast<uint32_t>(std::time(nullptr))};
   const bool log = worker->shared().log_queries.load(std::memory_order_relaxed);
   const uint64_t received_ns = log ? uv_hrtime() : 0;

@@ -140,7 +140,7 @@ int UdpReceiver::process_batch() {
   const zone::Catalog* catalog = worker_.reader().refresh();
   answer::QueryContext ctx{answer::Transport::Udp,
                            worker_.shared().grace.load(std::memory_order_relaxed),
-                           worker_.shared().grace_lame.load(std::memory_order_relaxed),
+                           worker_.shared().grace_answer.load(std::memory_order_relaxed),
                            {}, static_cast<uint32_t>(std::time(nullptr))};
   WorkerStats& st = worker_.stats;
   bump(st.udp_queries, static_cast<uint64_t>(n));

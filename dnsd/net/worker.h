@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "dnsd/answer/stop_answer.h"
 #include "dnsd/net/query_log.h"
 #include "dnsd/net/server_stats.h"
 #include "dnsd/net/slow_path.h"
@@ -24,7 +25,7 @@ struct ServerShared {
   explicit ServerShared(const zone::CatalogHolder& h) : holder(h) {}
   const zone::CatalogHolder& holder;
   std::atomic<bool> grace{false};       // stop_grace window
-  std::atomic<bool> grace_lame{false};  // ... answering lame instead of REFUSED
+  std::atomic<answer::StopAnswer> grace_answer{answer::StopAnswer::Refused};  // ... answering this
   std::atomic<bool> log_queries{false};  // [log] queries: fill the workers' query log rings
   std::atomic<unsigned> tcp_clients{0};
   unsigned tcp_max_clients = 1000;

@@ -288,7 +288,8 @@ std::vector<uint8_t> ZoneService::handle_signed_query(const net::SlowRequest& re
   }
   std::vector<uint8_t> out(65535);
   size_t cap = req.transport == answer::Transport::Udp ? 4096 : 65535;
-  answer::QueryContext ctx{req.transport, false, false, answer::client_address(req.client.sa()),
+  answer::QueryContext ctx{req.transport, false, answer::StopAnswer::Refused,
+                          answer::client_address(req.client.sa()),
                           static_cast<uint32_t>(now_seconds())};
   auto r = answer::answer(q.data(), q.size(), *catalog, ctx, out.data(), cap - 200);
   out.resize(r.outcome == answer::Outcome::Answered ? r.length : 0);

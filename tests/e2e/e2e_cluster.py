@@ -153,15 +153,22 @@ class E2ECluster:
             "stub-zone:", '  name: "example.test."', "  stub-addr: %s.10" % self.p, ""]))
 
     def start(self):
+        self.start_servers()
+        self.procs["unbound"] = Proc("unbound", ["unbound", "-d", "-c", self.path("unbound.conf")],
+                                     self.path("logs", "unbound.log")).start()
+        wait_until(lambda: self.resolve("www.api.example.test", timeout=0.5) is not None, 15,
+                   what="unbound to resolve through the delegation")
+        return self.start_sentinel()
+
+    def start_servers(self):
+        """The parent, the three nodes and their tunnel stand-ins."""
         os.makedirs(self.path("logs"), exist_ok=True)
         for name in ["parent"] + sorted(self.nodes):
             self.start_dnsd(name)
         for name, addr in self.nodes.items():
             self.start_tunnel(name)
-        self.procs["unbound"] = Proc("unbound", ["unbound", "-d", "-c", self.path("unbound.conf")],
-                                     self.path("logs", "unbound.log")).start()
-        wait_until(lambda: self.resolve("www.api.example.test", timeout=0.5) is not None, 15,
-                   what="unbound to resolve through the delegation")
+
+    def start_sentinel(self):
         self.procs["sentinel"] = Proc("sentinel", [SENTINEL, "run", "-c", self.path("sentinel.toml")],
                                       self.path("logs", "sentinel.log")).start()
         wait_until(lambda: self.direct("lb2", "_sentinel", 16) and "master=lb1" in self.direct("lb2", "_sentinel", 16),

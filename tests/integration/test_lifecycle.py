@@ -98,8 +98,27 @@ class Reload(unittest.TestCase):
 
 class Stop(unittest.TestCase):
 
-    def test_sigterm_with_grace_refuses_then_exits(self):
+    def test_sigterm_with_grace_answers_an_upward_referral_by_default(self):
+        # The default stop_answer: NOERROR, not authoritative, no answer, the zone's NS
+        # targets owned by its parent (com.) in the authority section, over UDP and TCP.
         d = Dnsd(server_extra='stop_grace = "2s"').start()
+        try:
+            d.signal(signal.SIGTERM)
+
+            def upward(*args):
+                r = d.dig("www.example.com", "A", *args)
+                return (r.status == "NOERROR" and "aa" not in r.flags and not r.rrs() and
+                        sorted((rr[0], rr[3], rr[4]) for rr in r.rrs("AUTHORITY")) ==
+                        [("com.", "NS", "ns1.example.com."), ("com.", "NS", "ns2.example.com.")])
+            wait_for(upward, 1.5, "an upward referral over UDP in the grace window")
+            self.assertTrue(upward("+tcp"))
+            self.assertEqual(d.dig("elsewhere.org", "A").status, "REFUSED")
+            self.assertEqual(d.proc.wait(timeout=10), 0)
+        finally:
+            d.stop()
+
+    def test_sigterm_with_grace_refuses_then_exits(self):
+        d = Dnsd(server_extra='stop_grace = "2s"\nstop_answer = "refused"').start()
         try:
             self.assertEqual(d.dig("www.example.com", "A").status, "NOERROR")
             t0 = time.time()

@@ -1,4 +1,5 @@
 // answer(): self names, EDNS/NSID/BADVERS, truncation, CHAOS identity, opcodes, malformed input.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include "answer/test_zone.h"
@@ -159,13 +160,74 @@ TEST(OpcodeTest, UnknownOpcodeIsNotimpAndGraceIsRefused) {
 TEST(OpcodeTest, GraceCanAnswerLame) {
   auto cat = api_catalog();
   for (const char* name : {"api.example.test.", "www.api.example.test.", "example.org."}) {
-    auto g = run(*cat, make_query(name, LDNS_RR_TYPE_A), answer::Transport::Udp, true, true);
+    auto g = run(*cat, make_query(name, LDNS_RR_TYPE_A), answer::Transport::Udp, true,
+                 answer::StopAnswer::Lame);
     EXPECT_EQ(g->rcode(), LDNS_RCODE_NOERROR) << name;
     EXPECT_FALSE(ldns_pkt_aa(g->pkt)) << name;
     EXPECT_TRUE(ldns_pkt_ra(g->pkt)) << name;
     EXPECT_EQ(g->ancount(), 0u);
     EXPECT_EQ(ldns_pkt_nscount(g->pkt), 0u);
   }
+}
+
+// stop_answer = "referral": NOERROR, AA and RA clear, the zone's own apex NS set in the
+// authority section (a referral that goes nowhere); outside our zones REFUSED.
+TEST(OpcodeTest, GraceCanAnswerAReferralToTheApex) {
+  auto cat = make_catalog({{"api.example.test.", std::string(kApiZone) +
+                                "@ NS ns2.api.example.test.\nns2 A 127.0.0.12\n",
+                            {"@", "*"}, {"198.51.100.10"}, {}, "lb1"}},
+                          "lb1");
+  for (const char* name : {"api.example.test.", "www.api.example.test.", "x.y.api.example.test."}) {
+    auto g = run(*cat, make_query(name, LDNS_RR_TYPE_A), answer::Transport::Udp, true,
+                 answer::StopAnswer::Referral);
+    EXPECT_EQ(g->rcode(), LDNS_RCODE_NOERROR) << name;
+    EXPECT_FALSE(ldns_pkt_aa(g->pkt)) << name;
+    EXPECT_FALSE(ldns_pkt_ra(g->pkt)) << name;
+    EXPECT_EQ(g->ancount(), 0u) << name;
+    EXPECT_EQ(g->section(LDNS_SECTION_AUTHORITY),
+              (std::vector<std::string>{"api.example.test. 300 IN NS ns1.example.test.",
+                                        "api.example.test. 300 IN NS ns2.api.example.test."}))
+        << name;
+    auto glue = g->section(LDNS_SECTION_ADDITIONAL);
+    EXPECT_NE(std::find(glue.begin(), glue.end(), "ns2.api.example.test. 300 IN A 127.0.0.12"),
+              glue.end()) << name;
+  }
+  auto other = run(*cat, make_query("example.org.", LDNS_RR_TYPE_A), answer::Transport::Udp, true,
+                   answer::StopAnswer::Referral);
+  EXPECT_EQ(other->rcode(), LDNS_RCODE_REFUSED);
+}
+
+// stop_answer = "upward" (the default): the same NS targets, owned by the zone's parent,
+// no glue: an upward referral, which resolvers take for a lame server.
+TEST(OpcodeTest, GraceCanAnswerAnUpwardReferral) {
+  auto cat = api_catalog();
+  for (const char* name : {"api.example.test.", "www.api.example.test.", "x.y.api.example.test."}) {
+    auto g = run(*cat, make_query(name, LDNS_RR_TYPE_A), answer::Transport::Tcp, true,
+                 answer::StopAnswer::Upward);
+    EXPECT_EQ(g->rcode(), LDNS_RCODE_NOERROR) << name;
+    EXPECT_FALSE(ldns_pkt_aa(g->pkt)) << name;
+    EXPECT_FALSE(ldns_pkt_ra(g->pkt)) << name;
+    EXPECT_EQ(g->ancount(), 0u) << name;
+    EXPECT_EQ(g->section(LDNS_SECTION_AUTHORITY),
+              (std::vector<std::string>{"example.test. 300 IN NS ns1.example.test."}))
+        << name;
+    EXPECT_EQ(g->section(LDNS_SECTION_ADDITIONAL).size(), 0u) << name;
+  }
+  auto other = run(*cat, make_query("example.org.", LDNS_RR_TYPE_A), answer::Transport::Udp, true,
+                   answer::StopAnswer::Upward);
+  EXPECT_EQ(other->rcode(), LDNS_RCODE_REFUSED);
+}
+
+TEST(OpcodeTest, GraceCanAnswerNotauth) {
+  auto cat = api_catalog();
+  auto g = run(*cat, make_query("www.api.example.test.", LDNS_RR_TYPE_A), answer::Transport::Udp,
+               true, answer::StopAnswer::NotAuth);
+  EXPECT_EQ(g->rcode(), LDNS_RCODE_NOTAUTH);
+  EXPECT_FALSE(ldns_pkt_aa(g->pkt));
+  EXPECT_EQ(g->ancount(), 0u);
+  auto other = run(*cat, make_query("example.org.", LDNS_RR_TYPE_A), answer::Transport::Udp, true,
+                   answer::StopAnswer::NotAuth);
+  EXPECT_EQ(other->rcode(), LDNS_RCODE_REFUSED);
 }
 
 TEST(MalformedTest, DroppedOrFormerr) {

@@ -37,7 +37,7 @@ Config changed() {
   c.server.tcp_idle_timeout = common::Millis{1234};
   c.server.tcp_max_clients = 9;
   c.server.stop_grace = common::Millis{2000};
-  c.server.stop_answer_lame = true;
+  c.server.stop_answer = answer::StopAnswer::Lame;
   c.server.journal_compact_after = 3;
   c.server.cookie_secret_file = "/etc/dnsd/cookie.secret";
   c.node.name = "lb9";

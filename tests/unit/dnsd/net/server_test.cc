@@ -229,7 +229,7 @@ TEST_F(ServerTest, ConnectionsOverTheLimitAreClosed) {
 TEST_F(ServerTest, GraceAnswersRefused) {
   start();
   EXPECT_EQ(udp_rcode("www.example.com."), 0);
-  server_->begin_grace(false);
+  server_->begin_grace(answer::StopAnswer::Refused);
   EXPECT_EQ(udp_rcode("www.example.com."), 5);
 }
 

@@ -119,11 +119,12 @@ std::vector<uint8_t> Response::edns_option(uint16_t code) const {
 }
 
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
-                              answer::Transport t, bool refuse_all, bool stop_lame) {
+                              answer::Transport t, bool refuse_all,
+                              answer::StopAnswer stop_answer) {
   answer::QueryContext ctx;
   ctx.transport = t;
   ctx.refuse_all = refuse_all;
-  ctx.stop_lame = stop_lame;
+  ctx.stop_answer = stop_answer;
   return run(c, query, ctx);
 }
 

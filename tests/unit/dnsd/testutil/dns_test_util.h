@@ -67,7 +67,8 @@ struct Response {
 
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
                               answer::Transport t = answer::Transport::Udp,
-                              bool refuse_all = false, bool stop_lame = false);
+                              bool refuse_all = false,
+                              answer::StopAnswer stop_answer = answer::StopAnswer::Refused);
 std::unique_ptr<Response> run(const zone::Catalog& c, const std::vector<uint8_t>& query,
                               const answer::QueryContext& ctx);
 std::unique_ptr<Response> ask(const zone::Catalog& c, const std::string& name, uint16_t type,
