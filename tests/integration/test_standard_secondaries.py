@@ -98,7 +98,8 @@ class Secondary:
         self.kind = kind
         self.dir = os.path.join(base_dir, kind)
         os.makedirs(self.dir)
-        self.host, self.port = not_kernel_default()
+        # named serves only addresses configured on an interface: of 127/8 that is 127.0.0.1.
+        self.host, self.port = free_address("127.0.0.1") if kind == "named" else not_kernel_default()
         vals = {"dir": self.dir, "host": self.host, "port": self.port, "key": KEY_NAME,
                 "secret": KEY_SECRET, "dhost": primary.host, "dport": primary.port}
         conf = os.path.join(self.dir, kind + ".conf")
