@@ -1,11 +1,12 @@
 """BIND 9 (named) and NSD 4 as real secondaries of one dnsd, as an operator would add them:
 TSIG AXFR then IXFR, dnsd's NOTIFY accepted by both (sent from dnsd's listen address, so
 neither says "refused notify" / "no acl matches"), a NOTIFY target that answers REFUSED
-logged as a failure and retried, a SIGHUP with a newer zone file serial NOTIFYing both, and
-a zone file serial raised by one but still below the journal's refused (served serial
-unchanged, `dnsd --check` exits 1). dnsd listens on a random 127.x.y.z that is not
-127.0.0.1, the kernel's own choice of source, so a NOTIFY from the wrong address is refused.
-The tests run in order on one set of servers (numbered), a few seconds each."""
+logged as a failure and retried, a SIGHUP (and `dnsdctl reload ZONE`) with a newer zone
+file serial NOTIFYing both, and a zone file serial raised by one but still below the
+journal's refused (served serial unchanged, `dnsd --check` exits 1, a start exits 1).
+dnsd listens on a random 127.x.y.z that is not 127.0.0.1, the kernel's own choice of
+source, so a NOTIFY from the wrong address is refused. The tests run in order on one set
+of servers (numbered), a few seconds each."""
 import os
 import re
 import signal
@@ -22,6 +23,7 @@ from dnsd_harness import (DNSD, KEY_NAME, KEY_SECRET, KEYS_TOML, ZONE, Dnsd, dig
 
 TSIG = "hmac-sha256:%s:%s" % (KEY_NAME, KEY_SECRET)
 BASE_SERIAL = 2024010101  # ZONE's
+DNSDCTL = os.environ.get("DNSDCTL", "build/dnsd/ctl/dnsdctl")
 
 
 def not_kernel_default():
@@ -300,14 +302,37 @@ class StandardSecondaries(unittest.TestCase):
         for s in self.secs:
             self.assertEqual(s.serial(), served, s.kind)
         self.assert_same_zone()
-        # Raised above the served serial, the file wins: --check passes, the reload NOTIFYs.
+        # Raised above the served serial, the file wins: --check passes, and `dnsdctl reload
+        # ZONE` (the other way to load a file) NOTIFYs too.
         self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(served + 1)))
         check = subprocess.run([DNSD, "--check", "-c", self.d.config], capture_output=True, text=True,
                                timeout=30)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
-        self.d.signal(signal.SIGHUP)
+        ctl = subprocess.run([DNSDCTL, "-c", self.d.config, "reload", "example.com"],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(ctl.returncode, 0, ctl.stdout + ctl.stderr)
         for s in self.secs:
             s.wait_serial(served + 1, timeout=10)
+            self.assertEqual(s.rdata("fromfile.example.com", "A"), [], s.kind)
+
+    def test_6_start_with_a_file_serial_below_the_journal_fails(self):
+        base = self.served_serial()  # test 5's winning file serial
+        self.update("update add upd9.example.com 60 A 192.0.2.139")
+        served = self.served_serial()
+        self.d.stop()
+        zone_path = self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(served)))
+        self.d.start(wait=False)
+        self.assertEqual(self.d.proc.wait(timeout=20), 1)
+        self.d.log.close()
+        self.d.starts -= 1  # no "dnsd ready" from this one
+        self.assertRegex(self.d.read_log(), r"%s.*zone file refused: its SOA serial %d is not newer "
+                         r"than the served serial %d.*raise it above %d"
+                         % (re.escape(zone_path), served, served, served))
+        # Nothing was thrown away: with the serial raised, the start serves every update.
+        self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(base)))
+        self.d.start()
+        self.assertEqual(self.served_serial(), served)
+        self.assertEqual(self.d.dig("upd9.example.com", "A").rdata(), ["192.0.2.139"])
 
 
 if __name__ == "__main__":
