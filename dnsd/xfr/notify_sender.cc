@@ -138,10 +138,10 @@ void NotifySender::fail_try(Active& a, std::string why) {
   if (a.tries >= options_.tries) a.deadline = Clock::now();  // nothing left to wait for
   else {
     auto left = std::chrono::duration_cast<common::Millis>(a.deadline - Clock::now());
-    spdlog::warn("notify: {} serial {} to {}{} failed: {} (try {} of {}); retrying in {}",
+    spdlog::warn("notify: {} serial {} to {}{} failed: {} (try {} of {}); retrying {}",
                  wire::name_to_text(a.job.zone), a.job.serial, a.job.target.to_string(),
                  from_text(a.job), a.last_error, a.tries, options_.tries,
-                 common::format_duration(std::max(left, common::Millis{0})));
+                 left.count() > 0 ? "in " + common::format_duration(left) : std::string("now"));
   }
 }
 
