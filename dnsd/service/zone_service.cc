@@ -177,7 +177,8 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   auto before = holder_.get();
   holder_.publish(catalog);
   refresh_zone_status(true);
-  notify_changed(before.get(), *catalog);
+  if (thread_.joinable()) notify_changed(before.get(), *catalog);
+  else notify_at_start_ = true;
   // Loading freed the parser's and the builder's scratch memory in many small pieces;
   // give the free pages back so a big zone does not leave the process twice its size.
   malloc_trim(0);
@@ -217,6 +218,8 @@ bool ZoneService::load_zone(const config::Config& config, const std::string& zon
 }
 
 void ZoneService::start() {
+  if (notify_at_start_)
+    if (auto catalog = holder_.get()) notify_changed(nullptr, *catalog);
   thread_ = std::thread([this] {
     // Queries come first: see thread_schedule.h.
     if (!common::set_thread_schedule(std::max(common::current_thread_nice(), common::kBackgroundNice)))

@@ -100,6 +100,9 @@ class ZoneService {
   xfr::NotifySender notifier_;
   size_t compact_after_ = 10000;
   std::vector<common::SocketAddress> listen_;  // [server] listen, for the NOTIFY source
+  // The start's load happens before the DNS sockets are bound: its NOTIFYs wait for
+  // start(), or a secondary would ask for the SOA before anything answers.
+  bool notify_at_start_ = false;
 
   std::mutex mutex_;
   std::condition_variable cv_;
