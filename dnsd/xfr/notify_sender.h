@@ -5,7 +5,8 @@
 // the zone is an acknowledgement (notify_reply.h). Anything else (an error rcode such as
 // REFUSED, a reply that is not for the zone, no reply) is a failed try, logged with its
 // reason and retried after the rest of the try's timeout, until the tries run out ("gave
-// up"). Each NOTIFY leaves from the job's source address (notify_source.h).
+// up"). A newer serial for a target still being retried replaces that job. Each NOTIFY
+// leaves from the job's source address (notify_source.h).
 #pragma once
 #include <chrono>
 #include <condition_variable>
