@@ -27,6 +27,8 @@
 #include "dnsd/metrics/metrics_text.h"
 #include "dnsd/net/server.h"
 #include "dnsd/service/zone_service.h"
+#include "dnsd/update/journal_state.h"
+#include "dnsd/update/serial_rule.h"
 #include "dnsd/zone/catalog.h"
 #include "dnsd/zone/catalog_builder.h"
 #include "dnsd/zone/catalog_holder.h"
@@ -85,6 +87,25 @@ void log_cookie_secret(const config::Config& c) {
 
 control::ReloadOutcome reload_config(Daemon& d, const char* why);
 
+// --check: the zone file serial rule (update/serial_rule.h) against what state_dir serves,
+// read-only, so a refused file fails here rather than at the start or reload.
+void check_served_serials(const config::Config& c, const zone::Catalog& catalog,
+                          common::ErrorList& errors) {
+  for (const auto& z : catalog.zones) {
+    auto st = update::read_served_state(c.server.state_dir, z.snapshot->origin(), z.snapshot->self());
+    if (st.unreadable) {
+      std::fprintf(stderr, "%s: note: %s; the served serial is unknown, so the zone file serial "
+                   "was not checked against it (run --check as dnsd's user)\n",
+                   z.file.c_str(), st.error.c_str());
+    } else if (!st.error.empty()) {
+      errors.add(z.file, 0, "", "", "journal: " + st.error);
+    } else if (st.present) {
+      auto v = update::judge_zone_file(z.snapshot->serial(), st.base, st.served, st.journal_path);
+      if (v.kind == update::ZoneFileVerdict::Refused) errors.add(z.file, 0, "", "", "journal: " + v.message);
+    }
+  }
+}
+
 // A reload as the service manager sees it: RELOADING, the reload, READY again.
 // `why`: "SIGHUP" or "dnsdctl"; the outcome goes to the log and to dnsdctl.
 control::ReloadOutcome reload(Daemon& d, const char* why) {
@@ -106,6 +127,7 @@ control::ReloadOutcome reload_config(Daemon& d, const char* why) {
     fill_cookie_secret(d, *loaded);
     config::Config next = *loaded;
     next.server.state_dir = d.config.server.state_dir;  // restart-only
+    next.server.listen = d.config.server.listen;        // restart-only (the NOTIFY source)
     // Zones change only on the zone service thread, in order with updates.
     std::promise<bool> done;
     d.zones->post([&] { done.set_value(d.zones->load(next, errors)); });
@@ -367,9 +389,10 @@ int main(int argc, char** argv) {
   common::ErrorList errors;
   auto loaded = config::load_config(config_path, errors);
   if (check && loaded) {
-    // --check reads the zone files but never touches state_dir or the journals.
+    // --check reads the zone files and (read-only) the journals' serials; it writes nothing.
     auto catalog = zone::build_catalog(*loaded, errors);
-    if (catalog) {
+    if (catalog) check_served_serials(*loaded, *catalog, errors);
+    if (catalog && errors.size() == 0) {
       std::printf("%s: ok (%zu zone(s))\n", config_path.c_str(), catalog->zones.size());
       return 0;
     }

@@ -47,6 +47,7 @@ struct ZoneConfig {
   std::vector<std::string> update_keys;    // key names, lowercase absolute: "sentinel."
   std::vector<std::string> transfer_keys;  // every name here has a [[key]] in `keys`
   std::vector<common::SocketAddress> notify;  // port 53 unless given
+  std::vector<common::SocketAddress> notify_source;  // at most one per family; port 0 = any
   uint64_t epoch_max_step = 1000;             // largest raise of the _sentinel epoch at once
   std::vector<std::string> epoch_override_keys;  // may set any _sentinel epoch (break-glass)
   int line = 0;                     // line of the [[zone]] table in the config, for messages

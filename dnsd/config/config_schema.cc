@@ -157,6 +157,12 @@ const auto kKeys = std::to_array<KeySpec>({
      "secondaries to NOTIFY (RFC 1996) after a change: \"addr\" or \"addr:port\"",
      SET(t.zone->notify = take<std::vector<common::SocketAddress>>(std::move(v))),
      CFG(addr_list(t.zone->notify))},
+    {"zone", "notify_source", VK::SourceAddresses, false, "[]", 0, 2, "", 0, R,
+     "local address NOTIFY is sent from, one IPv4 and/or one IPv6, \"addr\" or \"addr:port\" "
+     "(port 0 = any); [] = the first [server] listen address of the target's family that is "
+     "not a wildcard, as BIND's notify-source; \"0.0.0.0\" / \"::\" = the kernel's choice",
+     SET(t.zone->notify_source = take<std::vector<common::SocketAddress>>(std::move(v))),
+     CFG(addr_list(t.zone->notify_source))},
     {"zone", "epoch_max_step", VK::Integer, false, "1000", 1, 1'000'000'000, "", 0, R,
      "largest raise of the _sentinel epoch one update may make; a larger one (or a lower or "
      "removed epoch) is refused, so a leaked key cannot fence sentinel off this node",
@@ -264,6 +270,7 @@ std::string type_name(ValueKind kind) {
     case VK::ZoneName: return "zone name";
     case VK::OptionalAddress: return "address:port";
     case VK::AddressList: return "address list";
+    case VK::SourceAddresses: return "source address list";
     case VK::Ipv4List: return "IPv4 address list";
     case VK::Ipv6List: return "IPv6 address list";
     case VK::RelativeNames: return "list of relative names";
@@ -285,6 +292,7 @@ std::string range_text(const KeySpec& k) {
              common::format_duration(common::Millis(k.max));
     case VK::SocketPath: return "at most " + std::to_string(k.max) + " bytes";
     case VK::AddressList:
+    case VK::SourceAddresses:
     case VK::Ipv4List:
     case VK::Ipv6List:
     case VK::RelativeNames:

@@ -36,6 +36,9 @@ enum class ValueKind : uint8_t {
   ZoneName,         // absolute DNS name, lowercased
   OptionalAddress,  // "addr:port" or "" (off)
   AddressList,      // ["addr:port", ...]; port optional when default_port != 0; count [min, max]
+  SourceAddresses,  // ["addr" or "addr:port", ...]: local addresses to send from, at most
+                    // one per family, port 0 (the default) = any; each must be an address
+                    // of this host (it is bound once to check) or a wildcard
   Ipv4List,
   Ipv6List,
   RelativeNames,  // ["@", "*", "www", "*.eu"]

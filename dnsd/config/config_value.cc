@@ -2,8 +2,12 @@
 #include "dnsd/config/config_value.h"
 
 #include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -65,6 +69,30 @@ std::optional<common::SocketAddress> parse_address(const KeySpec& spec, const st
     reason = "port 0 is not usable here";
     return std::nullopt;
   }
+  return a;
+}
+
+// A local address to send from: "addr" (any port) or "addr:port". It must be an address
+// of this host, else every send would fail later (EADDRNOTAVAIL): a bind with port 0
+// tells now, without holding any port.
+std::optional<common::SocketAddress> parse_source_address(const std::string& text,
+                                                          std::string& reason) {
+  auto a = common::parse_socket_address(text, uint16_t{0});
+  if (!a) {
+    reason = "must be an IP address with an optional port: \"192.0.2.1\", \"[2001:db8::1]\", "
+             "\"192.0.2.1:5300\"";
+    return std::nullopt;
+  }
+  common::SocketAddress probe = *a;
+  if (probe.family() == AF_INET) reinterpret_cast<sockaddr_in*>(&probe.storage)->sin_port = 0;
+  else reinterpret_cast<sockaddr_in6*>(&probe.storage)->sin6_port = 0;
+  int fd = ::socket(probe.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0 && ::bind(fd, probe.sa(), probe.length) != 0) {
+    reason = std::string("not usable as a source address on this host: ") + std::strerror(errno);
+    ::close(fd);
+    return std::nullopt;
+  }
+  if (fd >= 0) ::close(fd);
   return a;
 }
 
@@ -290,6 +318,20 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
             return a;
           });
       if (!v) return std::nullopt;
+      return Value{std::move(*v)};
+    }
+    case ValueKind::SourceAddresses: {
+      auto v = convert_list<common::SocketAddress>(
+          spec, node, ctx, errors, [&](const std::string& t, std::string& r, std::string& c) {
+            auto a = parse_source_address(t, r);
+            if (a) c = a->to_string();
+            return a;
+          });
+      if (!v) return std::nullopt;
+      if (v->size() == 2 && (*v)[0].family() == (*v)[1].family()) {
+        report(ctx, ctx.key, node, "at most one IPv4 and one IPv6 address", errors);
+        return std::nullopt;
+      }
       return Value{std::move(*v)};
     }
     case ValueKind::Ipv4List: {

@@ -197,7 +197,7 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
   holder_.publish(next);
   spdlog::info("update {} from {}: serial {} -> {} (+{} -{})", zone_text, who(req, v), je.serial_from,
                je.serial_to, je.diff.added.size(), je.diff.deleted.size());
-  if (!entry->notify.empty()) notifier_.notify(current->origin(), je.serial_to, entry->notify);
+  notify_secondaries(*entry, je.serial_to);
   if (journal->entry_count() >= compact_after_) {
     bool compacted = journal->compact(*result.snapshot, error);
     count_compaction(current->origin(), compacted);

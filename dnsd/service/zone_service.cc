@@ -12,6 +12,8 @@
 #include "dnsd/common/thread_schedule.h"
 #include "dnsd/net/query_counters.h"
 #include "dnsd/wire/name.h"
+#include "dnsd/xfr/notify_source.h"
+#include "dnsd/xfr/serial_changes.h"
 #include "dnsd/zone/catalog_builder.h"
 
 namespace dnsd::service {
@@ -81,6 +83,17 @@ void ZoneService::refresh_zone_status(bool loaded) {
 }
 
 ZoneService::~ZoneService() { stop(); }
+
+void ZoneService::notify_secondaries(const zone::ZoneEntry& entry, uint32_t serial) {
+  if (entry.notify.empty()) return;
+  notifier_.notify(entry.snapshot->origin(), serial, entry.notify,
+                   xfr::resolve_notify_sources(entry.notify_source, listen_));
+}
+
+void ZoneService::notify_changed(const zone::Catalog* before, const zone::Catalog& after) {
+  for (const zone::ZoneEntry* z : xfr::zones_with_new_serial(before, after))
+    notify_secondaries(*z, z->snapshot->serial());
+}
 
 const update::Journal* ZoneService::journal_of(const std::string& zone_text) const {
   auto origin = wire::name_from_text(zone_text);
@@ -160,8 +173,12 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   journals_ = std::move(journals);
   state_dir_ = config.server.state_dir;
   compact_after_ = config.server.journal_compact_after;
+  listen_ = config.server.listen;
+  auto before = holder_.get();
   holder_.publish(catalog);
   refresh_zone_status(true);
+  if (thread_.joinable()) notify_changed(before.get(), *catalog);
+  else notify_at_start_ = true;
   // Loading freed the parser's and the builder's scratch memory in many small pieces;
   // give the free pages back so a big zone does not leave the process twice its size.
   malloc_trim(0);
@@ -195,11 +212,14 @@ bool ZoneService::load_zone(const config::Config& config, const std::string& zon
   journals_[*origin] = std::move(journals[*origin]);
   holder_.publish(next);
   refresh_zone_status(true);
+  notify_changed(current.get(), *next);
   malloc_trim(0);
   return true;
 }
 
 void ZoneService::start() {
+  if (notify_at_start_)
+    if (auto catalog = holder_.get()) notify_changed(nullptr, *catalog);
   thread_ = std::thread([this] {
     // Queries come first: see thread_schedule.h.
     if (!common::set_thread_schedule(std::max(common::current_thread_nice(), common::kBackgroundNice)))

@@ -75,6 +75,11 @@ class ZoneService {
   // `current` (the in-memory zone: every acknowledged update).
   bool journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
                       const std::string& zone_text);
+  // NOTIFY to the zone's `notify` targets for `serial`, from its notify_source (or the
+  // listen address, see xfr/notify_source.h).
+  void notify_secondaries(const zone::ZoneEntry& entry, uint32_t serial);
+  // After a load published `after` in place of `before`: NOTIFY for every changed serial.
+  void notify_changed(const zone::Catalog* before, const zone::Catalog& after);
   // Status bookkeeping, on the service thread: the zone table after a publish, counters.
   void refresh_zone_status(bool loaded);
   void count_update(uint8_t rcode);
@@ -94,6 +99,10 @@ class ZoneService {
   JournalMap journals_;  // by origin (wire)
   xfr::NotifySender notifier_;
   size_t compact_after_ = 10000;
+  std::vector<common::SocketAddress> listen_;  // [server] listen, for the NOTIFY source
+  // The start's load happens before the DNS sockets are bound: its NOTIFYs wait for
+  // start(), or a secondary would ask for the SOA before anything answers.
+  bool notify_at_start_ = false;
 
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -13,6 +13,8 @@
 #include <iterator>
 
 #include "dnsd/common/atomic_file.h"
+#include "dnsd/update/journal_state.h"
+#include "dnsd/update/serial_rule.h"
 #include "dnsd/update/update_processor.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
@@ -55,13 +57,6 @@ void apply_entry(const JournalEntry& e, zone::ZoneEdit& z) {
   soa.ttl = e.diff.soa_ttl;
 }
 
-std::string file_stem(const std::string& state_dir, const std::string& origin) {
-  std::string text = wire::name_to_text(origin);  // "api.example.test."
-  for (auto& c : text)
-    if (c == '/' || c == '\\') c = '_';
-  return state_dir + "/" + text;
-}
-
 }  // namespace
 
 void Journal::distrust(std::string reason) {
@@ -80,7 +75,7 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
                                        std::shared_ptr<const zone::ZoneSnapshot>& zone,
                                        LoadReport& report, const common::FileOps& io) {
   std::unique_ptr<Journal> j(new Journal(io));
-  std::string stem = file_stem(state_dir, origin);
+  std::string stem = state_file_stem(state_dir, origin);
   j->journal_path_ = stem + "journal";
   j->snapshot_path_ = stem + "snapshot";
   const uint32_t file_serial = zone->serial();
@@ -125,12 +120,9 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
     }
     if (!scan.entries.empty() && serial_lt(served, scan.entries.back().serial_to))
       served = scan.entries.back().serial_to;
-    if (!serial_lt(served, file_serial)) {
-      report.error = "the zone file's SOA serial " + std::to_string(file_serial) +
-                     " is not above serial " + std::to_string(served) +
-                     " already served with dynamic updates (" + j->journal_path_ +
-                     "); raise the file's serial above " + std::to_string(served) +
-                     ", or delete the journal and snapshot to drop those updates";
+    ZoneFileVerdict verdict = judge_zone_file(file_serial, state_base, served, j->journal_path_);
+    if (verdict.kind == ZoneFileVerdict::Refused) {
+      report.error = verdict.message;
       return j;
     }
     report.file_won = true;

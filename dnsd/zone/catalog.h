@@ -21,6 +21,7 @@ struct ZoneEntry {
   std::vector<std::string> update_keys;    // lowercase absolute key names
   std::vector<std::string> transfer_keys;
   std::vector<common::SocketAddress> notify;  // secondaries to NOTIFY after a change
+  std::vector<common::SocketAddress> notify_source;  // [[zone]] notify_source, as configured
   uint64_t epoch_max_step = 1000;             // see update::EpochPolicy
   std::vector<std::string> epoch_override_keys;  // lowercase absolute key names
   uint16_t stats_slot = 0;  // its per-zone query counters (zone::StatsSlots); 0 = none

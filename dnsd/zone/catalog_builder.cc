@@ -67,6 +67,7 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
     for (const auto& k : zc.update_keys) entry.update_keys.push_back(lower_abs(k));
     for (const auto& k : zc.transfer_keys) entry.transfer_keys.push_back(lower_abs(k));
     entry.notify = zc.notify;
+    entry.notify_source = zc.notify_source;
     entry.epoch_max_step = zc.epoch_max_step;
     for (const auto& k : zc.epoch_override_keys) entry.epoch_override_keys.push_back(lower_abs(k));
     if (errors.size() != before) continue;

@@ -295,6 +295,26 @@ class ReloadEveryReloadableKey(unittest.TestCase):
         msg, _ = s.recvfrom(4096)  # socket.timeout: no NOTIFY sent to the new secondary
         self.assertEqual((struct.unpack(">H", msg[2:4])[0] >> 11) & 0xF, 4)  # opcode NOTIFY
 
+    def case_zone_notify_source(self):
+        host, port = free_address()
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((host, port))
+        self.addCleanup(s.close)
+        s.settimeout(10)
+        d = self.node(**{"zone.update_keys": '["sentinel"]', "zone.notify": '["%s:%d"]' % (host, port)})
+        _, sender = s.recvfrom(4096)  # the start's NOTIFY: from the listen address by default
+        self.assertEqual(sender[0], d.host)
+        source, _ = free_address()
+        while source in (d.host, "127.0.0.1"):
+            source, _ = free_address()
+        d.reload(**{"zone.notify_source": '["%s"]' % source})
+        p = d.update(SHA256)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        senders = []
+        while source not in senders:  # socket.timeout: never from the new notify_source
+            senders.append(s.recvfrom(4096)[1][0])  # (retries of the first may come before)
+        self.assertLessEqual(set(senders), {d.host, source})
+
     # --- [[key]] -----------------------------------------------------------------------
     def case_key_name(self):
         d = self.node(**{"zone.update_keys": '["sentinel"]'})

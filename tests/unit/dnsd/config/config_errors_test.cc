@@ -373,6 +373,20 @@ TEST_F(ConfigTest, NotifyEntries) {
                     "an optional port: \"192.0.2.1\", \"192.0.2.1:5353\", \"[2001:db8::1]:53\"");
 }
 
+TEST_F(ConfigTest, NotifySourceEntries) {
+  expect_only_error(with_zone("notify_source = [\"ns1.example.com\"]"), "notify_source",
+                    ": zone[0].notify_source[0] = \"ns1.example.com\": must be an IP address "
+                    "with an optional port: \"192.0.2.1\", \"[2001:db8::1]\", \"192.0.2.1:5300\"");
+  // 192.0.2.0/24 (TEST-NET-1) is nobody's address here: a bind to it fails.
+  expect_only_error(with_zone("notify_source = [\"192.0.2.77\"]"), "notify_source",
+                    ": zone[0].notify_source[0] = \"192.0.2.77\": not usable as a source address "
+                    "on this host: Cannot assign requested address");
+  expect_only_error(with_zone("notify_source = [\"127.0.0.1\", \"127.0.0.2\"]"), "notify_source",
+                    ": zone[0].notify_source = [\"127.0.0.1\", \"127.0.0.2\"]: at most one IPv4 "
+                    "and one IPv6 address");
+  ASSERT_TRUE(load(with_zone("notify_source = [\"127.0.0.1\"]")));
+}
+
 TEST_F(ConfigTest, EveryErrorIsReportedInFileOrder) {
   std::string text = R"([log]
 level = "loud"

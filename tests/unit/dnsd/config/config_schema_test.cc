@@ -72,6 +72,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "zone.update_keys",
                                 "zone.transfer_keys",
                                 "zone.notify",
+                                "zone.notify_source",        // ours: BIND notify-source
                                 "zone.epoch_max_step",       // ours
                                 "zone.epoch_override_keys",  // ours
                                 "key.name",

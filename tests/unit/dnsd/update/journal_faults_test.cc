@@ -273,7 +273,7 @@ TEST_F(JournalFaults, ALowerOrEqualZoneFileSerialIsRefusedNotRolledBack) {
     auto z = zone_at(file_serial);
     Journal::LoadReport r;
     open(z, r);
-    EXPECT_NE(r.error.find("not above serial 15"), std::string::npos) << file_serial << ": " << r.error;
+    EXPECT_NE(r.error.find("not newer than the served serial 15"), std::string::npos) << file_serial << ": " << r.error;
   }
   auto z = zone_at(16);
   Journal::LoadReport r;
