@@ -16,6 +16,7 @@
 #include "dnsd/common/config_error.h"
 #include "dnsd/config/config.h"
 #include "dnsd/net/slow_path.h"
+#include "dnsd/service/request_context.h"
 #include "dnsd/service/service_status.h"
 #include "dnsd/update/journal.h"
 #include "dnsd/xfr/notify_sender.h"
@@ -68,9 +69,9 @@ class ZoneService {
   // The catalog builder's hook: opens each zone's journal into `journals`, replays it.
   zone::ContentHook journal_hook(const config::Config& config, JournalMap& journals);
   void handle(const net::SlowRequest& request, const net::Responder& respond);
-  std::vector<uint8_t> handle_update(const net::SlowRequest& request);
-  std::vector<std::vector<uint8_t>> handle_transfer(const net::SlowRequest& request);
-  std::vector<uint8_t> handle_signed_query(const net::SlowRequest& request);
+  std::vector<uint8_t> handle_update(const RequestContext& ctx);
+  std::vector<std::vector<uint8_t>> handle_transfer(const RequestContext& ctx);
+  std::vector<uint8_t> handle_signed_query(const RequestContext& ctx);
   // True if `journal` may take an append; an untrusted one is first rewritten from
   // `current` (the in-memory zone: every acknowledged update).
   bool journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
