@@ -72,6 +72,7 @@ void ZoneService::handle(const net::SlowRequest& req, const net::Responder& resp
     return;
   }
   if (ctx.parsed.opcode == wire::opcode::UPDATE) {
+    if (forward_if_replica(ctx, respond)) return;
     auto r = handle_update(ctx);
     if (r.size() >= 12) count_update(r[3] & 0xF);
     refresh_zone_status(false);  // serial, journal size and health may have changed
@@ -97,33 +98,64 @@ std::vector<uint8_t> ZoneService::handle_update(const RequestContext& ctx) {
   }
   const zone::ZoneEntry* entry = ctx.zone;
   if (!entry) return reply(R::NOTAUTH);
-  if (!key_listed(entry->update_keys, v)) {
+  const zone::ReplicationSpec& rs = entry->replication;
+  bool replication_key = rs.enabled() && v.record.key_name == rs.key;
+  if (!replication_key && !key_listed(entry->update_keys, v)) {
     spdlog::warn("update {} from {}: refused, key not in update_keys", zone_text, who);
     return reply(R::REFUSED);
   }
   update::UpdateMessage msg;
   size_t end = ctx.parsed.tsig_offset ? ctx.parsed.tsig_offset : ctx.bytes().size();
   if (!update::parse_update(ctx.bytes().data(), end, msg)) return reply(R::FORMERR);
+  if (replication_key) return reply(apply_replication_entry(ctx, msg));
+  if (rs.enabled()) {
+    const std::string marker = std::string("\x0c_replication", 13) + entry->snapshot->origin();
+    auto touches = [&](const std::vector<update::UpdateRR>& rrs) {
+      return std::any_of(rrs.begin(), rrs.end(), [&](const update::UpdateRR& rr) { return rr.owner == marker; });
+    };
+    if (touches(msg.updates)) {
+      spdlog::warn("update {} from {}: refused, only the replication_key writes _replication", zone_text, who);
+      return reply(R::REFUSED);
+    }
+    if (key_listed(rs.keys, v)) return reply(apply_replicated(ctx, msg));
+  }
+  return reply(apply_local(ctx, msg));
+}
+
+uint8_t ZoneService::apply_local(const RequestContext& ctx, const update::UpdateMessage& msg) {
+  const zone::ZoneEntry* entry = ctx.zone;
+  const std::string& zone_text = ctx.zone_text;
+  const std::string who = ctx.who();
   const std::shared_ptr<const zone::ZoneSnapshot> current = entry->snapshot;
   update::UpdateResult result = update::apply_update(msg, current, entry->self.owners);
   if (result.rcode) {
     spdlog::info("update {} from {}: rcode {}: {}", zone_text, who, result.rcode, result.reason);
-    return reply(result.rcode);
+    return result.rcode;
   }
-  if (!result.changed) return reply(R::NOERROR);
-  const std::string sentinel_owner = std::string("\x09_sentinel", 10) + current->origin();
-  update::EpochVerdict fence = update::check_epoch_change(
-      sentinel_epoch(*current, sentinel_owner), sentinel_epoch(*result.snapshot, sentinel_owner),
-      v.record.key_name, {entry->epoch_max_step, entry->epoch_override_keys});
-  if (!fence.allowed) {
-    spdlog::warn("update {} from {}: refused, it {}", zone_text, who, fence.reason);
-    return reply(R::REFUSED);
-  }
-  if (fence.overridden) spdlog::warn("update {} from {}: it {}", zone_text, who, fence.reason);
+  if (!result.changed) return R::NOERROR;
+  if (!epoch_fence_allows(ctx, *current, *result.snapshot)) return R::REFUSED;
+  return commit_update(ctx, current, result);
+}
 
+bool ZoneService::epoch_fence_allows(const RequestContext& ctx, const zone::ZoneSnapshot& before,
+                                     const zone::ZoneSnapshot& after) {
+  const std::string sentinel_owner = std::string("\x09_sentinel", 10) + before.origin();
+  update::EpochVerdict fence = update::check_epoch_change(
+      sentinel_epoch(before, sentinel_owner), sentinel_epoch(after, sentinel_owner),
+      ctx.tsig.record.key_name, {ctx.zone->epoch_max_step, ctx.zone->epoch_override_keys});
+  if (!fence.allowed) spdlog::warn("update {} from {}: refused, it {}", ctx.zone_text, ctx.who(), fence.reason);
+  else if (fence.overridden) spdlog::warn("update {} from {}: it {}", ctx.zone_text, ctx.who(), fence.reason);
+  return fence.allowed;
+}
+
+uint8_t ZoneService::commit_update(const RequestContext& ctx, const std::shared_ptr<const zone::ZoneSnapshot>& current,
+                                   const update::UpdateResult& result) {
+  const zone::ZoneEntry* entry = ctx.zone;
+  const std::string& zone_text = ctx.zone_text;
+  const std::string who = ctx.who();
   // Durable before visible, visible before acknowledged.
   auto& journal = journals_[current->origin()];
-  if (!journal || !journal_usable(*journal, *current, zone_text)) return reply(R::SERVFAIL);
+  if (!journal || !journal_usable(*journal, *current, zone_text)) return R::SERVFAIL;
   update::JournalEntry je{current->serial(), result.snapshot->serial(), result.diff};
   std::string error;
   if (!journal->append(je, error)) {
@@ -133,9 +165,9 @@ std::vector<uint8_t> ZoneService::handle_update(const RequestContext& ctx) {
                     "is rewritten from memory (queries are answered meanwhile)", zone_text);
       journal_usable(*journal, *current, zone_text);  // try at once
     }
-    return reply(R::SERVFAIL);
+    return R::SERVFAIL;
   }
-  auto next = std::make_shared<zone::Catalog>(*ctx.catalog);
+  auto next = std::make_shared<zone::Catalog>(*holder_.get());
   for (auto& z : next->zones) {
     if (z.snapshot == current) z.snapshot = result.snapshot;
   }
@@ -149,7 +181,7 @@ std::vector<uint8_t> ZoneService::handle_update(const RequestContext& ctx) {
     if (compacted) spdlog::info("zone {}: journal compacted", zone_text);
     else spdlog::error("zone {}: journal compaction failed: {}", zone_text, error);
   }
-  return reply(R::NOERROR);
+  return R::NOERROR;
 }
 
 bool ZoneService::journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
