@@ -2,6 +2,7 @@
 (docs/dnsd.md "One zone on every node"), for test_replication*.py."""
 import os
 import re
+import signal
 import subprocess
 
 import dnsd_harness
@@ -17,6 +18,7 @@ www      A     192.0.2.10
 ACME_SECRET = "3l1Xo1mZ3B4v9TQ9m4y3m1sQ4tK4r8c1q0Ww2ZfQy7M="
 SENTINEL_SECRET = dnsd_harness.KEY_SECRET
 REPLICATION_SECRET = "n6k0e8b5c2Gm8z1sX3YpL2Qd9Vw4Rt7Uu6Ii5Oo3Pp0="
+OTHER_REPLICATION_SECRET = "Zk1m3Qp8s2Vx5Bn7Lc4Jh6Gf9Dd0Ss1Aa2Ww3Ee4Rr5="
 ACME = "hmac-sha256:acme:" + ACME_SECRET
 SENTINEL = "hmac-sha256:sentinel:" + SENTINEL_SECRET
 KEYS = """
@@ -31,7 +33,11 @@ secret = "%s"
 [[key]]
 name = "replication"
 secret = "%s"
-""" % (ACME_SECRET, SENTINEL_SECRET, REPLICATION_SECRET)
+
+[[key]]
+name = "replication2"
+secret = "%s"
+""" % (ACME_SECRET, SENTINEL_SECRET, REPLICATION_SECRET, OTHER_REPLICATION_SECRET)
 
 
 class Node(Dnsd):
@@ -43,6 +49,9 @@ class Node(Dnsd):
         self.primary = primary
         self.ack = ack
         self.timeout = timeout
+        self.replicas_override = None  # a replicas list text of its own (reload tests)
+        self.replicated = '["acme"]'
+        self.replication_key = "replication"
         super().__init__()
 
     def write_config(self):
@@ -54,13 +63,24 @@ class Node(Dnsd):
                  "[node]", 'name = "%s"' % self.name, 'ipv4 = ["%s"]' % self.host, "",
                  "[[zone]]", 'name = "example.com"', 'file = "%s"' % path, 'self = ["lb"]',
                  'update_keys = ["acme", "sentinel"]', 'transfer_keys = ["sentinel"]',
-                 "replicas = [%s]" % self.peers_text(), 'update_primary = "%s"' % self.primary,
-                 'replicated_update_keys = ["acme"]', 'replication_key = "replication"',
+                 "replicas = [%s]" % (self.replicas_override or self.peers_text()),
+                 'update_primary = "%s"' % self.primary,
+                 "replicated_update_keys = %s" % self.replicated,
+                 'replication_key = "%s"' % self.replication_key,
                  'replication_ack = "%s"' % self.ack, 'replication_timeout = "%s"' % self.timeout, "",
                  "[metrics]", 'listen = ""', "[control]", 'socket = "off"', KEYS]
         self.config = os.path.join(self.dir, "dnsd.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
+
+    def reload(self, **fields):
+        """Sets attributes, rewrites dnsd.toml, SIGHUP, waits for "reload ok"."""
+        for k, v in fields.items():
+            setattr(self, k, v)
+        before = self.read_log().count("reload ok")
+        self.write_config()
+        self.signal(signal.SIGHUP)
+        wait_for(lambda: self.read_log().count("reload ok") > before, 10, self.name + " to reload")
 
     def update(self, *commands, key=ACME):
         return dnsd_harness.nsupdate(self.host, self.port, ["zone example.com"] + list(commands) + ["send"],
