@@ -182,6 +182,7 @@ bool Replicator::step(Link& link) {
     set(link, [&](Link& l) {
       l.st.known = true;
       l.st.reachable = true;
+      l.st.diverged = false;  // it took an entry on top of our history: repaired
       l.st.seq = entry->seq;
       l.st.problem.clear();
       l.marker = next;

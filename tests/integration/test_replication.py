@@ -2,6 +2,7 @@
 of three dnsd nodes is forwarded to the primary, applied there, pushed to the others and
 acknowledged once a majority holds it; down nodes catch up; loops and a down primary get
 SERVFAIL; prerequisites are judged on the primary. Also prints the propagation figure."""
+import os
 import signal
 import socket
 import struct
@@ -10,7 +11,7 @@ import unittest
 
 import dnsd_harness
 from dnsd_harness import wait_for
-from replication_harness import SENTINEL, Cluster, serial
+from replication_harness import REPLICATION_SECRET, SENTINEL, Cluster, serial
 
 
 def txt_query(name, qid):
@@ -127,6 +128,29 @@ class Replication(unittest.TestCase):
         self.assertIn("SERVFAIL", p.stdout + p.stderr)
         wait_for(lambda: "forwarding loop: node lb3 forwarded it to this node lb2" in self.lb2.read_log(), 5,
                  "the loop line on lb2")
+
+    def test_diverged_node_is_detected_and_the_documented_repair_works(self):
+        self.assert_ok(self.lb2.update("update add before.example.com 60 TXT one"))
+        self.visible_everywhere("before", "one")
+        # Give lb3 a marker from no history of lb1's (as an old primary's tail would).
+        self.assert_ok(self.lb3.update(
+            "prereq yxrrset _replication.example.com TXT",
+            "update delete _replication.example.com TXT",
+            'update add _replication.example.com 0 TXT "seq=5 primary=lb9 hash=0123456789abcdef"',
+            key="hmac-sha256:replication:" + REPLICATION_SECRET))
+        wait_for(lambda: "node lb3 has diverged" in self.lb1.read_log(), 5, "lb1 to see lb3 diverged")
+        self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))  # lb1 + lb2
+        self.assertEqual(self.lb3.txt("after"), [])
+        # The repair in docs/dnsd.md: stop it, remove its journal, snapshot and log, start it.
+        self.lb3.stop()
+        state = os.path.join(self.lb3.dir, "state")
+        for suffix in ("journal", "snapshot", "replication"):
+            path = os.path.join(state, "example.com." + suffix)
+            if os.path.exists(path):
+                os.remove(path)
+        self.lb3.start()
+        self.visible_everywhere("after", "two", timeout=8)
+        self.c.wait_converged()
 
     def test_propagation_time(self):
         """Prints p50/p99 of: update acknowledged by lb2 -> visible on all three nodes."""
