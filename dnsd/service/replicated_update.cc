@@ -29,6 +29,18 @@ const zone::ReplicationSpec::Node* forwarding_node(const zone::ReplicationSpec& 
   return nullptr;
 }
 
+// The marker `zone` serves, nullopt inside when it has none; nullopt when unreadable.
+std::optional<std::optional<replication::Marker>> served_marker(const zone::ZoneSnapshot& zone) {
+  zone::NodeContent node;
+  if (!zone.node_content(replication::marker_owner(zone.origin()), node)) return std::optional<replication::Marker>{};
+  auto txt = node.find(wire::type::TXT);
+  if (txt == node.end() || txt->second.rdatas.empty()) return std::optional<replication::Marker>{};
+  auto text = replication::txt_text(txt->second.rdatas[0]);
+  auto m = text ? replication::parse_marker(*text) : std::nullopt;
+  if (!m) return std::nullopt;
+  return std::optional<replication::Marker>{m};
+}
+
 }  // namespace
 
 bool ZoneService::forward_if_replica(const RequestContext& ctx, const net::Responder& respond) {
@@ -219,6 +231,15 @@ void ZoneService::sync_replication() {
     }
     if (!rs.is_primary()) continue;
     primary_of[origin] = true;
+    // The zone must serve the marker of the log's last entry, or the order is broken here.
+    auto served = served_marker(*z.snapshot);
+    auto logged = replication_logs_[origin]->last_marker();
+    if (!served || *served != logged)
+      spdlog::error("zone {}: this primary serves _replication {} but its replication log ends at {}; "
+                    "replicated changes may differ between the nodes (docs/dnsd.md \"One zone on every "
+                    "node\", Limits)", zone_text,
+                    served && *served ? replication::format_marker(**served) : std::string("(none)"),
+                    logged ? replication::format_marker(*logged) : std::string("(none)"));
     const common::TsigKey* key = nullptr;
     for (const auto& k : catalog->keys) {
       auto w = wire::name_from_text(k.name);

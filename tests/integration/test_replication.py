@@ -152,6 +152,14 @@ class Replication(unittest.TestCase):
         self.visible_everywhere("after", "two", timeout=8)
         self.c.wait_converged()
 
+    def test_primary_whose_log_lost_its_tail_says_so(self):
+        self.assert_ok(self.lb2.update("update add tail.example.com 60 TXT x"))
+        self.lb1.stop()
+        os.remove(os.path.join(self.lb1.dir, "state", "example.com.replication"))
+        self.lb1.start()
+        self.assertIn("this primary serves _replication seq=1 primary=lb1", self.lb1.read_log())
+        self.assertIn("but its replication log ends at (none)", self.lb1.read_log())
+
     def test_propagation_time(self):
         """Prints p50/p99 of: update acknowledged by lb2 -> visible on all three nodes."""
         socks = []
