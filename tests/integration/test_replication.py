@@ -168,7 +168,7 @@ class Replication(unittest.TestCase):
             s.settimeout(0.5)
             socks.append((s, (n.host, n.port)))
         times = []
-        count = 40
+        count = int(os.environ.get("REPLICATION_LATENCY_UPDATES", "40"))  # scripts/replication-latency
         for i in range(count):
             start = time.time()
             self.assert_ok(self.lb2.update("update add lat%d.example.com 60 TXT v" % i))
