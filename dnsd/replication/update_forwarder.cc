@@ -31,11 +31,6 @@ void UpdateForwarder::forward(ForwardJob job) {
   cv_.notify_one();
 }
 
-uint64_t UpdateForwarder::failures() const {
-  std::lock_guard<std::mutex> lock(const_cast<std::mutex&>(mutex_));
-  return failures_;
-}
-
 void UpdateForwarder::run() {
   for (;;) {
     ForwardJob job;
@@ -59,10 +54,6 @@ void UpdateForwarder::run() {
                    (*answer)[3] & 0xF);
       job.respond(std::move(*answer));
       continue;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++failures_;
     }
     spdlog::error("{}: SERVFAIL, the primary {} did not answer the forwarded update: {}", job.log_prefix,
                   job.primary.to_string(), error);

@@ -37,7 +37,6 @@ class UpdateForwarder {
   UpdateForwarder& operator=(const UpdateForwarder&) = delete;
 
   void forward(ForwardJob job);
-  uint64_t failures() const;
 
  private:
   void run();
@@ -45,7 +44,6 @@ class UpdateForwarder {
   std::condition_variable cv_;
   std::deque<ForwardJob> queue_;
   bool stop_ = false;
-  uint64_t failures_ = 0;
   std::thread thread_;
 };
 
