@@ -10,6 +10,7 @@
 #include "dnsd/answer/zone_resolver.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/wire_writer.h"
+#include "dnsd/wire/response_header.h"
 #include "dnsd/zone/catalog.h"
 
 namespace dnsd::answer {
@@ -134,12 +135,8 @@ class Builder {
       write_opt();
       ++ar;
     }
-    uint16_t flags = wire::flag::QR | static_cast<uint16_t>(q_.opcode << 11) |
-                     (q_.flags & (wire::flag::RD | wire::flag::CD)) |
-                     static_cast<uint16_t>(rcode_ & 0xF);
-    if (aa_) flags |= wire::flag::AA;
-    if (ra_) flags |= wire::flag::RA;
-    if (tc_) flags |= wire::flag::TC;
+    uint16_t flags = wire::response_flags(q_.flags, q_.opcode, static_cast<uint8_t>(rcode_ & 0xF),
+                                          {.aa = aa_, .tc = tc_, .ra = ra_, .copy_cd = true});
     w_.put_u16_at(2, flags);
     w_.put_u16_at(4, qd_);
     w_.put_u16_at(6, rw_.count(Section::Answer));

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -123,6 +124,30 @@ void append_in_file_order(const std::string& path, const common::ErrorList& foun
 }
 
 }  // namespace
+
+std::optional<Replica> parse_replica(const std::string& text, std::string& reason) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos) {
+    reason = "must be \"<node.name>=<address>\", e.g. \"lb1=192.0.2.1:53\"";
+    return std::nullopt;
+  }
+  Replica r;
+  r.name = text.substr(0, eq);
+  bool label = !r.name.empty() && r.name.size() <= 63;
+  for (char c : r.name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') label = false;
+  if (!label) {
+    reason = "\"" + r.name + "\" before '=' must be a node name: one DNS label (letters, digits, '-', '_')";
+    return std::nullopt;
+  }
+  auto a = common::parse_socket_address(text.substr(eq + 1), 53);
+  if (!a || a->port() == 0) {
+    reason = "\"" + text.substr(eq + 1) + "\" after '=' must be an address: \"192.0.2.1\", \"192.0.2.1:53\" or \"[2001:db8::1]:53\"";
+    return std::nullopt;
+  }
+  r.address = *a;
+  return r;
+}
 
 const common::TsigKey* Config::find_key(std::string_view name) const {
   std::string reason;

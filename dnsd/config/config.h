@@ -39,6 +39,14 @@ struct NodeConfig {
   std::vector<in6_addr> ipv6;
 };
 
+// One node of a replicated zone: its [node] name and the address it answers on.
+struct Replica {
+  std::string name;
+  common::SocketAddress address;
+};
+// "lb1=127.0.0.11:53" (port 53 when absent); nullopt with `reason` otherwise.
+std::optional<Replica> parse_replica(const std::string& text, std::string& reason);
+
 struct ZoneConfig {
   std::string name;                 // lowercase, absolute with trailing dot: "api.example.com."
   std::string file;                 // resolved path of the master file
@@ -50,6 +58,14 @@ struct ZoneConfig {
   std::vector<common::SocketAddress> notify_source;  // at most one per family; port 0 = any
   uint64_t epoch_max_step = 1000;             // largest raise of the _sentinel epoch at once
   std::vector<std::string> epoch_override_keys;  // may set any _sentinel epoch (break-glass)
+  // Replication of client updates between the nodes (docs/dnsd.md "One zone on every
+  // node"); off while `replicas` is empty.
+  std::vector<Replica> replicas;               // every node, this one included
+  std::string update_primary;                  // a replicas name
+  std::vector<std::string> replicated_update_keys;  // lowercase absolute key names
+  std::string replication_key;                 // lowercase absolute key name; "" = none
+  bool replication_ack_all = false;            // replication_ack = "all" (else "majority")
+  common::Millis replication_timeout{2000};
   int line = 0;                     // line of the [[zone]] table in the config, for messages
 };
 

@@ -1,6 +1,7 @@
 // Cross-key rules of dnsd.toml (see config_checks.h).
 #include "dnsd/config/config_checks.h"
 
+#include <algorithm>
 #include <map>
 
 #include "dnsd/config/config_value.h"
@@ -28,6 +29,53 @@ void check_refs(const toml::table& zone, size_t zi, std::string_view field,
     r.errors.add(r.file, line_of(*arr->get(i)),
                  idx("zone", zi) + "." + std::string(field) + "[" + std::to_string(i) + "]",
                  show_node(*arr->get(i)), "no [[key]] named \"" + *text + "\" is defined");
+  }
+}
+
+// The replication keys of one [[zone]] (docs/dnsd.md "One zone on every node").
+void check_replication(const Config& config, const ZoneConfig& z, const toml::table& t, size_t zi,
+                       const std::set<std::string>& declared, Reader& r) {
+  auto at = [&](const char* key) { const toml::node* n = t.get(key); return n ? line_of(*n) : z.line; };
+  auto shown = [&](const char* key) { const toml::node* n = t.get(key); return n ? show_node(*n) : std::string(); };
+  auto err = [&](const char* key, const std::string& reason) {
+    r.errors.add(r.file, at(key), idx("zone", zi) + "." + key, shown(key), reason);
+  };
+  if (z.replicas.empty()) {
+    for (const char* key : {"update_primary", "replicated_update_keys", "replication_key"})
+      if (t.contains(key) && !shown(key).empty() && shown(key) != "\"\"" && shown(key) != "[]")
+        err(key, "has no effect without replicas: list every node in replicas, or remove it");
+    return;
+  }
+  if (!t.contains("replicas")) return;
+  auto named = [&](const std::string& n) {
+    for (const auto& rep : z.replicas)
+      if (rep.name == n) return true;
+    return false;
+  };
+  if (!config.node.name.empty() && !named(config.node.name))
+    err("replicas", "does not list this node (node.name = \"" + config.node.name +
+                        "\"); every node, this one included, must be listed");
+  if (config.node.name.empty())
+    err("replicas", "needs node.name: it says which of the replicas this node is");
+  if (z.update_primary.empty())
+    err("update_primary", "is required with replicas: the name of the node that orders replicated updates");
+  else if (!named(z.update_primary))
+    err("update_primary", "\"" + z.update_primary + "\" is not one of the replicas names");
+  if (z.replication_key.empty())
+    err("replication_key", "is required with replicas: the [[key]] the nodes sign replication traffic with");
+  else if (!declared.count(z.replication_key))
+    err("replication_key", "no [[key]] named \"" + z.replication_key + "\" is defined");
+  for (const auto& k : z.replication_key.empty() ? std::vector<std::string>{} : z.update_keys)
+    if (k == z.replication_key)
+      err("replication_key", "is also in update_keys: the replication key may only write the "
+                             "_replication record, so it must not be a client key");
+  if (z.replicated_update_keys.empty())
+    err("replicated_update_keys", "is required with replicas: the [[key]] names whose updates go to every node");
+  for (const auto& k : z.replicated_update_keys) {
+    if (std::find(z.update_keys.begin(), z.update_keys.end(), k) == z.update_keys.end())
+      err("replicated_update_keys", "\"" + k + "\" is not in update_keys, so no update signed by it is accepted");
+    if (k == z.replication_key)
+      err("replicated_update_keys", "\"" + k + "\" is the replication_key; a client key must be another key");
   }
 }
 
@@ -87,6 +135,8 @@ void check_zones(const Config& config, const std::vector<ZoneSource>& sources,
     check_refs(t, zi, "update_keys", declared, r);
     check_refs(t, zi, "transfer_keys", declared, r);
     check_refs(t, zi, "epoch_override_keys", declared, r);
+    check_refs(t, zi, "replicated_update_keys", declared, r);
+    check_replication(config, z, t, zi, declared, r);
   }
 }
 

@@ -35,6 +35,17 @@ std::string v6(const in6_addr& a) {
   inet_ntop(AF_INET6, &a, b, sizeof b);
   return b;
 }
+std::string replica_list(const std::vector<Replica>& v) {
+  return list(v, [](const Replica& r) { return r.name + "=" + r.address.to_string(); });
+}
+// The converter already checked every entry.
+std::vector<Replica> replicas_of(const std::vector<std::string>& texts) {
+  std::vector<Replica> out;
+  std::string reason;
+  for (const auto& t : texts)
+    if (auto r = parse_replica(t, reason)) out.push_back(*r);
+  return out;
+}
 std::string dur(common::Millis d) { return q(common::format_duration(d)); }
 std::string num(uint64_t n) { return std::to_string(n); }
 
@@ -173,6 +184,38 @@ const auto kKeys = std::to_array<KeySpec>({
      "break-glass key, never sentinel's",
      SET(t.zone->epoch_override_keys = take<std::vector<std::string>>(std::move(v))),
      CFG(str_list(t.zone->epoch_override_keys))},
+    {"zone", "replicas", VK::ReplicaList, false, "[]", 0, 64, "", 53, R,
+     "every node that serves this zone, this one included, as \"<node.name>=<address>\" "
+     "(port 53 if absent): updates signed by replicated_update_keys are applied on all of "
+     "them in one order (docs/dnsd.md \"One zone on every node\"); [] = off, every update "
+     "stays on the node that received it",
+     SET(t.zone->replicas = replicas_of(take<std::vector<std::string>>(std::move(v)))),
+     CFG(replica_list(t.zone->replicas))},
+    {"zone", "update_primary", VK::Label, false, "\"\"", 0, 0, "", 0, R,
+     "the replicas name of the node that orders replicated updates; the others forward "
+     "them there (RFC 2136 6); reload every node to move it",
+     SET(t.zone->update_primary = take<std::string>(std::move(v))),
+     CFG(q(t.zone->update_primary))},
+    {"zone", "replicated_update_keys", VK::KeyRefs, false, "[]", 0, 64, "", 0, R,
+     "[[key]] names (also in update_keys) whose updates go to every node (ACME clients, "
+     "external-dns); updates signed by any other key (sentinel's) stay on this node",
+     SET(t.zone->replicated_update_keys = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.zone->replicated_update_keys))},
+    {"zone", "replication_key", VK::KeyRef, false, "\"\"", 0, 0, "", 0, R,
+     "[[key]] the nodes sign replication traffic with, the same secret on every node; "
+     "never a client's key (it may only write the _replication record)",
+     SET(t.zone->replication_key = take<std::string>(std::move(v))),
+     CFG(q(t.zone->replication_key))},
+    {"zone", "replication_ack", VK::Choice, false, "\"majority\"", 0, 0, "majority|all", 0, R,
+     "how many nodes, the primary included, must hold a replicated update durably before "
+     "the client gets NOERROR: majority | all",
+     SET(t.zone->replication_ack_all = take<std::string>(std::move(v)) == "all"),
+     CFG(q(t.zone->replication_ack_all ? "all" : "majority"))},
+    {"zone", "replication_timeout", VK::Duration, false, "\"2s\"", 100, 60'000, "", 0, R,
+     "how long the primary waits for replication_ack nodes before it answers SERVFAIL (the "
+     "update may still reach every node: it stays in the replication log)",
+     SET(t.zone->replication_timeout = take<common::Millis>(std::move(v))),
+     CFG(dur(t.zone->replication_timeout))},
     // [[key]]: checked by common::parse_key_table, shared with sentinel.
     {"key", "name", VK::External, true, "", 0, 0, "", 0, R,
      "the TSIG key name both sides use, e.g. \"sentinel\"", nullptr, nullptr},
@@ -275,6 +318,8 @@ std::string type_name(ValueKind kind) {
     case VK::Ipv6List: return "IPv6 address list";
     case VK::RelativeNames: return "list of relative names";
     case VK::KeyRefs: return "list of [[key]] names";
+    case VK::KeyRef: return "[[key]] name";
+    case VK::ReplicaList: return "list of name=address";
     case VK::External: return "string";
   }
   return "string";
@@ -296,7 +341,8 @@ std::string range_text(const KeySpec& k) {
     case VK::Ipv4List:
     case VK::Ipv6List:
     case VK::RelativeNames:
-    case VK::KeyRefs: return span(" entries");
+    case VK::KeyRefs:
+    case VK::ReplicaList: return span(" entries");
     default: return "";
   }
 }

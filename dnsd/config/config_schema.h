@@ -43,6 +43,8 @@ enum class ValueKind : uint8_t {
   Ipv6List,
   RelativeNames,  // ["@", "*", "www", "*.eu"]
   KeyRefs,        // names of [[key]] tables, stored lowercase and absolute ("sentinel.")
+  KeyRef,         // one [[key]] name, or "" (none); stored lowercase and absolute
+  ReplicaList,    // ["lb1=127.0.0.11:53", ...]: a [node] name = an address (port 53 if absent)
   External,       // checked by another parser ([[key]] -> common::parse_key_table)
 };
 

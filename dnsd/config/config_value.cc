@@ -370,6 +370,26 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
       if (!v) return std::nullopt;
       return Value{std::move(*v)};
     }
+    case ValueKind::KeyRef: {
+      auto s = as_string(node, ctx, ctx.key, errors);
+      if (!s) return std::nullopt;
+      if (s->empty()) return Value{*s};
+      std::string reason;
+      auto n = common::normalize_absolute_name(*s, reason);
+      if (!n) return fail(reason);
+      return Value{*n};
+    }
+    case ValueKind::ReplicaList: {
+      auto v = convert_list<std::string>(
+          spec, node, ctx, errors, [](const std::string& t, std::string& r, std::string& c) {
+            auto rep = parse_replica(t, r);
+            if (!rep) return std::optional<std::string>{};
+            c = rep->name;  // a node listed twice is an error, whatever its address
+            return std::optional<std::string>{rep->name + "=" + rep->address.to_string()};
+          });
+      if (!v) return std::nullopt;
+      return Value{std::move(*v)};
+    }
     case ValueKind::External:
       break;
   }

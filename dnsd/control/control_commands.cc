@@ -51,13 +51,26 @@ const service::ZoneStatus* find_zone(const DaemonSnapshot& s, const std::string&
   return nullptr;
 }
 
+// null when the zone is not replicated (docs/dnsd.md "One zone on every node").
+json replication(const service::ZoneStatus& z) {
+  if (z.replication_role.empty()) return nullptr;
+  json replicas = json::array();
+  for (const auto& r : z.replicas)
+    replicas.push_back({{"name", r.name}, {"address", r.address}, {"seq", r.seq}, {"known", r.known},
+                        {"in_step", r.in_step}, {"reachable", r.reachable}, {"diverged", r.diverged},
+                        {"problem", r.problem}});
+  return {{"role", z.replication_role}, {"primary", z.replication_primary}, {"seq", z.replication_seq},
+          {"divergences", z.replication_divergences}, {"replicas", replicas}};
+}
+
 json zone_line(const service::ZoneStatus& z) {
   return {{"name", z.name},
           {"serial", z.serial},
           {"names", z.names},
           {"last_change", z.last_change},
           {"journal_entries", z.journal_entries},
-          {"journal_trusted", z.journal_trusted}};
+          {"journal_trusted", z.journal_trusted},
+          {"replication", replication(z)}};
 }
 
 json status(const DaemonSnapshot& s) {

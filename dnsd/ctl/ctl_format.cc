@@ -67,11 +67,29 @@ std::string zones(const json& r) {
   return columns(rows);
 }
 
+// "primary, seq 12" and a line per other node: "lb2 seq 12 in step" / "lb3 seq 9 behind: ...".
+Rows replication_rows(const json& z) {
+  Rows rows;
+  if (!z.contains("replication") || z.at("replication").is_null()) return rows;
+  const json& r = z.at("replication");
+  rows.push_back({"replication", str(r.at("role")) + " (primary " + str(r.at("primary")) + "), seq " + num(r.at("seq"))});
+  for (const auto& n : r.at("replicas")) {
+    std::string state = n.at("diverged").get<bool>() ? "DIVERGED"
+                        : n.at("in_step").get<bool>() ? "in step"
+                        : !n.at("reachable").get<bool>() ? "UNREACHABLE" : "behind";
+    std::string problem = str(n.at("problem"));
+    rows.push_back({"  " + str(n.at("name")), "seq " + num(n.at("seq")) + " " + state +
+                                                (problem.empty() ? "" : ": " + problem)});
+  }
+  return rows;
+}
+
 std::string zone(const json& z) {
   std::string h = z.at("journal_trusted").get<bool>()
                       ? "trusted"
                       : "UNTRUSTED: " + str(z.at("journal_untrusted_reason"));
-  return columns({
+  Rows extra = replication_rows(z);
+  Rows rows = {
       {"zone", str(z.at("name"))},
       {"file", str(z.at("file"))},
       {"serial", num(z.at("serial"))},
@@ -86,7 +104,9 @@ std::string zone(const json& z) {
       {"update keys", joined(z.at("update_keys"))},
       {"transfer keys", joined(z.at("transfer_keys"))},
       {"self names", joined(z.at("self"))},
-  });
+  };
+  rows.insert(rows.end(), extra.begin(), extra.end());
+  return columns(rows);
 }
 
 std::string stats(const json& r) {

@@ -131,6 +131,21 @@ void zone_gauges(std::string& out, const std::vector<service::ZoneStatus>& zones
     c.sample({{"zone", z.name}, {"result", "ok"}}, static_cast<double>(z.compactions));
     c.sample({{"zone", z.name}, {"result", "failed"}}, static_cast<double>(z.compaction_failures));
   }
+  // Replicated zones only (docs/dnsd.md "One zone on every node").
+  Family seq(out, "dnsd_replication_seq", "gauge",
+             "last entry in this node's replication log, by role (primary or replica)");
+  Family step(out, "dnsd_replication_in_step", "gauge",
+              "on the primary, per other node: 1 when it holds every entry, 0 when behind, "
+              "unreachable or diverged");
+  Family div(out, "dnsd_replication_divergences_total", "counter",
+             "on the primary: nodes found with a _replication marker outside its history");
+  for (const auto& z : zones) {
+    if (z.replication_role.empty()) continue;
+    seq.sample({{"zone", z.name}, {"role", z.replication_role}}, static_cast<double>(z.replication_seq));
+    for (const auto& r : z.replicas) step.sample({{"zone", z.name}, {"node", r.name}}, r.in_step ? 1 : 0);
+    if (z.replication_role == "primary")
+      div.sample({{"zone", z.name}}, static_cast<double>(z.replication_divergences));
+  }
 }
 
 void service_counters(std::string& out, const service::ServiceCounters& c) {
@@ -150,6 +165,14 @@ void service_counters(std::string& out, const service::ServiceCounters& c) {
             "NOTIFY messages to secondaries (one per target and serial), by outcome");
   nt.sample({{"result", "acked"}}, static_cast<double>(c.notify_acked));
   nt.sample({{"result", "failed"}}, static_cast<double>(c.notify_failed));
+  Family fw(out, "dnsd_updates_forwarded_total", "counter",
+            "replicated updates this node forwarded to the update primary, by result (servfail: "
+            "the primary did not answer, or answered SERVFAIL)");
+  fw.sample({{"result", "answered"}}, static_cast<double>(c.updates_forwarded - c.forward_failures));
+  fw.sample({{"result", "servfail"}}, static_cast<double>(c.forward_failures));
+  Family loops(out, "dnsd_forwarding_loops_total", "counter",
+               "forwarded updates refused because this node is not the primary in its config");
+  loops.sample(static_cast<double>(c.forwarding_loops));
   Family rl(out, "dnsd_reloads_total", "counter", "SIGHUP reloads, by result");
   rl.sample({{"result", "ok"}}, static_cast<double>(c.reloads_ok));
   rl.sample({{"result", "failed"}}, static_cast<double>(c.reloads_failed));

@@ -21,6 +21,17 @@ struct ZoneStatus {
   std::string journal_untrusted_reason;  // why updates get SERVFAIL (empty when trusted)
   uint64_t compactions = 0;              // since start
   uint64_t compaction_failures = 0;
+  // Replication (docs/dnsd.md "One zone on every node"); role "" when it is off.
+  std::string replication_role;       // "primary" | "replica"
+  std::string replication_primary;    // the update_primary name
+  uint64_t replication_seq = 0;       // last entry in this node's replication log
+  struct Replica {
+    std::string name, address, problem;
+    uint64_t seq = 0;
+    bool known = false, in_step = false, reachable = true, diverged = false;
+  };
+  std::vector<Replica> replicas;      // on the primary: every other node
+  uint64_t replication_divergences = 0;
 };
 
 // Counters since start. Update results are counted by response rcode (RFC 1035 / 2136 /
@@ -31,6 +42,7 @@ struct ServiceCounters {
   uint64_t axfr = 0, ixfr = 0, ixfr_full = 0, transfers_refused = 0;
   uint64_t notify_acked = 0, notify_failed = 0;  // NOTIFY jobs (a target, a serial) done
   uint64_t reloads_ok = 0, reloads_failed = 0;
+  uint64_t updates_forwarded = 0, forward_failures = 0, forwarding_loops = 0;
   int64_t last_reload = 0;      // unix seconds of the last reload attempt (0 = none)
   bool last_reload_ok = true;
   int64_t started = 0;          // unix seconds

@@ -7,7 +7,9 @@
 
 #include "dnsd/answer/answer.h"
 #include "dnsd/answer/query_parser.h"
+#include "dnsd/service/request_context.h"
 #include "dnsd/service/zone_service.h"
+#include "dnsd/wire/response_header.h"
 
 #include "dnsd/update/epoch_guard.h"
 #include "dnsd/update/tsig.h"
@@ -26,61 +28,8 @@ using Status = update::TsigVerification::Status;
 
 uint64_t now_seconds() { return static_cast<uint64_t>(std::time(nullptr)); }
 
-// Header (ID, opcode, RD copied, QR set) + the question/zone section of the request.
-std::vector<uint8_t> response_head(const std::vector<uint8_t>& q, const answer::ParsedQuery& p,
-                                   uint8_t rcode, bool aa) {
-  size_t end = p.has_question ? p.question_end : 12;
-  std::vector<uint8_t> r(q.begin(), q.begin() + static_cast<long>(end));
-  uint16_t flags = wire::flag::QR | static_cast<uint16_t>(p.opcode << 11) |
-                   (p.flags & wire::flag::RD) | (rcode & 0xF);
-  if (aa) flags |= wire::flag::AA;
-  r[2] = static_cast<uint8_t>(flags >> 8);
-  r[3] = static_cast<uint8_t>(flags);
-  for (size_t i = 4; i < 12; ++i) r[i] = 0;
-  r[5] = p.has_question ? 1 : 0;
-  return r;
-}
-
-const zone::ZoneEntry* zone_at(const zone::Catalog& c, const std::string& apex) {
-  for (const auto& z : c.zones)
-    if (z.snapshot->apex() == apex) return &z;
-  return nullptr;
-}
-
 bool key_listed(const std::vector<std::string>& keys, const update::TsigVerification& v) {
   return std::find(keys.begin(), keys.end(), v.record.key_name) != keys.end();
-}
-
-// Finishes a response per the TSIG outcome (RFC 8945 5.2): signed when the request was
-// validly signed (or BADTIME), an unsigned TSIG carrying BADKEY/BADSIG, nothing if unsigned.
-void finish_tsig(std::vector<uint8_t>& r, const update::TsigVerification& v) {
-  uint64_t now = now_seconds();
-  if (v.status == Status::Ok) {
-    update::TsigSigner(*v.key, v.record, now).sign(r);
-  } else if (v.status == Status::BadTime) {
-    update::TsigSigner(*v.key, v.record, now, update::tsig_error::BADTIME).sign(r);
-  } else if (v.status == Status::BadKey) {
-    update::append_unsigned_tsig(r, v.record, update::tsig_error::BADKEY, now);
-  } else if (v.status == Status::BadSig) {
-    update::append_unsigned_tsig(r, v.record, update::tsig_error::BADSIG, now);
-  }
-}
-
-// The rcode for a request whose TSIG did not verify, 0 when it did (or was unsigned).
-uint8_t tsig_failure_rcode(const update::TsigVerification& v) {
-  switch (v.status) {
-    case Status::FormErr: return R::FORMERR;
-    case Status::BadKey:
-    case Status::BadSig:
-    case Status::BadTime: return R::NOTAUTH;
-    default: return 0;
-  }
-}
-
-std::string who(const net::SlowRequest& r, const update::TsigVerification& v) {
-  std::string s = r.client.to_string();
-  if (v.status != Status::Unsigned) s += " key " + wire::name_to_text(v.record.key_name);
-  return s;
 }
 
 // The SOA serial in the authority section of an IXFR request (RFC 1995 3).
@@ -114,88 +63,116 @@ std::optional<uint64_t> sentinel_epoch(const zone::ZoneSnapshot& zone, const std
 }  // namespace
 
 void ZoneService::handle(const net::SlowRequest& req, const net::Responder& respond) {
-  answer::ParsedQuery p;
-  answer::parse_query(req.query.data(), req.query.size(), p);
-  if (p.decision == answer::Decision::Drop) return;
-  if (p.decision != answer::Decision::Ok) {
-    respond({response_head(req.query, p, p.decision == answer::Decision::NotImp ? R::NOTIMP : R::FORMERR, false)});
+  RequestContext ctx{req, {}, {}, {}, nullptr, {}, 0};
+  if (!make_context(ctx, holder_.get(), now_seconds())) {
+    const answer::ParsedQuery& p = ctx.parsed;
+    if (p.decision == answer::Decision::Drop) return;
+    respond({wire::response_head(req.query.data(), p.has_question ? p.question_end : 12, p.opcode, p.flags,
+                                 p.decision == answer::Decision::NotImp ? R::NOTIMP : R::FORMERR)});
     return;
   }
-  if (p.opcode == wire::opcode::UPDATE) {
-    auto r = handle_update(req);
+  if (ctx.parsed.opcode == wire::opcode::UPDATE) {
+    if (forward_if_replica(ctx, respond)) return;
+    auto r = handle_update(ctx);
     if (r.size() >= 12) count_update(r[3] & 0xF);
     refresh_zone_status(false);  // serial, journal size and health may have changed
     return respond({std::move(r)});
   }
-  if (p.qtype == wire::type::AXFR || p.qtype == wire::type::IXFR) return respond(handle_transfer(req));
-  return respond({handle_signed_query(req)});
+  if (ctx.parsed.qtype == wire::type::AXFR || ctx.parsed.qtype == wire::type::IXFR)
+    return respond(handle_transfer(ctx));
+  return respond({handle_signed_query(ctx)});
 }
 
-std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
-  answer::ParsedQuery p;
-  answer::parse_query(req.query.data(), req.query.size(), p);
-  auto catalog = holder_.get();
-  auto v = update::verify_request(req.query.data(), req.query.size(), p.tsig_offset, catalog->keys,
-                                  now_seconds());
-  auto reply = [&](uint8_t rcode) {
-    auto r = response_head(req.query, p, rcode, false);
-    finish_tsig(r, v);
-    return r;
-  };
-  std::string zone_text = wire::name_to_text(p.qname_lower.view());
-  if (uint8_t rc = tsig_failure_rcode(v)) {
-    spdlog::warn("update {} from {}: TSIG failed ({})", zone_text, who(req, v), static_cast<int>(v.status));
+std::vector<uint8_t> ZoneService::handle_update(const RequestContext& ctx) {
+  const update::TsigVerification& v = ctx.tsig;
+  const std::string& zone_text = ctx.zone_text;
+  const std::string who = ctx.who();
+  auto reply = [&](uint8_t rcode) { return ctx.reply(rcode); };
+  if (uint8_t rc = ctx.tsig_failure_rcode()) {
+    spdlog::warn("update {} from {}: TSIG failed ({})", zone_text, who, static_cast<int>(v.status));
     return reply(rc);
   }
   if (v.status == Status::Unsigned) {
-    spdlog::warn("update {} from {}: refused, unsigned", zone_text, who(req, v));
+    spdlog::warn("update {} from {}: refused, unsigned", zone_text, who);
     return reply(R::REFUSED);
   }
-  const zone::ZoneEntry* entry = zone_at(*catalog, std::string(p.qname_lower.view()));
+  const zone::ZoneEntry* entry = ctx.zone;
   if (!entry) return reply(R::NOTAUTH);
-  if (!key_listed(entry->update_keys, v)) {
-    spdlog::warn("update {} from {}: refused, key not in update_keys", zone_text, who(req, v));
+  const zone::ReplicationSpec& rs = entry->replication;
+  bool replication_key = rs.enabled() && v.record.key_name == rs.key;
+  if (!replication_key && !key_listed(entry->update_keys, v)) {
+    spdlog::warn("update {} from {}: refused, key not in update_keys", zone_text, who);
     return reply(R::REFUSED);
   }
   update::UpdateMessage msg;
-  if (!update::parse_update(req.query.data(), p.tsig_offset, msg)) return reply(R::FORMERR);
+  size_t end = ctx.parsed.tsig_offset ? ctx.parsed.tsig_offset : ctx.bytes().size();
+  if (!update::parse_update(ctx.bytes().data(), end, msg)) return reply(R::FORMERR);
+  if (replication_key) return reply(apply_replication_entry(ctx, msg));
+  if (rs.enabled()) {
+    const std::string marker = std::string("\x0c_replication", 13) + entry->snapshot->origin();
+    auto touches = [&](const std::vector<update::UpdateRR>& rrs) {
+      return std::any_of(rrs.begin(), rrs.end(), [&](const update::UpdateRR& rr) { return rr.owner == marker; });
+    };
+    if (touches(msg.updates)) {
+      spdlog::warn("update {} from {}: refused, only the replication_key writes _replication", zone_text, who);
+      return reply(R::REFUSED);
+    }
+    if (key_listed(rs.keys, v)) return reply(apply_replicated(ctx, msg));
+  }
+  return reply(apply_local(ctx, msg));
+}
+
+uint8_t ZoneService::apply_local(const RequestContext& ctx, const update::UpdateMessage& msg) {
+  const zone::ZoneEntry* entry = ctx.zone;
+  const std::string& zone_text = ctx.zone_text;
+  const std::string who = ctx.who();
   const std::shared_ptr<const zone::ZoneSnapshot> current = entry->snapshot;
   update::UpdateResult result = update::apply_update(msg, current, entry->self.owners);
   if (result.rcode) {
-    spdlog::info("update {} from {}: rcode {}: {}", zone_text, who(req, v), result.rcode, result.reason);
-    return reply(result.rcode);
+    spdlog::info("update {} from {}: rcode {}: {}", zone_text, who, result.rcode, result.reason);
+    return result.rcode;
   }
-  if (!result.changed) return reply(R::NOERROR);
-  const std::string sentinel_owner = std::string("\x09_sentinel", 10) + current->origin();
-  update::EpochVerdict fence = update::check_epoch_change(
-      sentinel_epoch(*current, sentinel_owner), sentinel_epoch(*result.snapshot, sentinel_owner),
-      v.record.key_name, {entry->epoch_max_step, entry->epoch_override_keys});
-  if (!fence.allowed) {
-    spdlog::warn("update {} from {}: refused, it {}", zone_text, who(req, v), fence.reason);
-    return reply(R::REFUSED);
-  }
-  if (fence.overridden) spdlog::warn("update {} from {}: it {}", zone_text, who(req, v), fence.reason);
+  if (!result.changed) return R::NOERROR;
+  if (!epoch_fence_allows(ctx, *current, *result.snapshot)) return R::REFUSED;
+  return commit_update(ctx, current, result);
+}
 
+bool ZoneService::epoch_fence_allows(const RequestContext& ctx, const zone::ZoneSnapshot& before,
+                                     const zone::ZoneSnapshot& after) {
+  const std::string sentinel_owner = std::string("\x09_sentinel", 10) + before.origin();
+  update::EpochVerdict fence = update::check_epoch_change(
+      sentinel_epoch(before, sentinel_owner), sentinel_epoch(after, sentinel_owner),
+      ctx.tsig.record.key_name, {ctx.zone->epoch_max_step, ctx.zone->epoch_override_keys});
+  if (!fence.allowed) spdlog::warn("update {} from {}: refused, it {}", ctx.zone_text, ctx.who(), fence.reason);
+  else if (fence.overridden) spdlog::warn("update {} from {}: it {}", ctx.zone_text, ctx.who(), fence.reason);
+  return fence.allowed;
+}
+
+uint8_t ZoneService::commit_update(const RequestContext& ctx, const std::shared_ptr<const zone::ZoneSnapshot>& current,
+                                   const update::UpdateResult& result) {
+  const zone::ZoneEntry* entry = ctx.zone;
+  const std::string& zone_text = ctx.zone_text;
+  const std::string who = ctx.who();
   // Durable before visible, visible before acknowledged.
   auto& journal = journals_[current->origin()];
-  if (!journal || !journal_usable(*journal, *current, zone_text)) return reply(R::SERVFAIL);
+  if (!journal || !journal_usable(*journal, *current, zone_text)) return R::SERVFAIL;
   update::JournalEntry je{current->serial(), result.snapshot->serial(), result.diff};
   std::string error;
   if (!journal->append(je, error)) {
-    spdlog::error("update {} from {}: not durable, not applied, SERVFAIL: {}", zone_text, who(req, v), error);
+    spdlog::error("update {} from {}: not durable, not applied, SERVFAIL: {}", zone_text, who, error);
     if (!journal->trusted()) {
       spdlog::error("zone {}: journal untrusted after that failure; updates get SERVFAIL until it "
                     "is rewritten from memory (queries are answered meanwhile)", zone_text);
       journal_usable(*journal, *current, zone_text);  // try at once
     }
-    return reply(R::SERVFAIL);
+    return R::SERVFAIL;
   }
-  auto next = std::make_shared<zone::Catalog>(*catalog);
+  auto next = std::make_shared<zone::Catalog>(*holder_.get());
   for (auto& z : next->zones) {
     if (z.snapshot == current) z.snapshot = result.snapshot;
   }
   holder_.publish(next);
-  spdlog::info("update {} from {}: serial {} -> {} (+{} -{})", zone_text, who(req, v), je.serial_from,
+  spdlog::info("update {} from {}: serial {} -> {} (+{} -{})", zone_text, who, je.serial_from,
                je.serial_to, je.diff.added.size(), je.diff.deleted.size());
   notify_secondaries(*entry, je.serial_to);
   if (journal->entry_count() >= compact_after_) {
@@ -204,7 +181,7 @@ std::vector<uint8_t> ZoneService::handle_update(const net::SlowRequest& req) {
     if (compacted) spdlog::info("zone {}: journal compacted", zone_text);
     else spdlog::error("zone {}: journal compaction failed: {}", zone_text, error);
   }
-  return reply(R::NOERROR);
+  return R::NOERROR;
 }
 
 bool ZoneService::journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
@@ -223,23 +200,19 @@ bool ZoneService::journal_usable(update::Journal& journal, const zone::ZoneSnaps
   return false;
 }
 
-std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRequest& req) {
-  answer::ParsedQuery p;
-  answer::parse_query(req.query.data(), req.query.size(), p);
-  auto catalog = holder_.get();
-  auto v = update::verify_request(req.query.data(), req.query.size(), p.tsig_offset, catalog->keys,
-                                  now_seconds());
+std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const RequestContext& ctx) {
+  const net::SlowRequest& req = ctx.request;
+  const answer::ParsedQuery& p = ctx.parsed;
+  const update::TsigVerification& v = ctx.tsig;
+  const std::string& zone_text = ctx.zone_text;
+  const std::string who = ctx.who();
   auto reply = [&](uint8_t rcode, bool tc = false) {
-    auto r = response_head(req.query, p, rcode, false);
-    if (tc) r[2] |= 0x02;
-    finish_tsig(r, v);
-    return std::vector<std::vector<uint8_t>>{r};
+    return std::vector<std::vector<uint8_t>>{ctx.reply(rcode, tc)};
   };
-  std::string zone_text = wire::name_to_text(p.qname_lower.view());
-  if (uint8_t rc = tsig_failure_rcode(v)) return reply(rc);
-  const zone::ZoneEntry* entry = zone_at(*catalog, std::string(p.qname_lower.view()));
+  if (uint8_t rc = ctx.tsig_failure_rcode()) return reply(rc);
+  const zone::ZoneEntry* entry = ctx.zone;
   if (v.status != Status::Ok || !entry || !key_listed(entry->transfer_keys, v)) {
-    spdlog::warn("transfer of {} to {}: refused", zone_text, who(req, v));
+    spdlog::warn("transfer of {} to {}: refused", zone_text, who);
     with_status([](ServiceStatus& s) { ++s.counters.transfers_refused; });
     return reply(entry || v.status != Status::Ok ? R::REFUSED : R::NOTAUTH);
   }
@@ -249,35 +222,30 @@ std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const net::SlowRe
   uint32_t client_serial = 0;
   std::vector<xfr::XfrDiff> diffs;
   auto journal = journals_.find(content.origin());
-  if (p.qtype == wire::type::IXFR && ixfr_client_serial(req.query, p, client_serial) &&
+  if (p.qtype == wire::type::IXFR && ixfr_client_serial(ctx.bytes(), p, client_serial) &&
       journal != journals_.end() && journal->second->diffs_since(client_serial, diffs)) {
-    msgs = xfr::build_ixfr(req.query.data(), p.question_end, content, diffs);
+    msgs = xfr::build_ixfr(ctx.bytes().data(), p.question_end, content, diffs);
     with_status([](ServiceStatus& s) { ++s.counters.ixfr; });
-    spdlog::info("IXFR {} to {}: {} -> {} ({} diffs)", zone_text, who(req, v), client_serial,
+    spdlog::info("IXFR {} to {}: {} -> {} ({} diffs)", zone_text, who, client_serial,
                  content.serial(), diffs.size());
   } else {
-    msgs = xfr::build_axfr(req.query.data(), p.question_end, content);
+    msgs = xfr::build_axfr(ctx.bytes().data(), p.question_end, content);
     bool full_ixfr = p.qtype == wire::type::IXFR;
     with_status([full_ixfr](ServiceStatus& s) { ++(full_ixfr ? s.counters.ixfr_full : s.counters.axfr); });
     spdlog::info("{} {} to {}: serial {}, {} messages", p.qtype == wire::type::IXFR ? "IXFR (full)" : "AXFR",
-                 zone_text, who(req, v), content.serial(), msgs.size());
+                 zone_text, who, content.serial(), msgs.size());
   }
-  update::TsigSigner signer(*v.key, v.record, now_seconds());
+  update::TsigSigner signer(*v.key, v.record, ctx.now);
   for (auto& m : msgs) signer.sign(m);
   return msgs;
 }
 
-std::vector<uint8_t> ZoneService::handle_signed_query(const net::SlowRequest& req) {
-  answer::ParsedQuery p;
-  answer::parse_query(req.query.data(), req.query.size(), p);
-  auto catalog = holder_.get();
-  auto v = update::verify_request(req.query.data(), req.query.size(), p.tsig_offset, catalog->keys,
-                                  now_seconds());
-  if (uint8_t rc = tsig_failure_rcode(v); rc || p.opcode != wire::opcode::QUERY) {
+std::vector<uint8_t> ZoneService::handle_signed_query(const RequestContext& ctx) {
+  const net::SlowRequest& req = ctx.request;
+  const update::TsigVerification& v = ctx.tsig;
+  if (uint8_t rc = ctx.tsig_failure_rcode(); rc || ctx.parsed.opcode != wire::opcode::QUERY) {
     // NOTIFY to us: we are the primary, there is nothing to refresh.
-    auto r = response_head(req.query, p, rc ? rc : R::REFUSED, false);
-    finish_tsig(r, v);
-    return r;
+    return ctx.reply(rc ? rc : R::REFUSED);
   }
   // Answer the query without its TSIG, then sign the answer.
   std::vector<uint8_t> q(req.query.begin(), req.query.begin() + static_cast<long>(v.unsigned_length ? v.unsigned_length : req.query.size()));
@@ -288,13 +256,13 @@ std::vector<uint8_t> ZoneService::handle_signed_query(const net::SlowRequest& re
   }
   std::vector<uint8_t> out(65535);
   size_t cap = req.transport == answer::Transport::Udp ? 4096 : 65535;
-  answer::QueryContext ctx{req.transport, false, answer::StopAnswer::Refused,
-                          answer::client_address(req.client.sa()),
-                          static_cast<uint32_t>(now_seconds())};
-  auto r = answer::answer(q.data(), q.size(), *catalog, ctx, out.data(), cap - 200);
+  answer::QueryContext qctx{req.transport, false, answer::StopAnswer::Refused,
+                           answer::client_address(req.client.sa()),
+                           static_cast<uint32_t>(ctx.now)};
+  auto r = answer::answer(q.data(), q.size(), *ctx.catalog, qctx, out.data(), cap - 200);
   out.resize(r.outcome == answer::Outcome::Answered ? r.length : 0);
   if (out.empty()) return out;
-  finish_tsig(out, v);
+  finish_tsig(out, v, ctx.now);
   return out;
 }
 

@@ -30,7 +30,20 @@ ZoneService::ZoneService(zone::CatalogHolder& holder, std::string state_dir)
 
 ServiceStatus ZoneService::status() const {
   std::lock_guard<std::mutex> lock(status_mutex_);
-  return status_;
+  ServiceStatus out = status_;
+  // Replication moves on its own threads: read it now (the maps change under this mutex).
+  for (auto& z : out.zones) {
+    auto origin = wire::name_from_text(z.name);
+    if (!origin || z.replication_role.empty()) continue;
+    if (auto log = replication_logs_.find(*origin); log != replication_logs_.end())
+      z.replication_seq = log->second->last_seq();
+    auto rep = replicators_.find(*origin);
+    if (rep == replicators_.end()) continue;
+    z.replication_divergences = rep->second->divergences();
+    for (const auto& r : rep->second->status())
+      z.replicas.push_back({r.name, r.address, r.problem, r.seq, r.known, r.in_step, r.reachable, r.diverged});
+  }
+  return out;
 }
 
 void ZoneService::note_reload(bool ok) {
@@ -74,6 +87,10 @@ void ZoneService::refresh_zone_status(bool loaded) {
       st.journal_bytes = j->second->bytes();
       st.journal_trusted = j->second->trusted();
       st.journal_untrusted_reason = j->second->untrusted_reason();
+    }
+    if (z.replication.enabled()) {
+      st.replication_role = z.replication.is_primary() ? "primary" : "replica";
+      st.replication_primary = z.replication.primary;
     }
     if (auto c = compactions_.find(origin); c != compactions_.end())
       std::tie(st.compactions, st.compaction_failures) = c->second;
@@ -176,6 +193,7 @@ bool ZoneService::load(const config::Config& config, common::ErrorList& errors) 
   listen_ = config.server.listen;
   auto before = holder_.get();
   holder_.publish(catalog);
+  sync_replication();
   refresh_zone_status(true);
   if (thread_.joinable()) notify_changed(before.get(), *catalog);
   else notify_at_start_ = true;
@@ -211,6 +229,7 @@ bool ZoneService::load_zone(const config::Config& config, const std::string& zon
     }
   journals_[*origin] = std::move(journals[*origin]);
   holder_.publish(next);
+  sync_replication();
   refresh_zone_status(true);
   notify_changed(current.get(), *next);
   malloc_trim(0);

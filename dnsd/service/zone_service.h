@@ -16,6 +16,12 @@
 #include "dnsd/common/config_error.h"
 #include "dnsd/config/config.h"
 #include "dnsd/net/slow_path.h"
+#include "dnsd/replication/replication_log.h"
+#include "dnsd/replication/replicator.h"
+#include "dnsd/replication/update_forwarder.h"
+#include "dnsd/service/request_context.h"
+#include "dnsd/update/update_message.h"
+#include "dnsd/update/update_processor.h"
 #include "dnsd/service/service_status.h"
 #include "dnsd/update/journal.h"
 #include "dnsd/xfr/notify_sender.h"
@@ -68,11 +74,26 @@ class ZoneService {
   // The catalog builder's hook: opens each zone's journal into `journals`, replays it.
   zone::ContentHook journal_hook(const config::Config& config, JournalMap& journals);
   void handle(const net::SlowRequest& request, const net::Responder& respond);
-  std::vector<uint8_t> handle_update(const net::SlowRequest& request);
-  std::vector<std::vector<uint8_t>> handle_transfer(const net::SlowRequest& request);
-  std::vector<uint8_t> handle_signed_query(const net::SlowRequest& request);
+  std::vector<uint8_t> handle_update(const RequestContext& ctx);
+  std::vector<std::vector<uint8_t>> handle_transfer(const RequestContext& ctx);
+  std::vector<uint8_t> handle_signed_query(const RequestContext& ctx);
   // True if `journal` may take an append; an untrusted one is first rewritten from
   // `current` (the in-memory zone: every acknowledged update).
+  // The replicated update paths (replicated_update.cc).
+  bool forward_if_replica(const RequestContext& ctx, const net::Responder& respond);
+  uint8_t apply_local(const RequestContext& ctx, const update::UpdateMessage& msg);
+  uint8_t apply_replicated(const RequestContext& ctx, const update::UpdateMessage& msg);
+  uint8_t apply_replication_entry(const RequestContext& ctx, const update::UpdateMessage& msg);
+  // The _sentinel epoch fence (update/epoch_guard.h) for the change before -> after.
+  bool epoch_fence_allows(const RequestContext& ctx, const zone::ZoneSnapshot& before,
+                          const zone::ZoneSnapshot& after);
+  // Journal, publish, NOTIFY: the end of every accepted update. SERVFAIL if not durable.
+  uint8_t commit_update(const RequestContext& ctx, const std::shared_ptr<const zone::ZoneSnapshot>& current,
+                        const update::UpdateResult& result);
+  // After a publish: a replication log for every replicated zone, a push loop set for
+  // every zone this node is the primary of.
+  void sync_replication();
+  replication::ReplicationLog* replication_log(const std::string& origin);
   bool journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
                       const std::string& zone_text);
   // NOTIFY to the zone's `notify` targets for `serial`, from its notify_source (or the
@@ -98,6 +119,9 @@ class ZoneService {
   std::map<std::string, std::pair<uint64_t, uint64_t>> compactions_;  // origin: ok, failed
   JournalMap journals_;  // by origin (wire)
   xfr::NotifySender notifier_;
+  std::map<std::string, std::shared_ptr<replication::ReplicationLog>> replication_logs_;  // by origin
+  std::map<std::string, std::unique_ptr<replication::Replicator>> replicators_;         // by origin
+  std::unique_ptr<replication::UpdateForwarder> forwarder_;
   size_t compact_after_ = 10000;
   std::vector<common::SocketAddress> listen_;  // [server] listen, for the NOTIFY source
   // The start's load happens before the DNS sockets are bound: its NOTIFYs wait for

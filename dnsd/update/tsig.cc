@@ -182,6 +182,16 @@ void TsigSigner::sign(std::vector<uint8_t>& msg) {
   first_ = false;
 }
 
+void sign_request(std::vector<uint8_t>& msg, const common::TsigKey& key, uint64_t now) {
+  std::string key_wire = lower_wire(key.name);
+  std::string alg_wire = lower_wire(common::tsig_algorithm_name(key.algorithm));
+  std::vector<uint8_t> data(msg);
+  put_variables(data, key_wire, alg_wire, now, 300, 0, {});
+  std::vector<uint8_t> mac = hmac(key, data.data(), data.size());
+  uint16_t id = static_cast<uint16_t>(msg[0] << 8 | msg[1]);
+  append_tsig_rr(msg, key_wire, alg_wire, now, 300, mac, id, 0, {});
+}
+
 void append_unsigned_tsig(std::vector<uint8_t>& msg, const TsigRecord& request, uint16_t error,
                           uint64_t now) {
   append_tsig_rr(msg, request.key_name, request.algorithm, now, 300, {}, request.original_id, error, {});

@@ -60,6 +60,10 @@ class TsigSigner {
 void append_unsigned_tsig(std::vector<uint8_t>& msg, const TsigRecord& request, uint16_t error,
                           uint64_t now);
 
+// Signs a request (RFC 8945 4.3.1: the MAC covers the message and the TSIG variables),
+// appending the TSIG RR; fudge 300 s.
+void sign_request(std::vector<uint8_t>& msg, const common::TsigKey& key, uint64_t now);
+
 // HMAC of `data` with the key's algorithm.
 std::vector<uint8_t> hmac(const common::TsigKey& key, const uint8_t* data, size_t len);
 

@@ -3,6 +3,7 @@
 
 #include "dnsd/wire/byte_append.h"
 #include "dnsd/wire/dns_constants.h"
+#include "dnsd/wire/response_header.h"
 
 namespace dnsd::xfr {
 using wire::append_u16;
@@ -12,11 +13,9 @@ XfrWriter::XfrWriter(const uint8_t* query, size_t question_end, size_t max_messa
     : header_and_question_(query, query + question_end), max_(max_message > 65535 ? 65535 : max_message) {
   // QR + AA, opcode QUERY, RD copied; counts rewritten per message.
   uint16_t qflags = static_cast<uint16_t>(query[2] << 8 | query[3]);
-  uint16_t flags = wire::flag::QR | wire::flag::AA | (qflags & wire::flag::RD);
-  header_and_question_[2] = static_cast<uint8_t>(flags >> 8);
-  header_and_question_[3] = static_cast<uint8_t>(flags);
-  for (size_t i = 4; i < 12; ++i) header_and_question_[i] = 0;
-  header_and_question_[5] = 1;  // qdcount 1
+  wire::write_response_header(header_and_question_.data(),
+                              wire::response_flags(qflags, wire::opcode::QUERY, 0, {.aa = true}),
+                              1, 0, 0, 0);
   start_message();
 }
 

@@ -8,11 +8,43 @@
 
 #include "dnsd/common/address.h"
 #include "dnsd/common/cookie_secret.h"
+#include "dnsd/common/duration.h"
 #include "dnsd/common/tsig_key.h"
 #include "dnsd/wire/name.h"
 #include "dnsd/zone/zone_snapshot.h"
 
 namespace dnsd::zone {
+
+// How a zone's replicated updates travel between the nodes (config::ZoneConfig replicas..).
+struct ReplicationSpec {
+  struct Node {
+    std::string name;
+    common::SocketAddress address;
+  };
+  std::vector<Node> nodes;         // every node, this one included; empty = off
+  std::string self;                // this node's name ([node] name)
+  std::string primary;             // update_primary
+  std::vector<std::string> keys;   // replicated_update_keys, lowercase wire
+  std::string key;                 // replication_key, lowercase wire
+  bool ack_all = false;
+  common::Millis timeout{2000};
+
+  bool enabled() const { return !nodes.empty(); }
+  bool is_primary() const { return enabled() && self == primary; }
+  const Node* node(const std::string& name) const {
+    for (const auto& n : nodes)
+      if (n.name == name) return &n;
+    return nullptr;
+  }
+  bool operator==(const ReplicationSpec& o) const {
+    if (nodes.size() != o.nodes.size()) return false;
+    for (size_t i = 0; i < nodes.size(); ++i)
+      if (nodes[i].name != o.nodes[i].name || nodes[i].address.to_string() != o.nodes[i].address.to_string())
+        return false;
+    return self == o.self && primary == o.primary && keys == o.keys && key == o.key &&
+           ack_all == o.ack_all && timeout == o.timeout;
+  }
+};
 
 struct ZoneEntry {
   std::shared_ptr<const ZoneSnapshot> snapshot;
@@ -24,6 +56,7 @@ struct ZoneEntry {
   std::vector<common::SocketAddress> notify_source;  // [[zone]] notify_source, as configured
   uint64_t epoch_max_step = 1000;             // see update::EpochPolicy
   std::vector<std::string> epoch_override_keys;  // lowercase absolute key names
+  ReplicationSpec replication;
   uint16_t stats_slot = 0;  // its per-zone query counters (zone::StatsSlots); 0 = none
 };
 

@@ -70,6 +70,15 @@ std::shared_ptr<const Catalog> build_catalog(const config::Config& config,
     entry.notify_source = zc.notify_source;
     entry.epoch_max_step = zc.epoch_max_step;
     for (const auto& k : zc.epoch_override_keys) entry.epoch_override_keys.push_back(lower_abs(k));
+    for (const auto& r : zc.replicas) entry.replication.nodes.push_back({r.name, r.address});
+    if (!zc.replicas.empty()) {
+      entry.replication.self = config.node.name;
+      entry.replication.primary = zc.update_primary;
+      for (const auto& k : zc.replicated_update_keys) entry.replication.keys.push_back(lower_abs(k));
+      entry.replication.key = lower_abs(zc.replication_key);
+      entry.replication.ack_all = zc.replication_ack_all;
+      entry.replication.timeout = zc.replication_timeout;
+    }
     if (errors.size() != before) continue;
     entry.snapshot = content->build(std::make_shared<const SelfSpec>(entry.self));
     content.reset();  // the records live on in the snapshot only

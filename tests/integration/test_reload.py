@@ -13,6 +13,7 @@ import time
 import unittest
 
 import dnsd_harness
+import replication_harness
 from dnsd_harness import wait_for, DNSD, KEY_SECRET, OTHER_SECRET, ZONE, Dnsd, free_address, nsupdate
 
 SELF_V4, SELF_V4_NEW = "192.0.2.201", "192.0.2.202"
@@ -314,6 +315,74 @@ class ReloadEveryReloadableKey(unittest.TestCase):
         while source not in senders:  # socket.timeout: never from the new notify_source
             senders.append(s.recvfrom(4096)[1][0])  # (retries of the first may come before)
         self.assertLessEqual(set(senders), {d.host, source})
+
+    # --- [[zone]] replication: three nodes (replication_harness.py) -------------------
+    def cluster(self, **kw):
+        c = replication_harness.Cluster(**kw).start()
+        self.addCleanup(c.stop)
+        return c
+
+    def case_zone_replicas(self):
+        c = self.cluster(ack="all", timeout="1s")
+        self.assertEqual(c[0].update("update add r1.example.com 60 TXT a").returncode, 0)
+        host, port = free_address()  # nothing listens there
+        c[0].reload(replicas_override='"lb1=%s:%d", "lb2=%s:%d", "lb3=%s:%d"' % (
+            c[0].host, c[0].port, c[1].host, c[1].port, host, port))
+        p = c[0].update("update add r2.example.com 60 TXT b")
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+
+    def case_zone_update_primary(self):
+        c = self.cluster()
+        for n in c.nodes:
+            n.reload(primary="lb2")
+        self.assertEqual(c[0].update("update add p1.example.com 60 TXT a").returncode, 0)
+        self.assertIn("forwarded to the primary %s:%d" % (c[1].host, c[1].port), c[0].read_log())
+
+    def case_zone_replicated_update_keys(self):
+        c = self.cluster()
+        self.assertEqual(c[1].update("update add k1.example.com 60 TXT a").returncode, 0)
+        self.assertEqual(c[0].txt("k1"), ['"a"'])
+        for n in c.nodes:
+            n.reload(replicated='["sentinel"]')
+        self.assertEqual(c[1].update("update add k2.example.com 60 TXT b").returncode, 0)
+        self.assertEqual(c[1].txt("k2"), ['"b"'])
+        self.assertEqual(c[0].txt("k2"), [])  # acme's updates are node-local now
+
+    def case_zone_replication_key(self):
+        c = self.cluster(timeout="1s")
+        self.assertEqual(c[1].update("update add q1.example.com 60 TXT a").returncode, 0)
+        c[0].reload(replication_key="replication2")  # the others do not take it
+        p = c[1].update("update add q2.example.com 60 TXT b")
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+        self.assertIn("refused entry", c[0].read_log())
+
+    def case_zone_replication_ack(self):
+        c = self.cluster(timeout="1s")
+        c[2].stop()
+        self.assertEqual(c[1].update("update add a1.example.com 60 TXT a").returncode, 0)
+        c[0].reload(ack="all")
+        p = c[1].update("update add a2.example.com 60 TXT b")
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+
+    def case_zone_replication_timeout(self):
+        c = self.cluster()
+        hole = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # accepts, never answers
+        host, port = free_address()
+        hole.bind((host, port))
+        hole.listen(16)
+        self.addCleanup(hole.close)
+        replicas = '"lb1=%s:%d", "lb2=%s:%d", "lb3=%s:%d"' % (host, port, c[1].host, c[1].port, c[2].host, c[2].port)
+        # Below nsupdate's 3 s UDP retry, so no retransmission queues behind it.
+        c[1].reload(replicas_override=replicas, timeout="1s")
+        t0 = time.time()
+        p = c[1].update("update add t1.example.com 60 TXT a")
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+        self.assertGreater(time.time() - t0, 1.8)  # replication_timeout + 1 s
+        c[1].reload(timeout="100ms")
+        t0 = time.time()
+        p = c[1].update("update add t2.example.com 60 TXT b")
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+        self.assertLess(time.time() - t0, 1.7)
 
     # --- [[key]] -----------------------------------------------------------------------
     def case_key_name(self):

@@ -75,6 +75,12 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "zone.notify_source",        // ours: BIND notify-source
                                 "zone.epoch_max_step",       // ours
                                 "zone.epoch_override_keys",  // ours
+                                "zone.replicas",                 // ours: one zone on every node
+                                "zone.update_primary",           // ours
+                                "zone.replicated_update_keys",   // ours
+                                "zone.replication_key",          // ours
+                                "zone.replication_ack",          // ours
+                                "zone.replication_timeout",      // ours
                                 "key.name",
                                 "key.algorithm",
                                 "key.secret",

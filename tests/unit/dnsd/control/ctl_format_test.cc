@@ -73,6 +73,28 @@ TEST(CtlFormat, ZoneDetail) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 }
 
+TEST(CtlFormat, ZoneDetailShowsReplication) {
+  json z = json::parse(R"({"name": "example.com.", "now": 1700000000, "file": "/z",
+    "serial": 7, "names": 3, "last_change": 1700000000, "journal_path": "/j",
+    "journal_entries": 1, "journal_bytes": 80, "journal_trusted": true,
+    "journal_untrusted_reason": "", "compactions": 0, "compaction_failures": 0,
+    "notify": [], "update_keys": ["acme."], "transfer_keys": [], "self": [],
+    "replication": {"role": "primary", "primary": "lb1", "seq": 12, "divergences": 1, "replicas": [
+      {"name": "lb2", "address": "127.0.0.12:53", "seq": 12, "known": true, "in_step": true,
+       "reachable": true, "diverged": false, "problem": ""},
+      {"name": "lb3", "address": "127.0.0.13:53", "seq": 9, "known": false, "in_step": false,
+       "reachable": false, "diverged": false, "problem": "cannot connect"},
+      {"name": "lb4", "address": "127.0.0.14:53", "seq": 4, "known": true, "in_step": false,
+       "reachable": true, "diverged": true, "problem": "other hash"}]}})");
+  std::string text = format_result("zone", z);
+  for (const char* line : {"replication      primary (primary lb1), seq 12\n", "  lb2            seq 12 in step\n",
+                           "  lb3            seq 9 UNREACHABLE: cannot connect\n",
+                           "  lb4            seq 4 DIVERGED: other hash\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  z.erase("replication");  // an older dnsd, or replication off: no rows
+  EXPECT_EQ(format_result("zone", z).find("replication"), std::string::npos);
+}
+
 TEST(CtlFormat, StatsShowsOnlyNonZeroRcodes) {
   json s = json::parse(R"({"udp_queries": 5, "tcp_queries": 1,
     "responses_by_rcode": {"NOERROR": 4, "NXDOMAIN": 2, "SERVFAIL": 0}, "truncated": 0,

@@ -31,6 +31,17 @@ MetricsSnapshot sample_snapshot() {
   z.journal_trusted = false;
   z.compactions = 1;
   s.service.zones.push_back(z);
+  service::ZoneStatus r = z;  // a replicated zone, this node its primary
+  r.name = "repl.example.";
+  r.replication_role = "primary";
+  r.replication_seq = 12;
+  r.replication_divergences = 1;
+  r.replicas.push_back({"lb2", "127.0.0.12:53", "", 12, true, true, true, false});
+  r.replicas.push_back({"lb3", "127.0.0.13:53", "down", 9, true, false, false, false});
+  s.service.zones.push_back(r);
+  s.service.counters.updates_forwarded = 4;
+  s.service.counters.forward_failures = 1;
+  s.service.counters.forwarding_loops = 2;
   s.service.counters.updates_by_rcode[0] = 5;
   s.service.counters.updates_by_rcode[9] = 1;  // NOTAUTH
   s.service.counters.axfr = 2;
@@ -106,6 +117,13 @@ TEST(MetricsText, ValuesOfTheSnapshot) {
       {"dnsd_reloads_total{result=\"failed\"}", "1"},
       {"dnsd_last_reload_timestamp_seconds", "1700000200"},
       {"dnsd_last_reload_success", "0"},
+      {"dnsd_replication_seq{zone=\"repl.example.\",role=\"primary\"}", "12"},
+      {"dnsd_replication_in_step{zone=\"repl.example.\",node=\"lb2\"}", "1"},
+      {"dnsd_replication_in_step{zone=\"repl.example.\",node=\"lb3\"}", "0"},
+      {"dnsd_replication_divergences_total{zone=\"repl.example.\"}", "1"},
+      {"dnsd_updates_forwarded_total{result=\"answered\"}", "3"},
+      {"dnsd_updates_forwarded_total{result=\"servfail\"}", "1"},
+      {"dnsd_forwarding_loops_total", "2"},
   };
   for (const auto& [k, v] : want) {
     ASSERT_TRUE(s.count(k)) << k;

@@ -1,0 +1,202 @@
+"""One zone on every node (docs/dnsd.md): an update signed by a replicated key sent to any
+of three dnsd nodes is forwarded to the primary, applied there, pushed to the others and
+acknowledged once a majority holds it; down nodes catch up; loops and a down primary get
+SERVFAIL; prerequisites are judged on the primary. Also prints the propagation figure."""
+import os
+import signal
+import socket
+import struct
+import time
+import unittest
+
+import dnsd_harness
+from dnsd_harness import wait_for
+from replication_harness import REPLICATION_SECRET, SENTINEL, Cluster, serial
+
+
+def txt_query(name, qid):
+    q = struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0)
+    for label in name.rstrip(".").split("."):
+        q += bytes([len(label)]) + label.encode()
+    return q + b"\x00" + struct.pack(">HH", 16, 1)
+
+
+class Replication(unittest.TestCase):
+
+    def setUp(self):
+        self.c = Cluster().start()
+        self.lb1, self.lb2, self.lb3 = self.c.nodes
+
+    def tearDown(self):
+        self.c.stop()
+
+    def assert_ok(self, p):
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def visible_everywhere(self, name, value, timeout=5):
+        wait_for(lambda: all(n.txt(name) == ['"%s"' % value] for n in self.c.nodes), timeout,
+                 "%s TXT %s on every node" % (name, value))
+
+    def test_update_to_a_replica_is_served_by_every_node_with_the_same_axfr(self):
+        self.assert_ok(self.lb2.update("update add acme1.example.com 60 TXT token-1"))
+        # Acknowledged means the primary and at least one other node hold it already.
+        holders = [n for n in self.c.nodes if n.txt("acme1") == ['"token-1"']]
+        self.assertIn(self.lb1, holders)
+        self.assertGreaterEqual(len(holders), 2)
+        self.assert_ok(self.lb3.update("update add acme2.example.com 60 TXT token-2"))
+        self.assert_ok(self.lb1.update("update delete acme1.example.com TXT"))
+        self.visible_everywhere("acme2", "token-2")
+        axfr = self.c.wait_converged()
+        self.assertFalse([r for r in axfr if r.startswith("acme1.")], axfr)
+        # The serial converged too: every node takes the primary's.
+        self.assertEqual(len({serial(n) for n in self.c.nodes}), 1)
+        self.assertIn("forwarded to the primary", self.lb2.read_log())
+        self.assertIn("forwarded by node lb2", self.lb1.read_log())
+        # Self names stay node-local.
+        for n in self.c.nodes:
+            self.assertEqual(n.dig("lb.example.com", "A").rdata(), [n.host])
+
+    def test_sentinel_key_updates_stay_on_the_node(self):
+        self.assert_ok(self.lb2.update("update add local.example.com 60 TXT only-lb2", key=SENTINEL))
+        self.assertEqual(self.lb2.txt("local"), ['"only-lb2"'])
+        self.assert_ok(self.lb2.update("update add acme3.example.com 60 TXT after"))
+        self.visible_everywhere("acme3", "after")
+        self.assertEqual(self.lb1.txt("local"), [])
+        self.assertEqual(self.lb3.txt("local"), [])
+
+    def test_prerequisite_is_judged_on_the_primary(self):
+        self.assert_ok(self.lb3.update("update add taken.example.com 60 TXT first"))
+        p = self.lb3.update("prereq nxdomain taken.example.com", "update add taken.example.com 60 TXT second")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("YXDOMAIN", p.stdout + p.stderr)
+        self.visible_everywhere("taken", "first")
+
+    def test_client_key_cannot_write_the_replication_marker(self):
+        p = self.lb1.update("update add _replication.example.com 0 TXT \"seq=99 primary=lb1 hash=0000000000000000\"")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("REFUSED", p.stdout + p.stderr)
+
+    def test_down_replica_still_acked_by_majority_and_catches_up(self):
+        self.lb3.stop()
+        for i in range(3):
+            self.assert_ok(self.lb2.update("update add down%d.example.com 60 TXT v%d" % (i, i)))
+        self.lb3.start()
+        for i in range(3):
+            self.visible_everywhere("down%d" % i, "v%d" % i, timeout=8)
+        self.c.wait_converged()
+
+    def test_all_ack_refuses_before_applying_when_a_node_is_down(self):
+        self.c.stop()
+        self.c = Cluster(ack="all", timeout="1s").start()
+        self.lb1, self.lb2, self.lb3 = self.c.nodes
+        self.assert_ok(self.lb2.update("update add before.example.com 60 TXT all-up"))
+        self.lb3.stop()
+        p = self.lb2.update("update add during.example.com 60 TXT one-down")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+        self.lb3.start()
+        self.visible_everywhere("before", "all-up", timeout=8)
+
+    def test_primary_down_gives_servfail_and_loses_nothing_acked(self):
+        self.assert_ok(self.lb2.update("update add kept.example.com 60 TXT acked"))
+        self.lb1.stop()
+        t0 = time.time()
+        p = self.lb2.update("update add lost.example.com 60 TXT never")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+        self.assertLess(time.time() - t0, 6)
+        self.assertIn("did not answer the forwarded update", self.lb2.read_log())
+        self.lb1.start()
+        self.visible_everywhere("kept", "acked")
+        self.assertEqual(self.lb3.txt("lost"), [])
+        self.assert_ok(self.lb3.update("update add later.example.com 60 TXT back"))
+        self.visible_everywhere("later", "back")
+        self.c.wait_converged()
+
+    def test_forwarding_loop_gets_servfail(self):
+        # lb3 believes lb2 is the primary; lb2 believes lb1 is: lb2 must not forward again.
+        self.lb3.primary = "lb2"
+        self.lb3.write_config()
+        self.lb3.signal(signal.SIGHUP)
+        wait_for(lambda: "reload ok" in self.lb3.read_log(), 10, "lb3 to reload")
+        deadline = time.time() + 10
+        while True:
+            p = self.lb3.update("update add loop.example.com 60 TXT x")
+            if "SERVFAIL" in p.stdout + p.stderr or time.time() > deadline:
+                break
+            time.sleep(0.2)  # the reload had not landed yet: lb1 applied it
+        self.assertIn("SERVFAIL", p.stdout + p.stderr)
+        wait_for(lambda: "forwarding loop: node lb3 forwarded it to this node lb2" in self.lb2.read_log(), 5,
+                 "the loop line on lb2")
+
+    def test_diverged_node_is_detected_and_the_documented_repair_works(self):
+        self.assert_ok(self.lb2.update("update add before.example.com 60 TXT one"))
+        self.visible_everywhere("before", "one")
+        # Give lb3 a marker from no history of lb1's (as an old primary's tail would).
+        self.assert_ok(self.lb3.update(
+            "prereq yxrrset _replication.example.com TXT",
+            "update delete _replication.example.com TXT",
+            'update add _replication.example.com 0 TXT "seq=5 primary=lb9 hash=0123456789abcdef"',
+            key="hmac-sha256:replication:" + REPLICATION_SECRET))
+        wait_for(lambda: "node lb3 has diverged" in self.lb1.read_log(), 5, "lb1 to see lb3 diverged")
+        self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))  # lb1 + lb2
+        self.assertEqual(self.lb3.txt("after"), [])
+        # The repair in docs/dnsd.md: stop it, remove its journal, snapshot and log, start it.
+        self.lb3.stop()
+        state = os.path.join(self.lb3.dir, "state")
+        for suffix in ("journal", "snapshot", "replication"):
+            path = os.path.join(state, "example.com." + suffix)
+            if os.path.exists(path):
+                os.remove(path)
+        self.lb3.start()
+        self.visible_everywhere("after", "two", timeout=8)
+        self.c.wait_converged()
+
+    def test_primary_whose_log_lost_its_tail_says_so(self):
+        self.assert_ok(self.lb2.update("update add tail.example.com 60 TXT x"))
+        self.lb1.stop()
+        os.remove(os.path.join(self.lb1.dir, "state", "example.com.replication"))
+        self.lb1.start()
+        self.assertIn("this primary serves _replication seq=1 primary=lb1", self.lb1.read_log())
+        self.assertIn("but its replication log ends at (none)", self.lb1.read_log())
+
+    def test_propagation_time(self):
+        """Prints p50/p99 of: update acknowledged by lb2 -> visible on all three nodes."""
+        socks = []
+        for n in self.c.nodes:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(0.5)
+            socks.append((s, (n.host, n.port)))
+        times = []
+        count = int(os.environ.get("REPLICATION_LATENCY_UPDATES", "40"))  # scripts/replication-latency
+        for i in range(count):
+            start = time.time()
+            self.assert_ok(self.lb2.update("update add lat%d.example.com 60 TXT v" % i))
+            acked = time.time()
+            pending = set(range(3))
+            while pending:
+                for j in list(pending):
+                    s, addr = socks[j]
+                    s.sendto(txt_query("lat%d.example.com" % i, i), addr)
+                    try:
+                        r = s.recv(4096)
+                    except socket.timeout:
+                        continue
+                    if (r[3] & 0xF) == 0 and struct.unpack(">H", r[6:8])[0] > 0:
+                        pending.discard(j)
+                if time.time() - start > 5:
+                    self.fail("lat%d not visible everywhere in 5 s" % i)
+            times.append((time.time() - start, time.time() - acked))
+        for s, _ in socks:
+            s.close()
+        total = sorted(t for t, _ in times)
+        after = sorted(a for _, a in times)
+        pct = lambda v, p: v[min(len(v) - 1, int(len(v) * p))] * 1000
+        print("\nreplication: nsupdate to lb2 -> visible on lb1, lb2, lb3 (%d updates): p50 %.1f ms, "
+              "p99 %.1f ms (nsupdate included); after the NOERROR: p50 %.1f ms, p99 %.1f ms" %
+              (count, pct(total, 0.5), pct(total, 0.99), pct(after, 0.5), pct(after, 0.99)), flush=True)
+        self.assertLess(pct(after, 0.99), 2000)
+
+
+if __name__ == "__main__":
+    dnsd_harness.main()
