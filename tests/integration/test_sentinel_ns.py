@@ -2,6 +2,7 @@
 killed leaves the NS set the other nodes serve, and comes back when it is up again; a
 drained node leaves it too; with two of three nodes down two NS stay (never fewer); the
 zone file's own NS (ns1.example.test., no node's) is never touched; the NS TTL is ns_ttl."""
+import signal
 import unittest
 
 import dnsd_harness
@@ -56,6 +57,19 @@ class ApexNsSet(unittest.TestCase):
         wait_until(lambda: c.srv(lb1) and not any("lb2." in line for line in c.srv(lb1)), 15,
                    what="lb2 out of the SRV set on lb1")
         self.assertEqual(apex_ns(lb1), (names("lb1", "lb2"), {NS_TTL}))
+
+    def test_a_reload_that_drops_a_nodes_ns_deletes_it(self):
+        c = self.c
+        self.wait_ns(names("lb1", "lb2", "lb3"), c.nodes, what="at the start")
+        with open(c.config) as f:
+            text = f.read()
+        line = 'ns = "lb3.%s."\n' % ZONE
+        self.assertIn(line, text)
+        with open(c.config, "w") as f:
+            f.write(text.replace(line, ""))
+        c.proc.send_signal(signal.SIGHUP)
+        self.wait_ns(names("lb1", "lb2"), c.nodes, what="after the reload")
+
 
 if __name__ == "__main__":
     dnsd_harness.require(["dig"])
