@@ -62,6 +62,7 @@ std::vector<std::string> node_changes(const NodeConfig& a, const NodeConfig& b) 
   if (a.dns.to_string() != b.dns.to_string()) out.push_back("dns");
   if (a.priority != b.priority) out.push_back("priority");
   if (a.port != b.port) out.push_back("port");
+  if (a.ns != b.ns) out.push_back("ns");
   if (!same_tunnel(a.tunnel, b.tunnel)) out.push_back("tunnel");
   if (!same_key(a.update_key, b.update_key)) out.push_back("update_key");
   return out;
@@ -112,6 +113,7 @@ ReloadPlan plan_reload(const SentinelConfig& running, SentinelConfig loaded,
   note("[log] level", n.log_level, running.log_level, quoted, p);
   p.log_level_changed = n.log_level != running.log_level;
   note("[cluster] ttl", n.ttl, running.ttl, number, p);
+  note("[cluster] ns_ttl", n.ns_ttl, running.ns_ttl, number, p);
   note("[cluster] failover", n.failover_auto, running.failover_auto, boolean, p);
   note("[cluster] cooldown", n.cooldown, running.cooldown, millis, p);
   note("[cluster] reconcile_interval", n.reconcile_interval, running.reconcile_interval, millis, p);

@@ -167,7 +167,7 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
       errors.add(path, static_cast<int>(nn->source().begin.line), "node", "",
                  "must be an array of tables: [[node]]");
     } else {
-      std::set<std::string> seen;
+      std::set<std::string> seen, seen_ns;
       for (size_t i = 0; i < arr->size(); ++i) {
         auto n = read_node(*arr->get(i)->as_table(), c, base, i, errors);
         if (!n) continue;
@@ -175,6 +175,12 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
           errors.add(path, static_cast<int>(arr->get(i)->source().begin.line),
                      "node[" + std::to_string(i) + "].name", "\"" + n->name + "\"",
                      "duplicate node name");
+          continue;
+        }
+        if (!n->ns.empty() && !seen_ns.insert(n->ns).second) {
+          errors.add(path, static_cast<int>(arr->get(i)->source().begin.line),
+                     "node[" + std::to_string(i) + "].ns", "\"" + n->ns + "\"",
+                     "another node has this NS name: each node's dnsd has its own");
           continue;
         }
         c.nodes.push_back(std::move(*n));

@@ -50,6 +50,9 @@ struct NodeConfig {
   dnsd::common::SocketAddress dns;  // its dnsd
   int priority = 0;
   uint16_t port = 443;
+  // The NS name this node's dnsd is known by in the zone's apex NS set ("lb1.api.example.com.");
+  // empty: sentinel never touches that node's NS record.
+  std::string ns;
   std::vector<CheckConfig> checks;
   TunnelConfig tunnel;
   // The TSIG key that signs this node's updates, its own so that a node's stolen key
@@ -80,6 +83,7 @@ struct SentinelConfig {
   std::string pool_name = "cluster";
   std::vector<std::string> srv{"_tunnel._tcp"};
   uint32_t ttl = 30;
+  uint32_t ns_ttl = 60;  // TTL of the apex NS set while sentinel manages it
   bool failover_auto = true;
   Millis cooldown{60000};
   Millis reconcile_interval{30000};

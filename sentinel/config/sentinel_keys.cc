@@ -77,6 +77,10 @@ const auto kKeys = std::to_array<KeySpec>({
     {"cluster", "ttl", VK::Integer, false, "30", 0, 86400, "", 0, R,
      "TTL in seconds of the records sentinel writes",
      SET(t.config->ttl = static_cast<uint32_t>(i(std::move(v)))), CFG(num(t.config.ttl))},
+    {"cluster", "ns_ttl", VK::Integer, false, "60", 1, 86400, "", 0, R,
+     "TTL in seconds of the zone's apex NS set once sentinel manages it (a [[node]] has ns); "
+     "short, so that resolvers stop asking a node that left it",
+     SET(t.config->ns_ttl = static_cast<uint32_t>(i(std::move(v)))), CFG(num(t.config.ns_ttl))},
     {"cluster", "failover", VK::Choice, false, "\"auto\"", 0, 0, "auto|manual", 0, R,
      "auto, or manual: only `sentinel promote` moves the master",
      SET(t.config->failover_auto = take<std::string>(std::move(v)) == "auto"),
@@ -153,6 +157,11 @@ const auto kKeys = std::to_array<KeySpec>({
     {"node", "port", VK::Integer, false, "443", 1, 65535, "", 0, R,
      "the port in the node's SRV records",
      SET(t.node->port = static_cast<uint16_t>(i(std::move(v)))), CFG(num(t.node->port))},
+    {"node", "ns", VK::ZoneName, false, "", 0, 0, "", 0, R,
+     "the NS name its dnsd is known by in the zone's apex NS set, e.g. \"lb1.api.example.com\": "
+     "sentinel removes it while the node is out of service (never below two NS) and puts it "
+     "back; without it the node's NS record is left as the zone file has it",
+     SET(t.node->ns = take<std::string>(std::move(v))), nullptr},
     {"node", "checks", VK::External, false, "[{ type = \"dns\" }]", 0, 0, "", 0, R,
      "the node's health checks, inline tables (node.checks.*); all must pass", nullptr,
      nullptr},

@@ -85,6 +85,16 @@ records::RecordSet Controller::desired() const {
   auto rs = records::desired_records(c_, state_, in_service_set(views(), state_));
   for (const auto& name : removed_nodes_)
     for (const char* type : {"A", "AAAA"}) rs.rrsets[{name + "." + c_.zone, type}] = {};
+  if (!removed_ns_.empty()) {
+    records::RecordSet::Key apex{c_.zone, "NS"};
+    rs.rrsets[apex];  // read back and written even when no node has an ns name any more
+    rs.ttls.emplace(apex, c_.ns_ttl);
+    auto& owned = rs.shared[apex];
+    for (const auto& ns : removed_ns_)
+      if (auto text = records::canonical_rdata(c_.zone, "NS", ns)) owned.push_back(*text);
+    std::sort(owned.begin(), owned.end());
+    owned.erase(std::unique(owned.begin(), owned.end()), owned.end());
+  }
   return rs;
 }
 

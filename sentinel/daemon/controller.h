@@ -110,6 +110,8 @@ class Controller {
   std::map<std::string, bool> dnsd_in_sync_;  // node -> the last read-back matched
   // Nodes a reload removed: their address records are published as absent.
   std::set<std::string> removed_nodes_;
+  // NS names a reload took from every node: deleted from the apex NS set.
+  std::set<std::string> removed_ns_;
   int64_t start_wall_ms_ = 0;
   std::optional<uint64_t> master_down_at_;  // loop ms the master's health turned down
   bool failover_publish_owed_ = false;       // promoted; the clock stops once published

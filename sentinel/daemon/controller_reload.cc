@@ -60,7 +60,10 @@ void Controller::cmd_reload(Reply reply) {
   for (const auto& r : plan.restart) spdlog::warn("reload: {}", r);
   for (const auto& ch : plan.changes) spdlog::info("reload: {}", ch);
 
+  for (const auto& n : c_.nodes)
+    if (!n.ns.empty()) removed_ns_.insert(n.ns);
   c_ = std::move(plan.next);
+  for (const auto& n : c_.nodes) removed_ns_.erase(n.ns);
   monitor_.reconfigure(plan.nodes);
   for (const auto& name : plan.removed) {
     removed_nodes_.insert(name);

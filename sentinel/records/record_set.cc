@@ -48,6 +48,25 @@ uint64_t epoch_of_txt(const std::string& rdata_text) {
 
 std::string master_of_txt(const std::string& rdata_text) { return txt_value(rdata_text, "master"); }
 
+std::vector<std::string> apex_ns_names(const config::SentinelConfig& c,
+                                       const std::set<std::string>& in_service) {
+  std::vector<const config::NodeConfig*> named;
+  for (const auto& n : c.nodes)
+    if (!n.ns.empty()) named.push_back(&n);
+  std::stable_sort(named.begin(), named.end(), [&](auto* a, auto* b) {
+    bool sa = in_service.count(a->name) > 0, sb = in_service.count(b->name) > 0;
+    if (sa != sb) return sa;  // in service first, then the best of the others
+    return a->priority != b->priority ? a->priority < b->priority : a->name < b->name;
+  });
+  std::vector<std::string> out;
+  for (const auto* n : named) {
+    bool serving = in_service.count(n->name) > 0;
+    if (!serving && out.size() >= 2) break;
+    if (std::find(out.begin(), out.end(), n->ns) == out.end()) out.push_back(n->ns);
+  }
+  return out;
+}
+
 RecordSet desired_records(const config::SentinelConfig& c, const cluster::ClusterState& s,
                           const std::set<std::string>& in_service) {
   RecordSet rs;
@@ -75,6 +94,14 @@ RecordSet desired_records(const config::SentinelConfig& c, const cluster::Cluste
   for (const auto& part : sentinel_txt(s.epoch, s.master, c.id, s.drained))
     txt += (txt.empty() ? "\"" : " \"") + part + "\"";
   rs.rrsets[{fqdn("_sentinel", c.zone), "TXT"}] = {txt};
+  if (auto ns = apex_ns_names(c, in_service); !ns.empty()) {
+    RecordSet::Key apex{c.zone, "NS"};
+    rs.rrsets[apex] = ns;
+    rs.ttls[apex] = c.ns_ttl;
+    auto& owned = rs.shared[apex];
+    for (const auto& n : c.nodes)
+      if (!n.ns.empty()) owned.push_back(n.ns);
+  }
   return canonicalize(rs);
 }
 
@@ -106,19 +133,23 @@ std::string rdata_text(const ldns_rr* rr) {
 RecordSet canonicalize(const RecordSet& in) {
   RecordSet out;
   out.ttl = in.ttl;
-  for (const auto& [key, rdatas] : in.rrsets) {
-    auto& dst = out.rrsets[key];
+  out.ttls = in.ttls;
+  auto canon = [](const RecordSet::Key& key, const std::vector<std::string>& rdatas) {
+    std::vector<std::string> dst;
     for (const auto& r : rdatas)
       if (auto c = canonical_rdata(key.first, key.second, r)) dst.push_back(*c);
     std::sort(dst.begin(), dst.end());
     dst.erase(std::unique(dst.begin(), dst.end()), dst.end());
-  }
+    return dst;
+  };
+  for (const auto& [key, rdatas] : in.rrsets) out.rrsets[key] = canon(key, rdatas);
+  for (const auto& [key, rdatas] : in.shared) out.shared[key] = canon(key, rdatas);
   return out;
 }
 
 std::vector<std::string> diff_records(const RecordSet& from, const RecordSet& to) {
   std::vector<std::string> out;
-  auto line = [](char sign, const auto& key, uint32_t ttl, const std::string& r) {
+  auto line = [](char sign, const RecordSet::Key& key, uint32_t ttl, const std::string& r) {
     return std::string(1, sign) + " " + key.first + " " + std::to_string(ttl) + " " +
            key.second + " " + r;
   };
@@ -126,13 +157,14 @@ std::vector<std::string> diff_records(const RecordSet& from, const RecordSet& to
     auto it = from.rrsets.find(key);
     const std::vector<std::string> empty;
     const auto& old = it == from.rrsets.end() ? empty : it->second;
-    bool ttl_changed = from.ttl != to.ttl;
+    uint32_t from_ttl = from.ttl_of(key), to_ttl = to.ttl_of(key);
+    bool ttl_changed = from_ttl != to_ttl;
     for (const auto& r : old)
       if (ttl_changed || std::find(rdatas.begin(), rdatas.end(), r) == rdatas.end())
-        out.push_back(line('-', key, from.ttl, r));
+        out.push_back(line('-', key, from_ttl, r));
     for (const auto& r : rdatas)
       if (ttl_changed || std::find(old.begin(), old.end(), r) == old.end())
-        out.push_back(line('+', key, to.ttl, r));
+        out.push_back(line('+', key, to_ttl, r));
   }
   return out;
 }

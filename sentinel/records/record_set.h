@@ -17,12 +17,25 @@ struct ldns_struct_rr;
 namespace sentinel::records {
 
 // Owner names are absolute and lowercase ("master.api.example.com."); types are "A",
-// "AAAA", "SRV", "TXT". An empty rdata list means "this RRset must not exist".
+// "AAAA", "SRV", "TXT", "NS". An empty rdata list means "this RRset must not exist".
 struct RecordSet {
+  using Key = std::pair<std::string, std::string>;  // owner, type
   uint32_t ttl = 30;
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> rrsets;
+  std::map<Key, std::vector<std::string>> rrsets;
+  // RRsets with a TTL of their own (the apex NS set, [cluster] ns_ttl); the others use `ttl`.
+  std::map<Key, uint32_t> ttls;
+  // RRsets sentinel shares with the zone file (the apex NS set): only the rdatas listed
+  // here are its own. It adds and deletes those one record at a time (RFC 2136 2.5.4) and
+  // never touches the others; `rrsets` then holds the owned rdatas that must be served.
+  std::map<Key, std::vector<std::string>> shared;
 
-  bool operator==(const RecordSet& o) const { return ttl == o.ttl && rrsets == o.rrsets; }
+  uint32_t ttl_of(const Key& k) const {
+    auto it = ttls.find(k);
+    return it == ttls.end() ? ttl : it->second;
+  }
+  bool operator==(const RecordSet& o) const {
+    return ttl == o.ttl && rrsets == o.rrsets && ttls == o.ttls && shared == o.shared;
+  }
 };
 
 // The `_sentinel` TXT strings: "epoch=7" "master=lb2" "by=s1" "drained=lb3,lb4".
@@ -34,9 +47,15 @@ std::string master_of_txt(const std::string& rdata_text);
 
 // What the records should be. `in_service` are the nodes that may carry traffic. When it
 // is empty the SRV and pool RRsets are left out (never publish an empty answer: whatever
-// was last published stays).
+// was last published stays). The apex NS set (nodes with an `ns` name) is apex_ns_names.
 RecordSet desired_records(const config::SentinelConfig& c, const cluster::ClusterState& s,
                           const std::set<std::string>& in_service);
+
+// The NS names of the apex NS set: those of the nodes in service, by priority; when fewer
+// than two are, the best others (by priority) fill it up to two, so that it never shrinks
+// below two nor empties. Empty when no node has an `ns` name.
+std::vector<std::string> apex_ns_names(const config::SentinelConfig& c,
+                                       const std::set<std::string>& in_service);
 
 // Canonical rdata text (as ldns prints it, lowercase names) so that records read back
 // from a dnsd compare equal to the ones we built. Returns nullopt when ldns rejects it.

@@ -76,6 +76,8 @@ Readout read_owned(const dnsd::common::SocketAddress& server, const RecordSet& d
                    std::chrono::milliseconds timeout) {
   Readout out;
   out.records.ttl = desired.ttl;
+  out.records.ttls = desired.ttls;
+  out.records.shared = desired.shared;
   bool ttl_ok = true;
   for (const auto& [key, want] : desired.rrsets) {
     auto q = build_query(key.first, key.second);
@@ -102,11 +104,17 @@ Readout read_owned(const dnsd::common::SocketAddress& server, const RecordSet& d
     }
     ldns_rr_list* ans = ldns_pkt_answer(pkt.get());
     ldns_rr_type want_type = ldns_get_rr_type_by_name(key.second.c_str());
+    auto shared = desired.shared.find(key);
     for (size_t i = 0; i < ldns_rr_list_rr_count(ans); ++i) {
       ldns_rr* rr = ldns_rr_list_rr(ans, i);
       if (ldns_rr_get_type(rr) != want_type) continue;
-      got.push_back(rdata_text(rr));
-      if (ldns_rr_ttl(rr) != desired.ttl) ttl_ok = false;
+      std::string text = rdata_text(rr);
+      // Of a shared RRset only our own records count (the zone file's others are not ours).
+      if (shared != desired.shared.end() &&
+          std::find(shared->second.begin(), shared->second.end(), text) == shared->second.end())
+        continue;
+      got.push_back(std::move(text));
+      if (ldns_rr_ttl(rr) != desired.ttl_of(key)) ttl_ok = false;
     }
     std::sort(got.begin(), got.end());
     if (key.first.rfind("_sentinel.", 0) == 0 && key.second == "TXT") {
@@ -141,13 +149,31 @@ std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::s
     }
   }
   for (const auto& [k, rdatas] : desired.rrsets) {
-    ldns_rr_list_push_rr(up, empty_rr(k.first, k.second, LDNS_RR_CLASS_ANY));
+    auto shared = desired.shared.find(k);
+    // A shared RRset (the apex NS) is never deleted whole (dnsd, like RFC 2136 3.4.2.3,
+    // ignores that for the apex NS anyway): our records are added first, so that the set
+    // never empties, then those of ours that must go are deleted one by one (class NONE).
+    if (shared == desired.shared.end())
+      ldns_rr_list_push_rr(up, empty_rr(k.first, k.second, LDNS_RR_CLASS_ANY));
+    std::string head = k.first + " " + std::to_string(desired.ttl_of(k)) + " IN " + k.second + " ";
     for (const auto& r : rdatas) {
-      ldns_rr* rr = rr_from(k.first + " " + std::to_string(desired.ttl) + " IN " + k.second + " " + r);
+      ldns_rr* rr = rr_from(head + r);
       if (!rr) {
         error = "bad record: " + k.first + " " + k.second + " " + r;
         continue;
       }
+      ldns_rr_list_push_rr(up, rr);
+    }
+    if (shared == desired.shared.end()) continue;
+    for (const auto& r : shared->second) {
+      if (std::find(rdatas.begin(), rdatas.end(), r) != rdatas.end()) continue;
+      ldns_rr* rr = rr_from(k.first + " 0 IN " + k.second + " " + r);
+      if (!rr) {
+        error = "bad record: " + k.first + " " + k.second + " " + r;
+        continue;
+      }
+      ldns_rr_set_class(rr, LDNS_RR_CLASS_NONE);
+      ldns_rr_set_ttl(rr, 0);
       ldns_rr_list_push_rr(up, rr);
     }
   }

@@ -276,8 +276,8 @@ def read_name(data, pos):
 
 
 def parse_answers(data):
-    """Answer-section rdata as text: A -> dotted quad, SRV -> 'prio weight port target',
-    TXT -> the strings; other types as hex."""
+    """Answer-section rdata as text: A -> dotted quad, NS -> the name, SRV -> 'prio weight
+    port target', TXT -> the strings; other types as hex."""
     qd, an = struct.unpack(">HH", data[4:8])
     pos = 12
     for _ in range(qd):
@@ -290,6 +290,8 @@ def parse_answers(data):
         rd = data[pos:pos + rdlen]
         if rtype == 1:
             out.append(socket.inet_ntoa(rd))
+        elif rtype == 2:
+            out.append(read_name(data, pos).lower())
         elif rtype == 33:
             prio, weight, port = struct.unpack(">HHH", rd[:6])
             out.append("%d %d %d %s" % (prio, weight, port, read_name(data, pos + 6)))

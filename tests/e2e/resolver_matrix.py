@@ -63,9 +63,12 @@ def free_prefix():
 
 
 class MatrixCluster(E2ECluster):
-    def __init__(self, prefix, stop_answer="refused", stop_grace="2s", interval="200ms", fall=2):
+    def __init__(self, prefix, stop_answer="refused", stop_grace="2s", interval="200ms", fall=2,
+                 ns_ttl=None):
         super().__init__(prefix=prefix, interval=interval, fall=fall, stop_grace=stop_grace,
                          stop_answer=stop_answer)
+        if ns_ttl:
+            self.manage_ns(ns_ttl)
         self.root_addr = prefix + ".9"
         self.answers = {n: stop_answer for n in self.nodes}
         self.reloads = {n: 0 for n in self.nodes}
@@ -89,6 +92,19 @@ class MatrixCluster(E2ECluster):
                    what="knotd serving the root zone")
         self.start_servers()
         return self.start_sentinel()
+
+    def manage_ns(self, ns_ttl):
+        """sentinel keeps the child's apex NS set: lbN is nsN.example.test (the parent's
+        delegation names), left out of the set while the node is out of service."""
+        path = self.path("sentinel.toml")
+        with open(path) as f:
+            text = f.read()
+        for i, (name, addr) in enumerate(sorted(self.nodes.items())):
+            line = 'dns = "%s:53"' % addr
+            text = text.replace(line, line + '\nns = "ns%d.example.test"' % (i + 1))
+        text = text.replace('reconcile_interval = "2s"',
+                            'reconcile_interval = "2s"\nns_ttl = %d' % ns_ttl)
+        self._write("sentinel.toml", text)
 
     def node_config(self, name, stop_answer):
         text = self._dnsd_config(name, self.nodes[name], ZONE, self.path("api.example.test.zone"),
@@ -335,6 +351,7 @@ class Step:
     def __init__(self, name, label):
         self.name, self.label = name, label
         self.events = {}
+        self.ns_seen = {}
 
     def prepare(self, c, default_answer):
         c.set_stop_answer(VICTIM, default_answer)
@@ -344,6 +361,9 @@ class Step:
 
     def summarize(self, kind, samples, c):
         return None
+
+    def after(self, c, res):
+        """Called once the names are sent, while the resolvers still run."""
 
 
 class PlannedStop(Step):
@@ -415,7 +435,22 @@ class Silent(Step):
 
     def summarize(self, kind, samples, c):
         secs = slow_by_second(samples, int(self.events.get("detected", 0) + self.tail) + 1)
-        return "slow or failed per second: " + " ".join("%d/%d" % (bad, n) for _, bad, n in secs)
+        note = "slow or failed per second: " + " ".join("%d/%d" % (bad, n) for _, bad, n in secs)
+        if kind in self.ns_seen:
+            note += "; NS set it gives clients at the end: " + self.ns_seen[kind]
+        return note
+
+    def after(self, c, res):
+        """The zone's NS set as each resolver hands it to a client at the end of the step:
+        whether it follows the child's set (which sentinel keeps when nodes have `ns`)."""
+        self.ns_seen = {}
+        for kind, r in res.items():
+            got = query(r.host, r.port, ZONE, 2, 2.0)
+            if got is None:
+                self.ns_seen[kind] = "no answer"
+                continue
+            names = [n.split(".")[0] for n in got[1]]
+            self.ns_seen[kind] = ", ".join(names) or "rcode %d, none" % got[0]
 
 
 class Restart(Step):
@@ -474,6 +509,7 @@ def run_step(c, step, kinds, workdir, names, spacing, default_answer):
     try:
         count = names if step.spacing_factor == 1.0 else max(1, int(names / step.spacing_factor))
         out = probe(res, count, spacing * step.spacing_factor, lambda t0: step.act(c, t0), step.tail)
+        step.after(c, res)
     finally:
         for r in res.values():
             r.stop()

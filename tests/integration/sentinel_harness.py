@@ -163,7 +163,7 @@ class Cluster:
 
     def __init__(self, n=3, driver="http", interval="200ms", fall=2, rise=2, cooldown="1s",
                  reconcile="2s", failover="auto", hook=None, fail_promote=(), probe_timeout=None,
-                 per_node_keys=False):
+                 per_node_keys=False, ns_ttl=None):
         self.dir = tempfile.mkdtemp(prefix="sentinel-it-")
         self.zone_path = os.path.join(self.dir, ZONE + ".zone")
         with open(self.zone_path, "w") as f:
@@ -185,6 +185,8 @@ class Cluster:
                 nd.write_config()
                 self.node_update_key[nd.name] = name
                 self.sentinel_keys[name] = secret
+        # With ns_ttl every node has `ns = "<name>.<zone>."` and sentinel manages the apex NS set.
+        self.ns_ttl = ns_ttl
         self.driver = driver
         self.hook = hook
         self.tunnels = {nd.name: Tunnel(nd, self.dir, nd.name in fail_promote) for nd in self.nodes}
@@ -208,7 +210,8 @@ class Cluster:
                  "[cluster]", 'zone = "%s"' % ZONE, "ttl = 30", 'failover = "%s"' % s["failover"],
                  'cooldown = "%s"' % s["cooldown"],
                  'update_key = "sentinel"' if not self.node_update_key else "",
-                 'reconcile_interval = "%s"' % s["reconcile"], 'driver_timeout = "2s"', "",
+                 'reconcile_interval = "%s"' % s["reconcile"], 'driver_timeout = "2s"',
+                 "ns_ttl = %d" % self.ns_ttl if self.ns_ttl else "", "",
                  "[probe]", 'interval = "%s"' % s["interval"], 'timeout = "%s"' % s["timeout"],
                  "fall = %d" % s["fall"], "rise = %d" % s["rise"], "", "[log]", 'level = "debug"', ""]
         for i, nd in enumerate(self.nodes):
@@ -229,6 +232,8 @@ class Cluster:
                       "port = 443", "checks = " + checks, "tunnel = " + tunnel]
             if nd.name in self.node_update_key:
                 lines.append('update_key = "%s"' % self.node_update_key[nd.name])
+            if self.ns_ttl:
+                lines.append('ns = "%s.%s."' % (nd.name, ZONE))
             lines.append("")
         for name, secret in self.sentinel_keys.items():
             lines += ["[[key]]", 'name = "%s"' % name, 'algorithm = "hmac-sha256"',

@@ -66,6 +66,8 @@ TEST(PlanReload, DecidesPerKey) {
   const Case cases[] = {
       {"nothing changed", [](SentinelConfig&) {}, {}, {}, {}},
       {"ttl reloads", [](SentinelConfig& c) { c.ttl = 60; }, {"[cluster] ttl: 30 -> 60"}, {}, {}},
+      {"ns_ttl reloads", [](SentinelConfig& c) { c.ns_ttl = 5; }, {"[cluster] ns_ttl: 60 -> 5"},
+       {}, {}},
       {"failover mode reloads", [](SentinelConfig& c) { c.failover_auto = false; },
        {"[cluster] failover: auto -> manual"}, {}, {}},
       {"cooldown reloads", [](SentinelConfig& c) { c.cooldown = Millis(5000); },
@@ -99,6 +101,8 @@ TEST(PlanReload, DecidesPerKey) {
        {}, {}, {"node lb3 cannot be removed: it has not confirmed stepping down"}},
       {"priority reloads", [](SentinelConfig& c) { c.nodes[1].priority = 5; },
        {"node lb2 changed: [priority]"}, {}, {}},
+      {"ns reloads", [](SentinelConfig& c) { c.nodes[1].ns = "ns2.example.com."; },
+       {"node lb2 changed: [ns]"}, {}, {}},
       {"tunnel reloads", [](SentinelConfig& c) { c.nodes[1].tunnel.driver = DriverKind::Exec; },
        {"node lb2 changed: [tunnel]"}, {}, {}},
       {"update key reloads", [](SentinelConfig& c) { c.nodes[1].update_key.secret = {1, 2}; },

@@ -337,6 +337,29 @@ TEST(SentinelConfig, DuplicateNodeName) {
   EXPECT_NE(e.find("\"lb1\""), std::string::npos) << e;
 }
 
+TEST(SentinelConfig, NsNameAndTtl) {
+  std::string text = head("", "ns_ttl = 20\n") + ok_node() + one_node(
+      "name = \"lb2\"\nipv4 = [\"198.51.100.2\"]\ndns = \"198.51.100.2\"\nns = \"NS2.Example.com\"\n");
+  ErrorList errors;
+  auto c = parse_sentinel_config(text, kPath, errors);
+  ASSERT_TRUE(c) << errors.to_string();
+  EXPECT_EQ(c->ns_ttl, 20u);
+  EXPECT_EQ(c->nodes[0].ns, "");  // no ns: never touched in the NS set
+  EXPECT_EQ(c->nodes[1].ns, "ns2.example.com.");
+  ErrorList defaults;
+  auto d = parse_sentinel_config(head() + ok_node(), kPath, defaults);
+  ASSERT_TRUE(d) << defaults.to_string();
+  EXPECT_EQ(d->ns_ttl, 60u);
+}
+
+TEST(SentinelConfig, TwoNodesWithOneNsName) {
+  std::string text = head() + one_node(
+      "name = \"lb1\"\nipv4 = [\"198.51.100.1\"]\ndns = \"198.51.100.1\"\nns = \"ns.example.com\"\n") +
+      one_node("name = \"lb2\"\nipv4 = [\"198.51.100.2\"]\ndns = \"198.51.100.2\"\nns = \"NS.example.com.\"\n");
+  std::string e = error_for(text, "node[1].ns");
+  EXPECT_NE(e.find("another node has this NS name"), std::string::npos) << e;
+}
+
 TEST(SentinelConfig, NodeNameWithDot) {
   std::string text = head() + one_node(
       "name = \"lb1.eu\"\nipv4 = [\"198.51.100.1\"]\ndns = \"198.51.100.1\"\n");
@@ -503,6 +526,9 @@ TEST(ShippedConfig, SentinelTomlLoadsAndMatchesTheDemoCluster) {
     EXPECT_FALSE(node.tunnel.hmac_secret.empty());
     // Each node is signed for with its own key: one stolen key rewrites one node only.
     EXPECT_EQ(node.update_key.name, "lb" + std::to_string(n) + ".sentinel.");
+    // The demo's delegation names (zones/example.test.zone): lbN's dnsd is nsN.
+    EXPECT_EQ(node.ns, "ns" + std::to_string(n) + ".example.test.");
   }
+  EXPECT_EQ(c->ns_ttl, 10u);
   EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
 }
