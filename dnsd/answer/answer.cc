@@ -46,7 +46,7 @@ class Builder {
     w_.bytes(q_.qname.data, q_.qname.length);
     w_.u16(q_.qtype);
     w_.u16(q_.qclass);
-    w_.add_target(kQuestionOffset);
+    w_.add_target(kQuestionOffset, q_.qname.length);
     qd_ = 1;
   }
 

@@ -64,6 +64,8 @@ class WireWriter {
   // Registers a name already in the buffer at `offset` (e.g. the question) as a
   // compression target, with all its suffixes.
   void add_target(size_t offset) noexcept;
+  // The same for a name whose uncompressed wire length is known (the question's): no walk.
+  void add_target(size_t offset, size_t length) noexcept;
 
   // Writes an uncompressed wire name, compressing against earlier names if `compress`,
   // and registering its labels as targets for later names.
@@ -83,12 +85,14 @@ class WireWriter {
   // Offset of a name in the buffer equal (case-insensitively) to `suffix`, or 0.
   size_t find_target(std::string_view suffix) const noexcept;
   bool name_at_equals(size_t offset, std::string_view suffix) const noexcept;
+  size_t wire_length_at(size_t offset) const noexcept;
 
   uint8_t* buf_;
   size_t limit_;
   size_t pos_ = 0;
   bool ok_ = true;
   uint16_t target_offsets_[kMaxCompressionTargets];
+  uint8_t target_lengths_[kMaxCompressionTargets];  // the wire length of the name from there
   size_t targets_ = 0;
 };
 

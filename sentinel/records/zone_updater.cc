@@ -2,6 +2,7 @@
 #include "sentinel/records/zone_updater.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 
 #include "dnsd/common/ldns_include.h"
@@ -50,6 +51,18 @@ ldns_rr* empty_rr(const std::string& owner, const std::string& type, ldns_rr_cla
   ldns_rr_set_class(rr, cls);
   ldns_rr_set_ttl(rr, 0);
   return rr;
+}
+
+// The unsigned message's size, packed into a buffer that grows: ldns_pkt2wire (also inside
+// ldns_pkt_tsig_sign) packs into a fixed 65,535-byte one and aborts the process on a
+// message that does not fit (an assertion in Debian's libldns), e.g. an update for ~640
+// nodes' records.
+size_t packed_size(ldns_pkt* pkt) {
+  ldns_buffer* b = ldns_buffer_new(4 * kMaxUpdateSize);
+  if (!b) return SIZE_MAX;
+  size_t size = ldns_pkt2buffer_wire(b, pkt) == LDNS_STATUS_OK ? ldns_buffer_position(b) : SIZE_MAX;
+  ldns_buffer_free(b);
+  return size;
 }
 
 const char* rcode_name(int rcode) {
@@ -188,6 +201,16 @@ std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::s
   }
   ldns_pkt_set_random_id(pkt);
   ldns_pkt_set_rd(pkt, false);
+  size_t records = 0;
+  for (const auto& [k, rdatas] : desired.rrsets) records += rdatas.size();
+  if (size_t size = packed_size(pkt); size > kMaxUpdateSize) {
+    error = "the update for " + std::to_string(desired.rrsets.size()) + " RRsets (" + std::to_string(records) +
+            " records) would be " + (size == SIZE_MAX ? std::string("too many") : std::to_string(size)) +
+            " bytes before its TSIG, over the " + std::to_string(kMaxUpdateSize) +
+            " one DNS message can carry with it";
+    ldns_pkt_free(pkt);
+    return wire;
+  }
   std::string secret = dnsd::common::base64_encode(key.secret.data(), key.secret.size());
   if (ldns_pkt_tsig_sign(pkt, key.name.c_str(), secret.c_str(), 300,
                          dnsd::common::tsig_algorithm_name(key.algorithm), nullptr) !=

@@ -42,7 +42,12 @@ PushOutcome push_records(const dnsd::common::SocketAddress& server,
                          const RecordSet& desired, uint64_t epoch,
                          std::chrono::milliseconds timeout);
 
-// Builds the signed update message (exposed for tests and --dry-run).
+// The largest unsigned update build_update makes: a DNS message over TCP is at most 65,535
+// bytes, and the TSIG record (key and algorithm names, MAC) needs room after it.
+inline constexpr size_t kMaxUpdateSize = 65535 - 512;
+
+// Builds the signed update message (exposed for tests and --dry-run). Empty, with `error`
+// set, when a record does not parse or the message would not fit in kMaxUpdateSize.
 std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::string& zone,
                                   const RecordSet& desired,
                                   const std::vector<std::string>& prereq_txt, std::string& error);

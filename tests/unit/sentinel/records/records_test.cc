@@ -273,6 +273,41 @@ TEST_F(BuildUpdate, PrerequisiteIsTheSentinelTxtAsRead) {
   EXPECT_EQ(rdata_text(rr), prereq);
 }
 
+// The records of `nodes` nodes, as desired_records makes them: an A per node, the pool A
+// and the SRV with one record per node, master and _sentinel.
+RecordSet fleet(int nodes) {
+  RecordSet rs;
+  std::vector<std::string> srv, pool;
+  for (int i = 0; i < nodes; ++i) {
+    std::string ip = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    srv.push_back(std::to_string(10 * i) + " 100 443 n" + std::to_string(i) + "." + kZone);
+    pool.push_back(ip);
+    rs.rrsets[{"n" + std::to_string(i) + "." + kZone, "A"}] = {ip};
+  }
+  rs.rrsets[{"_tunnel._tcp." + kZone, "SRV"}] = srv;
+  rs.rrsets[{"cluster." + kZone, "A"}] = pool;
+  rs.rrsets[{"master." + kZone, "A"}] = {"10.1.0.1"};
+  rs.rrsets[{"_sentinel." + kZone, "TXT"}] = {"\"epoch=1\" \"master=n0\" \"by=s1\""};
+  return rs;
+}
+
+TEST_F(BuildUpdate, TooLargeForOneMessageIsAnErrorNotAnAbort) {
+  // ~640 nodes' records fill a 65,535-byte message; ldns aborted the process on them.
+  struct Case { int nodes; bool fits; };
+  for (Case c : {Case{100, true}, Case{500, true}, Case{700, false}, Case{1000, false}, Case{5000, false}}) {
+    std::string error;
+    auto wire = build_update(key_, kZone, fleet(c.nodes), {}, error);
+    if (c.fits) {
+      EXPECT_FALSE(wire.empty()) << c.nodes << ": " << error;
+      EXPECT_LE(wire.size(), 65535u) << c.nodes;
+      EXPECT_TRUE(parse(wire)) << c.nodes;
+    } else {
+      EXPECT_TRUE(wire.empty()) << c.nodes;
+      EXPECT_NE(error.find("over the 65023 one DNS message can carry"), std::string::npos) << c.nodes << ": " << error;
+    }
+  }
+}
+
 TEST_F(BuildUpdate, EmptyPrerequisiteMeansTxtMustNotExist) {
   std::string error;
   auto wire = build_update(key_, kZone, desired_, {}, error);
