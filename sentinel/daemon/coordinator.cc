@@ -139,7 +139,9 @@ bool Coordinator::write_state(const std::string& text, std::string& error) {
 }
 
 void Coordinator::run() {
-  const auto period = std::chrono::milliseconds(std::max<int64_t>(k_.lease.count() / 3, 100));
+  // Rounds (read everything, campaign when nobody leads) every lease/6, so a follower takes
+  // over soon after a dead leader's key expires; keepalives stay at one per lease/3.
+  const auto period = std::chrono::milliseconds(std::clamp<int64_t>(k_.lease.count() / 6, 100, 1000));
   for (;;) {
     round();
     std::unique_lock<std::mutex> lock(mu_);

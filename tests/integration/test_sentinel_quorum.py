@@ -20,8 +20,8 @@ from sentinel_harness import SENTINEL, Cluster, free_tcp_port, wait_until
 INTERVAL, FALL, LEASE = 0.2, 2, 2.0
 FAILOVER_BOUND = INTERVAL * FALL + LEASE + 1.0
 # A new leader once the old one's lease ran out in etcd: the lease, etcd's own expiry check
-# (every 500 ms) and one coordination round (lease / 3).
-TAKEOVER_BOUND = LEASE + 0.5 + LEASE / 3 + 0.5
+# (every 500 ms), one coordination round (lease / 6) and the status poll.
+TAKEOVER_BOUND = LEASE + 0.5 + LEASE / 6 + 0.5
 
 
 class Sentinel:
@@ -51,6 +51,9 @@ class Sentinel:
             text = text.replace('dns = "%s:%d"' % (nd.host, nd.port), 'dns = "%s:%d"' % (nd.host, dead))
             text = text.replace("http://%s:%d/health" % (t.host, t.port),
                                 "http://%s:%d/health" % (t.host, dead))
+        # lb1's fence hook logs its arguments and the time, to show it runs before the promote.
+        hook = '"/bin/sh", "-c", "echo $(date +%%s.%%N) \\"$@\\" >> %s/fence.log", "fence-hook"' % self.cluster.dir
+        text = text.replace('name = "lb1"\n', 'name = "lb1"\nfence = [%s]\n' % hook, 1)
         text += ("\n[coordination]\netcd = [%s]\nprefix = \"/dnsgtm-it/\"\n"
                  "sentinels = [\"s1\", \"s2\", \"s3\"]\nquorum = 2\nlease = \"%ds\"\n"
                  % (", ".join('"%s"' % e for e in self.etcd.endpoints()), int(LEASE)))
@@ -178,26 +181,35 @@ class QuorumTest(unittest.TestCase):
         self.assertTrue(self.etcd.get("/dnsgtm-it/state"))
 
     def test_2_minority_cut_off_from_the_master_fails_nothing_over(self):
-        lid = wait_until(self.leader, 15, what="one leader")
-        follower = next(s for s in self.s.values() if s.id != lid)
+        """The leader itself is cut off from a healthy master: it sees it down (SDOWN), the
+        other two do not, so it is no ODOWN and nothing fails over."""
+        wait_until(self.leader, 15, what="one leader")
         before = {nd.name: self.epoch_on(nd) for nd in self.c.nodes}
         promotes = sum(len(v) for v in self.promotes().values())
-        follower.stop()
-        follower.write(cut_off_from="lb1")
-        follower.start()
-        wait_until(lambda: any(x["id"] == follower.id and x["nodes"].get("lb1", {}).get("health") == "down"
-                               for x in (self.s[lid].status() or {}).get("coordination", {}).get("sentinels", [])),
-                   10, what="%s's SDOWN of lb1 in etcd" % follower.id)
+        cut = self.s["s3"]
+        for s in self.s.values():
+            s.stop()  # SIGTERM revokes each lease: no key outlives its sentinel
+        cut.write(cut_off_from="lb1")
+        cut.start()
+        wait_until(lambda: (cut.status() or {}).get("coordination", {}).get("may_act"), 10,
+                   what="s3 (cut off from lb1) leads")
+        self.s["s1"].start()
+        self.s["s2"].start()
+        wait_until(lambda: [x["nodes"].get("lb1", {}).get("health") for x in
+                            (cut.status() or {}).get("coordination", {}).get("sentinels", [])]
+                   == ["up", "up", "down"], 10, what="s3's SDOWN of lb1 beside two up opinions")
         time.sleep(FAILOVER_BOUND)  # long enough for a failover, were it to happen
-        expl = "\n".join(json.loads(self.s[lid].cli("explain", "lb1", "--json").stdout)["lines"])
-        self.assertIn("down by %s;" % follower.id, expl)
+        self.assertEqual(self.leader(), "s3")
+        expl = "\n".join(json.loads(cut.cli("explain", "lb1", "--json").stdout)["lines"])
+        self.assertIn("sentinels: down by s3; up by s1, s2", expl)
         self.assertIn("up for a quorum", expl)
         self.assertEqual({nd.name: self.epoch_on(nd) for nd in self.c.nodes}, before)
         self.assertEqual(sum(len(v) for v in self.promotes().values()), promotes)
-        self.c.wait_master("lb1", timeout=2)
-        follower.stop()
-        follower.write()
-        follower.start()
+        self.c.wait_master("lb1", timeout=2, nodes=[self.c.node("lb2"), self.c.node("lb3")])
+        cut.stop()
+        cut.write()
+        cut.start()
+        wait_until(self.leader, 15, what="a leader again")
 
     def test_3_killed_leader_hands_the_lead_on(self):
         lid = wait_until(self.leader, 15, what="one leader")
@@ -233,6 +245,11 @@ class QuorumTest(unittest.TestCase):
         self.assertEqual(new_calls["lb2"][0]["epoch"], epoch + 1)
         self.assertEqual(self.epoch_on(lb2), epoch + 1)
         self.assertEqual(self.epoch_on(self.c.node("lb3")), epoch + 1)
+        # The fence hook of the old master ran once, at the new epoch, before the promote.
+        with open(os.path.join(self.c.dir, "fence.log")) as f:
+            fenced = [line.split() for line in f if line.strip()]
+        self.assertEqual([x[1:] for x in fenced], [["fence", "lb1", str(epoch + 1), "lb2"]])
+        self.assertLess(float(fenced[0][0]), new_calls["lb2"][0]["at"])
 
     def test_5_etcd_gone_no_decision_then_recovery(self):
         wait_until(self.leader, 15, what="one leader")
@@ -245,17 +262,45 @@ class QuorumTest(unittest.TestCase):
         text = self.s["s1"].cli("status").stdout
         self.assertIn("coordination unavailable", text)
         promotes = sum(len(v) for v in self.promotes().values())
-        # The master dies while no sentinel can reach etcd: nothing is decided.
-        self.c.tunnels["lb2"].stop()
+        # The master's dnsd dies while no sentinel can reach etcd: nothing is decided. Its
+        # tunnel server lives on, still serving its clients.
+        lb2.kill()
         time.sleep(FAILOVER_BOUND)
         self.assertEqual(sum(len(v) for v in self.promotes().values()), promotes)
         self.assertEqual(self.epoch_on(lb3), epoch)
         self.c.wait_master("lb2", timeout=1, nodes=[lb3])  # the last good records stay
-        # etcd returns: the decision follows.
+        # etcd returns: the decision follows, and the old master is told to step down
+        # (fencing) before lb3 is promoted.
         self.etcd.start()
         self.c.wait_master("lb3", timeout=20, nodes=[lb3])
         self.assertEqual(self.epoch_on(lb3), epoch + 1)
-        self.assertEqual(len(self.c.tunnels["lb3"].calls("promote")), 1)
+        promoted = self.c.tunnels["lb3"].calls("promote")
+        self.assertEqual([p["epoch"] for p in promoted], [epoch + 1])
+        demoted = [d for d in self.c.tunnels["lb2"].calls("demote") if d["epoch"] == epoch + 1]
+        self.assertEqual(len(demoted), 1, self.c.tunnels["lb2"].events())
+        self.assertLess(demoted[0]["at"], promoted[0]["at"])
+
+    def test_6_requests_on_a_follower_bad_data_in_etcd(self):
+        lid = wait_until(self.leader, 15, what="one leader")
+        follower = next(s for s in self.live() if s.id != lid)
+        # Garbage and a lower epoch at <prefix>state: a logged fault on the followers, never
+        # adopted, never a crash.
+        self.etcd.put("/dnsgtm-it/state", "{not json")
+        wait_until(lambda: "bad data in etcd" in follower.read_log(), 5, what="the fault logged")
+        self.etcd.put("/dnsgtm-it/opinions/s9/lb3", '{"health": "down"}')
+        r = follower.cli("drain", "lb1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("queued in etcd for the leader (%s)" % lid, r.stdout)
+        st = wait_until(lambda: (lambda x: x if x and "lb1" in [n["name"] for n in x["nodes"] if n["drained"]]
+                                 else None)(self.s[lid].status()), 10, what="lb1 drained by the leader")
+        self.assertTrue(all(s.alive() for s in self.s.values()))
+        hist = json.loads(self.s[lid].cli("history", "--json").stdout)["events"]
+        self.assertTrue(any(e["event"] == "+request-done" and e["node"] == "lb1" for e in hist), hist[-5:])
+        self.assertIn("sentinel s9 is not in coordination.sentinels", self.s[lid].read_log())
+        r = follower.cli("undrain", "lb1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        wait_until(lambda: not [n for n in self.s[lid].status()["nodes"] if n["drained"]], 10,
+                   what="lb1 undrained")
 
 
 if __name__ == "__main__":
