@@ -370,12 +370,17 @@ void Controller::on_tick() {
   push_opinions();
   if (!warm_) {
     bool all_known = true;
-    uint64_t longest = 0;
+    // A quorum of sentinels decides on the objective verdicts: wait for those (else a
+    // bootstrap could pick the one node whose opinions arrived first), and give the other
+    // sentinels' opinions a lease's time to arrive.
+    auto v = views();
+    uint64_t longest = coord_ ? static_cast<uint64_t>(c_.coordination.lease.count()) : 0;
     for (size_t i = 0; i < c_.nodes.size(); ++i) {
-      if (monitor_.health(i).overall() == cluster::Health::Unknown) all_known = false;
+      if (v[i].health == cluster::Health::Unknown) all_known = false;
       for (const auto& ck : c_.nodes[i].checks)
         longest = std::max<uint64_t>(
-            longest, static_cast<uint64_t>(ck.timing.interval.count()) *
+            longest, (coord_ ? static_cast<uint64_t>(c_.coordination.lease.count()) : 0) +
+                         static_cast<uint64_t>(ck.timing.interval.count()) *
                          static_cast<uint64_t>(std::max(ck.timing.rise, ck.timing.fall) + 1));
     }
     if (cluster::warmed_up(all_known, static_cast<cluster::TimeMs>(mono - started_mono_),
