@@ -37,10 +37,6 @@ std::vector<std::string> node_names(const config::SentinelConfig& c) {
   return out;
 }
 
-cluster::Health health_of(const std::string& s) {
-  return s == "up" ? cluster::Health::Up : s == "down" ? cluster::Health::Down : cluster::Health::Unknown;
-}
-
 }  // namespace
 
 Coordinator::Coordinator(const config::SentinelConfig& c, Deliver deliver)
@@ -211,63 +207,23 @@ void Coordinator::read_all(CoordSnapshot& snap) {
   auto r = client_.range(k_.prefix, true);
   if (auto* e = std::get_if<EtcdError>(&r)) return fail(snap, *e);
   snap.etcd_ok = true;
-  const std::string opinions = k_.prefix + "opinions/", requests = k_.prefix + "requests/";
-  bool mine = false;
-  for (const auto& kv : std::get<coord::RangeReply>(r).kvs) {
-    auto fault = [&](const std::string& what) { snap.faults.push_back(kv.key + ": " + what); };
-    if (kv.key == k_.prefix + "leader") {
-      json v = json::parse(kv.value, nullptr, false);
-      if (!v.is_object() || !v.contains("id") || !v["id"].is_string()) {
-        fault("not a leader record: " + kv.value.substr(0, 80));
-        snap.leader = "?";  // somebody holds the key: no campaign, no action
-        continue;
-      }
-      snap.leader = v["id"].get<std::string>();
-      snap.leader_since_ms = v.value("since_ms", int64_t{0});
-      snap.leader_api = v.value("api", "");
-      mine = snap.leader == id_ && kv.lease == lease_id_ && lease_id_ != 0;
-      if (mine) {
-        std::lock_guard<std::mutex> lock(mu_);
-        leader_create_rev_ = kv.create_revision;
-      }
-    } else if (kv.key == k_.prefix + "state") {
-      snap.state_text = kv.value;
-      snap.state_revision = kv.mod_revision;
-      std::lock_guard<std::mutex> lock(mu_);
-      state_rev_ = std::max(state_rev_, kv.mod_revision);
-    } else if (kv.key.rfind(opinions, 0) == 0) {
-      std::string rest = kv.key.substr(opinions.size());
-      size_t slash = rest.find('/');
-      if (slash == std::string::npos) { fault("not sentinel/node"); continue; }
-      cluster::Opinion o;
-      o.sentinel = rest.substr(0, slash);
-      o.node = rest.substr(slash + 1);
-      if (std::find(k_.sentinels.begin(), k_.sentinels.end(), o.sentinel) == k_.sentinels.end()) {
-        fault("sentinel " + o.sentinel + " is not in coordination.sentinels: ignored");
-        continue;
-      }
-      if (std::find(nodes_.begin(), nodes_.end(), o.node) == nodes_.end()) continue;  // a reload's
-      json v = json::parse(kv.value, nullptr, false);
-      if (!v.is_object() || !v.contains("health") || !v["health"].is_string()) {
-        fault("not an opinion: " + kv.value.substr(0, 80));
-        continue;
-      }
-      o.health = health_of(v["health"].get<std::string>());
-      o.evidence = v.value("evidence", "");
-      o.at_ms = v.value("at_ms", int64_t{0});
-      snap.opinions.push_back(std::move(o));
-    } else if (kv.key.rfind(requests, 0) == 0) {
-      json v = json::parse(kv.value, nullptr, false);
-      if (!v.is_object() || !v.contains("verb") || !v["verb"].is_string()) {
-        fault("not a request: " + kv.value.substr(0, 80));
-        continue;
-      }
-      snap.requests.push_back({kv.key, v["verb"].get<std::string>(), v.value("node", ""),
-                               v.value("from", "")});
-    }
+  PrefixView v = parse_prefix(std::get<coord::RangeReply>(r).kvs,
+                              {k_.prefix, id_, lease_id_, k_.sentinels, nodes_});
+  snap.leader = v.leader;
+  snap.leader_since_ms = v.leader_since_ms;
+  snap.leader_api = v.leader_api;
+  snap.opinions = std::move(v.opinions);
+  snap.state_text = std::move(v.state_text);
+  snap.state_revision = v.state_revision;
+  snap.requests = std::move(v.requests);
+  snap.faults = std::move(v.faults);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (v.leader_is_mine) leader_create_rev_ = v.leader_create_revision;
+    state_rev_ = std::max(state_rev_, v.state_revision);
   }
-  if (!mine && held_) spdlog::warn("coordination: {} no longer holds the leader key", id_);
-  held_ = mine;
+  if (!v.leader_is_mine && held_) spdlog::warn("coordination: {} no longer holds the leader key", id_);
+  held_ = v.leader_is_mine;
 }
 
 void Coordinator::campaign(CoordSnapshot& snap) {

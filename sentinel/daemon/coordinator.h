@@ -19,16 +19,9 @@
 #include "sentinel/cluster/quorum.h"
 #include "sentinel/config/sentinel_config.h"
 #include "sentinel/coord/etcd_client.h"
+#include "sentinel/daemon/coord_snapshot.h"
 
 namespace sentinel::daemon {
-
-// A promote / drain / undrain accepted by any sentinel, queued in etcd for the leader.
-struct CoordRequest {
-  std::string key;  // <prefix>requests/<from>-<n>
-  std::string verb;
-  std::string node;
-  std::string from;
-};
 
 // One round's view of etcd, handed to the loop thread.
 struct CoordSnapshot {
