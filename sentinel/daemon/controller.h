@@ -147,6 +147,7 @@ class Controller {
   bool leadership_adopted_ = false;      // this leadership started from etcd's state
   int64_t adopted_state_rev_ = 0;
   bool cache_owed_ = false;              // an adopted state not yet in the cache file
+  bool resync_ = false;                  // lost the lead: adopt etcd's next state as it is
   std::set<std::string> requests_seen_;
   std::set<std::string> faults_logged_;
 };

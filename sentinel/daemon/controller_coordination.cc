@@ -53,7 +53,13 @@ void Controller::on_coordination(CoordSnapshot snap) {
   coordination_.lease = snap.lease;
   if (!snap.lease.held) leadership_adopted_ = false;
   if (snap.lease.held && !was_leader) note("+leader", "", c_.id + " leads");
-  if (!snap.lease.held && was_leader) note("-leader", "", c_.id + " no longer leads");
+  if (!snap.lease.held && was_leader) {
+    note("-leader", "", c_.id + " no longer leads");
+    // What it decided but could not write to etcd any more is not the cluster's: back to
+    // etcd's state, whatever its epoch.
+    adopted_state_rev_ = 0;
+    resync_ = true;
+  }
   // The cluster state: a follower follows etcd's; a new leader starts from it once. A state
   // this sentinel cannot read, or with a lower epoch than it knows, is a fault: logged,
   // never adopted, never acted on.
@@ -65,6 +71,12 @@ void Controller::on_coordination(CoordSnapshot snap) {
       bool parsed = state::from_json(*snap.state_text, remote, error);
       auto j = cluster::judge_remote(state_, parsed ? std::optional(remote) : std::nullopt, error,
                                      parsed && state::to_json(remote) == state::to_json(state_));
+      if (resync_ && parsed && j.verdict == cluster::RemoteVerdict::Fault) {
+        spdlog::info("coordination: no longer leading: back to etcd's state (epoch {}, this "
+                     "sentinel had {})", remote.epoch, state_.epoch);
+        j.verdict = cluster::RemoteVerdict::Adopt;
+      }
+      resync_ = false;
       if (j.verdict == cluster::RemoteVerdict::Fault) {
         std::string what = c_.coordination.prefix + "state revision " +
                            std::to_string(snap.state_revision) + ": " + j.why;
