@@ -98,7 +98,6 @@ class Coordinator {
   // Written by the coordination thread only.
   int64_t lease_id_ = 0;
   int64_t last_keepalive_ = 0;
-  int64_t leader_since_ms_ = 0;
   std::map<std::string, std::string> logged_faults_;
   std::atomic<bool> held_{false};
   std::atomic<int64_t> renewed_{0};
