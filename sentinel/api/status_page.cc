@@ -70,6 +70,7 @@ td.mono, .mono { font-family:ui-monospace, monospace; font-size:.9em; }
   <div class="card"><div class="k">pending plan</div><div id="pending" class="v">…</div></div>
   <div class="card wide"><div class="k">published</div><div id="published" class="v mono">…</div></div>
   <div class="card wide"><div class="k">waiting for</div><div id="waiting" class="v">…</div></div>
+  <div class="card wide"><div class="k">coordination</div><div id="coordination" class="v">…</div></div>
   <div class="card wide"><div class="k">failover budget (outage → new records on every dnsd)</div>
     <div id="budget" class="v">…</div></div>
   <div class="card wide"><div class="k">last failover</div>
@@ -204,6 +205,19 @@ function render(d) {
   setText('pending', s.pending ? s.pending + (s.busy ? ' (running)' : '') : (s.busy ? 'none (a job is running)' : 'none'));
   setText('published', s.published);
   setText('waiting', s.waiting || 'nothing');
+  const co = s.coordination || {};
+  const coEl = document.getElementById('coordination');
+  coEl.dataset.status = co.status || co.mode || '';
+  coEl.dataset.leader = co.leader || '';
+  if (co.mode !== 'quorum') {
+    coEl.textContent = 'single sentinel (no [coordination]): it decides alone';
+  } else {
+    const since = typeof co.leader_since_ms === 'number' ? ' since ' + new Date(co.leader_since_ms).toISOString() : '';
+    coEl.textContent = (co.leader ? 'leader ' + co.leader + since : 'no leader') +
+      ' · quorum ' + co.quorum + ' of ' + (co.sentinels || []).length + ' ' +
+      (co.quorum_holds ? 'holds' : 'DOES NOT HOLD') + ' (' + co.live_sentinels + ' live)' +
+      ' · this sentinel: ' + co.status + (co.etcd_error ? ' (' + co.etcd_error + ')' : '');
+  }
   const sfe = document.getElementById('state-file-error');
   if (s.state_file_error) {
     sfe.textContent = 'STATE FILE NOT SAVED: ' + s.state_file_error +

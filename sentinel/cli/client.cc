@@ -46,7 +46,7 @@ int run_client(const config::SentinelConfig& c, const ClientRequest& r) {
     std::cerr << "sentinel: the API answered HTTP " << res->status << " with a body that is not JSON\n";
     return 1;
   }
-  if (res->status != 200) {
+  if (res->status < 200 || res->status >= 300) {
     std::cerr << "sentinel: " << r.verb << (r.node.empty() ? "" : " " + r.node) << " refused: "
               << body.value("error", "HTTP " + std::to_string(res->status)) << "\n";
     for (const auto& d : body.value("details", json::array()))

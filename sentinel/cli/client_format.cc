@@ -31,6 +31,42 @@ std::string check_text(const json& c) {
 
 namespace {
 
+// A quorum of sentinels: who leads since when, whether a quorum holds, and every sentinel's
+// view of every node ("coordination" in the status JSON; absent or "single": nothing).
+std::string coordination_text(const json& s, const json& nodes) {
+  if (!s.contains("coordination") || !s["coordination"].is_object()) return "";
+  const json& c = s["coordination"];
+  if (c.value("mode", "") != "quorum") return "";
+  std::ostringstream o;
+  std::string leader = c.contains("leader") && c["leader"].is_string() ? c["leader"].get<std::string>() : "";
+  o << "coordination: " << c.value("status", "") << "  leader " << (leader.empty() ? "none" : leader);
+  if (c.contains("leader_since_ms") && c["leader_since_ms"].is_number_integer())
+    o << " since " << format_time(c["leader_since_ms"].get<int64_t>());
+  size_t total = c.value("sentinels", json::array()).size();
+  o << "  quorum " << c.value("quorum", 0) << " of " << total << ": "
+    << (c.value("quorum_holds", false) ? "holds" : "DOES NOT HOLD") << " ("
+    << c.value("live_sentinels", 0) << " live)\n";
+  if (c.contains("etcd_error") && c["etcd_error"].is_string())
+    o << "coordination unavailable: " << c["etcd_error"].get<std::string>()
+      << " (no decision; the dnsd nodes keep the last good records)\n";
+  o << std::left << std::setw(12) << "SENTINEL";
+  for (const auto& n : nodes) o << std::setw(10) << n.value("name", "");
+  o << "\n";
+  for (const auto& x : c.value("sentinels", json::array())) {
+    std::string id = x.value("id", "");
+    if (x.value("leader", false)) id += "*";
+    o << std::setw(12) << id;
+    const json& views = x.contains("nodes") && x["nodes"].is_object() ? x["nodes"] : json::object();
+    for (const auto& n : nodes) {
+      std::string name = n.value("name", "");
+      o << std::setw(10)
+        << (views.contains(name) ? views[name].value("health", "?") : std::string(x.value("live", false) ? "-" : "gone"));
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
 std::string status_text(const json& s) {
   std::ostringstream o;
   o << "zone " << s.value("zone", "") << "  epoch " << s.value("epoch", 0) << "  master "
@@ -53,6 +89,8 @@ std::string status_text(const json& s) {
       << std::setw(9) << n.value("health", "") << std::setw(10)
       << (n.value("in_service", false) ? "yes" : "no") << checks << "\n";
   }
+  std::string co = coordination_text(s, s.value("nodes", json::array()));
+  if (!co.empty()) o << "\n" << co;
   return o.str();
 }
 
@@ -90,6 +128,8 @@ std::string format_reply(const std::string& verb, const std::string& node, const
       o << "  kept: " << l.get<std::string>() << "\n";
     return o.str();
   }
+  if (body.value("accepted", false)) return verb + (node.empty() ? "" : " " + node) + ": " +
+                                            body.value("detail", std::string("accepted")) + "\n";
   o << verb << (node.empty() ? "" : " " + node) << ": done";
   if (body.contains("epoch")) o << ", epoch " << body.value("epoch", 0);
   if (body.contains("master")) o << ", master " << body.value("master", "");

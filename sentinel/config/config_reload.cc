@@ -65,6 +65,7 @@ std::vector<std::string> node_changes(const NodeConfig& a, const NodeConfig& b) 
   if (a.ns != b.ns) out.push_back("ns");
   if (!same_tunnel(a.tunnel, b.tunnel)) out.push_back("tunnel");
   if (!same_key(a.update_key, b.update_key)) out.push_back("update_key");
+  if (a.fence != b.fence || a.fence_required != b.fence_required) out.push_back("fence");
   return out;
 }
 
@@ -109,6 +110,19 @@ ReloadPlan plan_reload(const SentinelConfig& running, SentinelConfig loaded,
   keep("[cluster] master_name", n.master_name, running.master_name, quoted, p);
   keep("[cluster] pool_name", n.pool_name, running.pool_name, quoted, p);
   keep("[cluster] srv", n.srv, running.srv, listed, p);
+  // A sentinel cannot leave or join the quorum's coordination while it runs.
+  keep("[coordination] etcd", n.coordination.etcd, running.coordination.etcd, listed, p);
+  keep("[coordination] prefix", n.coordination.prefix, running.coordination.prefix, quoted, p);
+  keep("[coordination] sentinels", n.coordination.sentinels, running.coordination.sentinels,
+       listed, p);
+  keep("[coordination] quorum", n.coordination.quorum, running.coordination.quorum, number, p);
+  keep("[coordination] lease", n.coordination.lease, running.coordination.lease, millis, p);
+  if (n.coordination.enabled != running.coordination.enabled) {
+    p.restart.push_back(std::string("[coordination] ") +
+                        (n.coordination.enabled ? "added" : "removed") +
+                        ": only takes effect after a restart");
+    n.coordination.enabled = running.coordination.enabled;
+  }
 
   note("[log] level", n.log_level, running.log_level, quoted, p);
   p.log_level_changed = n.log_level != running.log_level;

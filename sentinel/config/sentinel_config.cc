@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "dnsd/common/dns_name_text.h"
+#include "dnsd/common/duration.h"
 #include "dnsd/common/toml_file.h"
 #include "dnsd/common/tsig_key_config.h"
 #include "sentinel/config/node_config_reader.h"
@@ -101,6 +102,36 @@ void resolve_update_keys(SentinelConfig& c, const std::vector<dnsd::common::Tsig
   }
 }
 
+// [coordination] against the rest: the quorum must be reachable, this sentinel one of the
+// listed, and a lease must outlive the time a probe takes to call a node down.
+void check_coordination(SentinelConfig& c, const toml::table& t, ErrorList& errors) {
+  auto& k = c.coordination;
+  std::string base = fs::path(c.file).parent_path().string();
+  TableReader r(t, c.file, base, "coordination", "coordination", errors);
+  if (k.prefix.empty()) k.prefix = "/dnsgtm/" + c.zone_text() + "/";
+  if (r.node("prefix") && (k.prefix.front() != '/' || k.prefix.back() != '/'))
+    r.error("prefix", "\"" + k.prefix + "\"", "must start and end with \"/\", e.g. \"/dnsgtm/api/\"");
+  if (k.sentinels.empty()) return;  // already reported as required or invalid
+  int n = static_cast<int>(k.sentinels.size());
+  if (k.quorum > n)
+    r.error("quorum", std::to_string(k.quorum),
+            "larger than the " + std::to_string(n) + " sentinels listed in coordination.sentinels: "
+            "no node could ever be objectively down");
+  if (std::find(k.sentinels.begin(), k.sentinels.end(), c.id) == k.sentinels.end())
+    r.error("sentinels", "", "this sentinel's [sentinel] id \"" + c.id + "\" is not listed");
+  if (k.lease.count() % 1000 != 0)
+    r.error("lease", dnsd::common::format_duration(k.lease), "must be whole seconds (etcd leases are)");
+  // A lease shorter than the time to call a node down would let opinions expire between
+  // two probe results of a healthy sentinel.
+  Millis longest = c.probe.interval * c.probe.fall;
+  for (const auto& node : c.nodes)
+    for (const auto& ck : node.checks) longest = std::max(longest, ck.timing.interval * ck.timing.fall);
+  if (k.lease < longest)
+    r.error("lease", dnsd::common::format_duration(k.lease),
+            "shorter than probe interval x fall (" + dnsd::common::format_duration(longest) +
+                "): opinions would expire before a node can be called down");
+}
+
 void cross_checks(SentinelConfig& c, const toml::table& root,
                   const std::vector<dnsd::common::TsigKey>& keys, const std::string& update_key,
                   int update_key_line, ErrorList& errors) {
@@ -111,6 +142,8 @@ void cross_checks(SentinelConfig& c, const toml::table& root,
     if (names.count(*owner))
       errors.add(c.file, 0, "cluster", *owner, "a node has the same name as master_name/pool_name");
   resolve_update_keys(c, keys, update_key, update_key_line, errors);
+  if (const auto* t = root.get("coordination"); t && t->as_table())
+    check_coordination(c, *t->as_table(), errors);
 }
 
 }  // namespace
@@ -147,6 +180,11 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
   }
   for (const char* name : {"probe", "damping", "log"})
     if (auto t = section(root, name, path, errors)) read_flat(*t, name, c, base, errors);
+  if (auto t = section(root, "coordination", path, errors)) {
+    c.coordination.enabled = true;
+    c.coordination.line = static_cast<int>(root.get("coordination")->source().begin.line);
+    read_flat(*t, "coordination", c, base, errors);
+  }
 
   std::vector<dnsd::common::TsigKey> keys;
   if (const toml::node* kn = root.get("key")) {

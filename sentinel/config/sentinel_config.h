@@ -60,6 +60,26 @@ struct NodeConfig {
   std::string update_key_name;  // as written; resolved into update_key by the config check
   int update_key_line = 0;
   dnsd::common::TsigKey update_key;
+  // Run before this node is promoted when it is the old master being replaced: cuts it off
+  // (STONITH-style). Empty = no hook. fence_required: no promote until it succeeded.
+  std::vector<std::string> fence;
+  bool fence_required = false;
+};
+
+// [coordination]: several sentinels agree through etcd (docs/sentinel.md "High
+// availability"). Absent (enabled false) = one sentinel with its state file.
+struct CoordinationConfig {
+  bool enabled = false;
+  std::vector<std::string> etcd;       // endpoint URLs of the etcd members
+  std::string prefix;                  // "/dnsgtm/<zone>/" unless set; ends with '/'
+  std::vector<std::string> sentinels;  // the ids of every sentinel of the cluster
+  int quorum = 0;                      // sentinels that must see a node down; 0 = majority
+  Millis lease{5000};
+  int line = 0;                        // of the [coordination] header, for messages
+  // The quorum in effect: the configured one, else a majority of `sentinels`.
+  int effective_quorum() const {
+    return quorum > 0 ? quorum : static_cast<int>(sentinels.size()) / 2 + 1;
+  }
 };
 
 struct DampingConfig {
@@ -91,6 +111,7 @@ struct SentinelConfig {
   ProbeTiming probe;
   DampingConfig damping;
   std::vector<NodeConfig> nodes;
+  CoordinationConfig coordination;
 
   // Legal but unwise settings, for the log and `sentinel check` (e.g. a shared update key).
   std::vector<std::string> warnings;

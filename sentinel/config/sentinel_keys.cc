@@ -135,6 +135,28 @@ const auto kKeys = std::to_array<KeySpec>({
     {"log", "format", VK::Choice, false, "\"auto\"", 0, 0, "auto|text|journal|json", 0, X,
      "auto (journal when stderr is systemd's journal, else text) | text | journal | json",
      SET(t.config->log_format = take<std::string>(std::move(v))), CFG(q(t.config.log_format))},
+    // [coordination]
+    {"coordination", "etcd", VK::UrlList, true, "", 1, 16, "", 0, X,
+     "the etcd members' client URLs, e.g. [\"http://10.0.0.1:2379\"]; several sentinels "
+     "coordinate through them",
+     SET(t.config->coordination.etcd = take<std::vector<std::string>>(std::move(v))), nullptr},
+    {"coordination", "prefix", VK::Text, false, "", 0, 0, "", 0, X,
+     "the etcd key prefix of this cluster, starting and ending with /: opinions/, leader, "
+     "state and requests/ live below it; default \"/dnsgtm/<zone>/\"",
+     SET(t.config->coordination.prefix = take<std::string>(std::move(v))), nullptr},
+    {"coordination", "sentinels", VK::IdList, true, "", 1, 64, "", 0, X,
+     "the [sentinel] id of every sentinel of the cluster, this one's included",
+     SET(t.config->coordination.sentinels = take<std::vector<std::string>>(std::move(v))),
+     nullptr},
+    {"coordination", "quorum", VK::Integer, false, "", 1, 16, "", 0, X,
+     "live sentinels that must see a node down before it is objectively down (ODOWN), at "
+     "most the number of sentinels; default a majority of them",
+     SET(t.config->coordination.quorum = i(std::move(v))), nullptr},
+    {"coordination", "lease", VK::Duration, false, "\"5s\"", 1000, 600000, "", 0, X,
+     "lifetime of the leadership and of each sentinel's opinions in etcd, whole seconds; "
+     "at least [probe] interval x fall",
+     SET(t.config->coordination.lease = take<Millis>(std::move(v))),
+     CFG(dur(t.config.coordination.lease))},
     // [[node]]
     {"node", "name", VK::Label, true, "", 0, 0, "", 0, R,
      "the node's name, one label: also <name>.<zone> A/AAAA, and its dnsd's [node] name",
@@ -162,6 +184,13 @@ const auto kKeys = std::to_array<KeySpec>({
      "sentinel removes it while the node is out of service (never below two NS) and puts it "
      "back; without it the node's NS record is left as the zone file has it",
      SET(t.node->ns = take<std::string>(std::move(v))), nullptr},
+    {"node", "fence", VK::Command, false, "", 0, 0, "", 0, R,
+     "[\"path/to/hook\", \"args\"...] run with \"fence NODE EPOCH MASTER\" before a failover "
+     "away from this node promotes another one: cut the old master off",
+     SET(t.node->fence = take<std::vector<std::string>>(std::move(v))), nullptr},
+    {"node", "fence_required", VK::Bool, false, "false", 0, 0, "", 0, R,
+     "true: a failover away from this node promotes only after its fence hook succeeded",
+     SET(t.node->fence_required = std::get<bool>(v)), CFG(yes(t.node->fence_required))},
     {"node", "checks", VK::External, false, "[{ type = \"dns\" }]", 0, 0, "", 0, R,
      "the node's health checks, inline tables (node.checks.*); all must pass", nullptr,
      nullptr},
@@ -233,12 +262,14 @@ const auto kKeys = std::to_array<KeySpec>({
 #undef CFG
 #undef SET
 
-constexpr std::array<SectionSpec, 9> kSections{{
+constexpr std::array<SectionSpec, 10> kSections{{
     {"sentinel", "[sentinel]", true, "this sentinel: its name, state file and API"},
     {"cluster", "[cluster]", true, "the zone and the records sentinel maintains in it"},
     {"probe", "[probe]", false, "default timing of every check"},
     {"damping", "[damping]", false, "flap damping, as BGP does it (RFC 2439)"},
     {"log", "[log]", false, "logging to stderr"},
+    {"coordination", "[coordination]", false,
+     "several sentinels, one leader, coordinated through etcd; absent = a single sentinel"},
     {"node", "[[node]]", true, "one [[node]] per dnsd node sentinel watches"},
     {"node.checks", "[[node]] checks = [{ ... }]", false,
      "a node's health checks; without checks, one dns check"},
@@ -267,6 +298,8 @@ std::string type_name(const KeySpec& k) {
     case VK::Ipv4List: return "IPv4 address list";
     case VK::Ipv6List: return "IPv6 address list";
     case VK::Url: return "URL";
+    case VK::UrlList: return "URL list";
+    case VK::IdList: return "list of strings";
     case VK::Command: return "command list";
     case VK::External:
       if (k.name == "checks") return "array of inline tables";
@@ -285,6 +318,8 @@ std::string range_text(const KeySpec& k) {
     case VK::Id: return "1.." + std::to_string(k.max) + " characters";
     case VK::Secret: return "at least " + std::to_string(k.min) + " characters";
     case VK::OwnerNames: return std::to_string(k.min) + ".." + std::to_string(k.max) + " entries";
+    case VK::UrlList: return std::to_string(k.min) + ".." + std::to_string(k.max) + " entries";
+    case VK::IdList: return "1..16 entries of 1.." + std::to_string(k.max) + " characters";
     default: return "";
   }
 }

@@ -39,6 +39,8 @@ enum class ValueKind : uint8_t {
   Ipv4List,       // ["192.0.2.1", ...]
   Ipv6List,       // ["2001:db8::1", ...]
   Url,            // http:// or https://
+  UrlList,        // a list of Url, min..max entries
+  IdList,         // a list of Id (max characters each), min..16 entries, no duplicates
   Command,        // non-empty ["path", "args"...]; a path with '/' made absolute as Path
   External,       // read by a dedicated reader ([[key]]: dnsd::common::parse_key_table;
                   // checks and tunnel: inline tables whose own keys are in this table)

@@ -92,6 +92,8 @@ class Converter {
     return out;
   }
   std::optional<Value> owner_names(std::vector<std::string> in);
+  std::optional<Value> url_list(std::vector<std::string> in);
+  std::optional<Value> id_list(std::vector<std::string> in);
 
   const KeySpec& k_;
   const toml::node& n_;
@@ -117,6 +119,30 @@ std::optional<Value> Converter::owner_names(std::vector<std::string> in) {
     return fail(as_text(n_),
                 "needs " + std::to_string(k_.min) + ".." + std::to_string(k_.max) + " names");
   return out;
+}
+
+std::optional<Value> Converter::url_list(std::vector<std::string> in) {
+  if (in.empty()) return fail(as_text(n_), "needs at least one URL");
+  if (static_cast<int64_t>(in.size()) > k_.max)
+    return fail(as_text(n_), "at most " + std::to_string(k_.max) + " URLs");
+  for (const auto& u : in)
+    if (!is_url(u)) return fail(in_quotes(u), "must start with http:// or https://");
+  return in;
+}
+
+std::optional<Value> Converter::id_list(std::vector<std::string> in) {
+  if (in.empty()) return fail(as_text(n_), "needs at least one id");
+  if (in.size() > 16) return fail(as_text(n_), "at most 16 ids");
+  for (size_t i = 0; i < in.size(); ++i) {
+    const auto& s = in[i];
+    if (s.empty() || static_cast<int64_t>(s.size()) > k_.max ||
+        s.find_first_of(" \"\\/") != std::string::npos)
+      return fail(in_quotes(s), "1.." + std::to_string(k_.max) +
+                                    " characters, no spaces, quotes or slashes");
+    for (size_t j = 0; j < i; ++j)
+      if (in[j] == s) return fail(in_quotes(s), "listed twice");
+  }
+  return in;
 }
 
 std::optional<Value> Converter::run() {
@@ -152,9 +178,11 @@ std::optional<Value> Converter::run() {
       break;
   }
   if (k_.kind == VK::Ipv4List || k_.kind == VK::Ipv6List || k_.kind == VK::OwnerNames ||
-      k_.kind == VK::Command) {
+      k_.kind == VK::Command || k_.kind == VK::UrlList || k_.kind == VK::IdList) {
     auto list = strings();
     if (!list) return std::nullopt;
+    if (k_.kind == VK::UrlList) return url_list(std::move(*list));
+    if (k_.kind == VK::IdList) return id_list(std::move(*list));
     if (k_.kind == VK::OwnerNames) return owner_names(std::move(*list));
     if (k_.kind == VK::Command) {
       if (list->empty())

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "sentinel/cluster/guards.h"
 #include "sentinel/state/state_store.h"
 
 namespace sentinel::daemon {
@@ -14,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 constexpr uint64_t kTickMs = 500;
-constexpr int64_t kTiltJumpMs = 2000;     // a wall-clock jump larger than this ...
-constexpr uint64_t kTiltHoldMs = 30000;   // ... stops automatic decisions for this long
 }  // namespace
 
 Controller::Controller(uv_loop_t* loop, config::SentinelConfig c, cluster::ClusterState initial)
@@ -30,6 +29,7 @@ Controller::Controller(uv_loop_t* loop, config::SentinelConfig c, cluster::Clust
         std::string name = h.damping().suppressed() ? "+damped" : h.overall() == cluster::Health::Down ? "+down" : h.overall() == cluster::Health::Up ? "+up" : "";
         if (!name.empty()) note(name, n.name, "");
         watch_master(i);
+        push_opinions();
         evaluate();
       }),
       budget_(failover_budget(c_)) {
@@ -44,6 +44,13 @@ Controller::~Controller() = default;
 void Controller::start() {
   started_mono_ = uv_now(loop_);
   start_wall_ms_ = wall_ms();
+  if (c_.coordination.enabled) {
+    coord_ = std::make_unique<Coordinator>(c_, [this](CoordSnapshot snap) {
+      queue_.post([this, snap] { on_coordination(snap); });
+    });
+    push_opinions();
+    coord_->start();
+  }
   monitor_.start();
   uv_timer_start(&tick_timer_, on_tick_timer, kTickMs, kTickMs);
   auto every = static_cast<uint64_t>(c_.reconcile_interval.count());
@@ -53,6 +60,7 @@ void Controller::start() {
 
 void Controller::stop() {
   stopped_ = true;
+  if (coord_) coord_->stop();  // revokes the lease: another sentinel takes over at once
   monitor_.stop();
   uv_timer_stop(&tick_timer_);
   uv_timer_stop(&reconcile_timer_);
@@ -77,6 +85,12 @@ std::vector<cluster::NodeView> Controller::views() const {
   for (size_t i = 0; i < c_.nodes.size(); ++i) {
     const auto& h = monitor_.health(i);
     out.push_back({c_.nodes[i].name, c_.nodes[i].priority, h.overall(), h.damping().suppressed()});
+  }
+  // A quorum of sentinels: what the live sentinels together see (ODOWN), not this one alone.
+  if (coord_) {
+    static const std::vector<cluster::Opinion> none;
+    return cluster::objective_views(out, snap_ ? snap_->opinions : none,
+                                    c_.coordination.effective_quorum());
   }
   return out;
 }
@@ -160,13 +174,17 @@ void Controller::note_published(const Published& pub) {
 void Controller::evaluate() {
   if (stopped_ || busy_ || !warm_) return;
   if (uv_now(loop_) < persist_retry_at_) return;
+  if (coord_ && cache_owed_) return cache_job();
+  if (coord_ && !coordination_allows()) return;
   auto v = views();
   auto d = cluster::decide(state_, v, policy(), wall_ms());
   if (d.waiting != waiting_ && !d.waiting.empty()) spdlog::warn("{}", d.waiting);
   waiting_ = d.waiting;
   if (d.plan) {
     bool automatic = d.plan->kind == Plan::Kind::Failover || d.plan->kind == Plan::Kind::Bootstrap;
-    if (automatic && !state_.pending && uv_now(loop_) < tilt_until_) {
+    if (automatic && !state_.pending &&
+        !cluster::automatic_allowed(static_cast<cluster::TimeMs>(uv_now(loop_)),
+                                    static_cast<cluster::TimeMs>(tilt_until_))) {
       waiting_ = "TILT: the clock jumped; no automatic failover for a while";
     } else {
       run_plan_job(*d.plan, state_, nullptr);
@@ -198,7 +216,7 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
   executor_.submit([this, plan, from, v, p, reply]() -> std::function<void()> {
     PlanOutcome o;
     try {
-      o = run_plan(c_, from, v, plan, p, [this] { return wall_ms(); });
+      o = run_plan(c_, from, v, plan, p, [this] { return wall_ms(); }, sink());
     } catch (const std::exception& e) {
       o.state = from;
       o.error = std::string("internal error: ") + e.what();
@@ -239,7 +257,9 @@ void Controller::publish_job(Reply reply) {
   auto snapshot = state_;
   executor_.submit([this, want, snapshot, reply]() -> std::function<void()> {
     std::string error;
-    if (!state::save_state(c_.state_file, snapshot, error)) {
+    auto out = sink();
+    if (!out.save(snapshot, error) || !out.may_act()) {
+      if (error.empty()) error = "the leader lease ran out";
       // Publishing a state that is not on disk could put an epoch on every dnsd that a
       // restarted sentinel would not know: it would be fenced off for good.
       return [this, error, reply] {
@@ -273,6 +293,11 @@ void Controller::reconcile_job(Reply reply) {
   auto want = published_ ? *published_ : desired();
   uint64_t epoch = state_.epoch;
   executor_.submit([this, want, epoch, reply]() -> std::function<void()> {
+    if (!sink().may_act())
+      return [this, reply] {
+        if (reply) reply(409, {{"ok", false}, {"error", "not the leader: nothing reconciled"}});
+        after_job();
+      };
     Published pub = reconcile_all(c_, want, epoch);
     return [this, pub, reply] {
       json nodes = json::array();
@@ -323,7 +348,7 @@ void Controller::persist_job() {
   auto snapshot = state_;
   executor_.submit([this, snapshot]() -> std::function<void()> {
     std::string error;
-    bool saved = state::save_state(c_.state_file, snapshot, error);
+    bool saved = sink().save(snapshot, error);
     return [this, saved, error] {
       if (saved) persist_ok();
       else persist_failed(error);
@@ -336,33 +361,41 @@ void Controller::on_tick_timer(uv_timer_t* t) { static_cast<Controller*>(t->data
 
 void Controller::on_reconcile_timer(uv_timer_t* t) {
   auto* self = static_cast<Controller*>(t->data);
-  if (!self->busy_ && self->warm_ && self->published_) self->reconcile_job(nullptr);
+  if (!self->busy_ && self->warm_ && self->published_ && (!self->coord_ || self->coord_->may_act()))
+    self->reconcile_job(nullptr);
 }
 
 void Controller::on_tick() {
   uint64_t mono = uv_now(loop_);
   int64_t wall = wall_ms();
   if (last_mono_) {
-    int64_t drift = (wall - last_wall_) - static_cast<int64_t>(mono - last_mono_);
-    if (drift > kTiltJumpMs || drift < -kTiltJumpMs) {
-      tilt_until_ = mono + kTiltHoldMs;
-      note("+tilt", "", "wall clock jumped by " + std::to_string(drift) + "ms");
+    if (auto drift = cluster::tilt_jump(wall - last_wall_, static_cast<int64_t>(mono - last_mono_))) {
+      tilt_until_ = mono + static_cast<uint64_t>(cluster::kTiltHoldMs);
+      note("+tilt", "", "wall clock jumped by " + std::to_string(*drift) + "ms");
     }
   }
   last_mono_ = mono;
   last_wall_ = wall;
   monitor_.tick(static_cast<cluster::TimeMs>(mono));
+  push_opinions();
   if (!warm_) {
     bool all_known = true;
-    uint64_t longest = 0;
+    // A quorum of sentinels decides on the objective verdicts: wait for those (else a
+    // bootstrap could pick the one node whose opinions arrived first), and give the other
+    // sentinels' opinions a lease's time to arrive.
+    auto v = views();
+    uint64_t longest = coord_ ? static_cast<uint64_t>(c_.coordination.lease.count()) : 0;
     for (size_t i = 0; i < c_.nodes.size(); ++i) {
-      if (monitor_.health(i).overall() == cluster::Health::Unknown) all_known = false;
+      if (v[i].health == cluster::Health::Unknown) all_known = false;
       for (const auto& ck : c_.nodes[i].checks)
         longest = std::max<uint64_t>(
-            longest, static_cast<uint64_t>(ck.timing.interval.count()) *
+            longest, (coord_ ? static_cast<uint64_t>(c_.coordination.lease.count()) : 0) +
+                         static_cast<uint64_t>(ck.timing.interval.count()) *
                          static_cast<uint64_t>(std::max(ck.timing.rise, ck.timing.fall) + 1));
     }
-    if (all_known || mono - started_mono_ > longest) warm_ = true;
+    if (cluster::warmed_up(all_known, static_cast<cluster::TimeMs>(mono - started_mono_),
+                           static_cast<cluster::TimeMs>(longest)))
+      warm_ = true;
   }
   evaluate();
 }
@@ -387,6 +420,7 @@ void Controller::command(const std::string& verb, const json& args, Reply reply)
   bool dry_run = args.value("dry_run", false);
   bool mutating = verb == "promote" || verb == "drain" || verb == "undrain" || verb == "reconcile";
   if (!mutating) return reply(404, {{"error", "unknown command " + verb}});
+  if (coord_ && !dry_run && forward_to_leader(verb, args, reply)) return;
   if (busy_ && !dry_run) {
     deferred_.push_back([this, verb, args, reply] { command(verb, args, reply); });
     return;

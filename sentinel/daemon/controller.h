@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -14,6 +15,8 @@
 
 #include "sentinel/cluster/failover.h"
 #include "sentinel/config/sentinel_config.h"
+#include "sentinel/cluster/quorum.h"
+#include "sentinel/daemon/coordinator.h"
 #include "sentinel/daemon/failover_budget.h"
 #include "sentinel/daemon/loop_queue.h"
 #include "sentinel/daemon/node_monitor.h"
@@ -76,6 +79,21 @@ class Controller {
   nlohmann::json history_json() const;
   nlohmann::json explain_json(size_t node) const;
 
+  // Coordination (controller_coordination.cc): a quorum of sentinels through etcd.
+  StateSink sink();
+  // This sentinel's view of every node, for the coordination thread to publish.
+  void push_opinions();
+  // Loop thread: a round of the coordination thread arrived.
+  void on_coordination(CoordSnapshot snap);
+  // Whether this sentinel may decide and act now; sets waiting_ when not.
+  bool coordination_allows();
+  // A promote/drain/undrain/reconcile that this sentinel cannot carry out itself: queued
+  // in etcd for the leader (202), or refused while coordination is unavailable (503).
+  bool forward_to_leader(const std::string& verb, const nlohmann::json& args, Reply& reply);
+  void cache_job();
+  nlohmann::json coordination_json() const;
+  std::vector<std::string> coordination_explain(const std::string& node) const;
+
   void on_tick();
   static void on_tick_timer(uv_timer_t* t);
   static void on_reconcile_timer(uv_timer_t* t);
@@ -123,6 +141,17 @@ class Controller {
   // dnsd serving the new records (the status page shows it beside the budget).
   std::optional<double> last_failover_seconds_;
   static constexpr uint64_t kPersistRetryMs = 1000;
+
+  // Coordinated mode only ([coordination]); null for a single sentinel.
+  std::unique_ptr<Coordinator> coord_;
+  std::optional<CoordSnapshot> snap_;    // the last round
+  cluster::Coordination coordination_;   // what the rules know of it
+  bool leadership_adopted_ = false;      // this leadership started from etcd's state
+  int64_t adopted_state_rev_ = 0;
+  bool cache_owed_ = false;              // an adopted state not yet in the cache file
+  bool resync_ = false;                  // lost the lead: adopt etcd's next state as it is
+  std::set<std::string> requests_seen_;
+  std::set<std::string> faults_logged_;
 };
 
 }  // namespace sentinel::daemon

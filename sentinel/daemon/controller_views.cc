@@ -108,6 +108,7 @@ json Controller::status_json() const {
           {"last_failover", last_failover},
           {"last_failover_seconds", last_failover_seconds_ ? json(*last_failover_seconds_) : json(nullptr)},
           {"failover_budget", budget_json(budget_)},
+          {"coordination", coordination_json()},
           {"nodes", nodes}};
 }
 
@@ -156,6 +157,7 @@ json Controller::explain_json(size_t i) const {
   lines.push_back(serving ? "rule: in service (up, undrained, not damped)"
                           : "rule: out of service (a node serves only when every check is up, "
                             "it is not drained, not damped and owes no step-down)");
+  for (auto& l : coordination_explain(n.name)) lines.push_back(std::move(l));
   if (n.name == state_.master && !waiting_.empty()) lines.push_back("failover: " + waiting_);
   return {{"node", n.name}, {"lines", lines}};
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "sentinel/cluster/quorum.h"
 #include "sentinel/driver/tunnel_driver.h"
 #include "sentinel/state/state_store.h"
 
@@ -109,6 +110,7 @@ struct Runner {
   cluster::ClusterState& s;
   PlanOutcome& out;
   const WallClock& now;
+  const StateSink& sink;
 
   void event(std::string name, std::string node, std::string detail) {
     Event e{now(), std::move(name), std::move(node), s.epoch, std::move(detail)};
@@ -119,7 +121,7 @@ struct Runner {
 
   bool persist() {
     std::string error;
-    if (state::save_state(c.state_file, s, error)) return true;
+    if (sink.save(s, error)) return true;
     out.error = "cannot persist the state: " + error;
     out.persist_failed = true;
     spdlog::error("{}", out.error);
@@ -130,8 +132,53 @@ struct Runner {
                             const std::string& master) {
     const config::NodeConfig* n = c.node(node);
     if (!n) return {false, "unknown node"};
+    if (!sink.may_act()) return {false, "not acting: this sentinel's leader lease ran out"};
     driver::DriverCall call{event_name, node, master, s.epoch, c.zone_text(), now() / 1000};
     return call_with_retries(c, *n, call);
+  }
+
+  // The old master of a failover, told once with a short timeout: its dnsd may be dead
+  // while its tunnel server still serves clients.
+  driver::DriverResult step_down(const std::string& node, const std::string& master) {
+    const config::NodeConfig* n = c.node(node);
+    if (!n) return {false, "unknown node"};
+    if (!sink.may_act()) return {false, "not acting: this sentinel's leader lease ran out"};
+    driver::DriverCall call{"demote", node, master, s.epoch, c.zone_text(), now() / 1000};
+    auto timeout = std::min<std::chrono::milliseconds>(driver_call_timeout(c, *n), 1000ms);
+    return driver::call_driver(n->tunnel, call, timeout);
+  }
+
+  // The node's `fence` hook: "fence NODE EPOCH MASTER" appended, exit 0 is success.
+  driver::DriverResult fence(const std::string& node, const std::string& master) {
+    const config::NodeConfig* n = c.node(node);
+    if (!n || n->fence.empty()) return {true, "no fence hook"};
+    if (!sink.may_act()) return {false, "not acting: this sentinel's leader lease ran out"};
+    config::TunnelConfig hook;
+    hook.driver = config::DriverKind::Exec;
+    hook.command = n->fence;
+    driver::DriverCall call{"fence", node, master, s.epoch, c.zone_text(), now() / 1000};
+    return driver::call_exec_driver(hook, call, c.driver_timeout);
+  }
+
+  // Fencing of a failover's old master, before any candidate is promoted (the order of
+  // cluster::failover_steps). False when a required fence failed: nothing is promoted.
+  bool fence_old_master(const Plan& plan, const std::string& target) {
+    const config::NodeConfig* old = c.node(plan.old_master);
+    cluster::FenceSpec spec{old && !old->fence.empty(), old && old->fence_required};
+    for (const auto& step : cluster::failover_steps(plan, spec)) {
+      if (step.kind == cluster::FenceStep::Kind::StepDown) {
+        if (!sink.fencing) continue;
+        auto res = step_down(step.node, target);
+        cluster::step_down_outcome(s, step.node, res.ok);
+        event(res.ok ? "+demoted" : "-demote-failed", step.node,
+              res.ok ? res.detail : res.detail + ": the step-down stays owed");
+      } else if (step.kind == cluster::FenceStep::Kind::Fence) {
+        auto res = fence(step.node, target);
+        event(res.ok ? "+fenced" : "-fence-failed", step.node, res.detail);
+        if (!res.ok && step.required) return false;
+      }
+    }
+    return true;
   }
 };
 
@@ -147,11 +194,18 @@ Published reconcile_all(const config::SentinelConfig& c, const records::RecordSe
   return for_each_node(c, desired, epoch, true);
 }
 
+StateSink file_sink(const std::string& state_file) {
+  return {[state_file](const cluster::ClusterState& s, std::string& error) {
+            return state::save_state(state_file, s, error);
+          },
+          [] { return true; }, false};
+}
+
 PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
                      const std::vector<cluster::NodeView>& views, const Plan& plan,
-                     const cluster::Policy& policy, const WallClock& now) {
+                     const cluster::Policy& policy, const WallClock& now, const StateSink& sink) {
   PlanOutcome out;
-  Runner r{c, s, out, now};
+  Runner r{c, s, out, now, sink};
   bool resumed = s.pending && s.pending->epoch == plan.epoch;
   uint64_t before = s.epoch;
   cluster::begin_plan(s, plan);
@@ -184,6 +238,14 @@ PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
       out.state = s;
       return out;
     }
+    if (!r.fence_old_master(plan, target)) {
+      r.event("-failover-abort", plan.old_master, "fence_required: its fence hook failed");
+      cluster::plan_failed(s, now(), policy);
+      r.persist();
+      out.error = "the fence hook of " + plan.old_master + " failed (fence_required)";
+      out.state = s;
+      return out;
+    }
     bool promoted = false;
     for (const auto& cand : plan.candidates) {
       auto res = r.tell("promote", cand, cand);
@@ -210,6 +272,12 @@ PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
       out.state = s;
       return out;
     }
+  }
+  if (!sink.may_act()) {
+    out.error = "promoted, but the leader lease ran out before the publish: the next leader "
+                "publishes";
+    out.state = s;
+    return out;
   }
   out.desired = records::desired_records(c, s, in_service_set(views, s));
   out.published = publish_all(c, out.desired, s.epoch);

@@ -48,10 +48,21 @@ struct PlanOutcome {
 
 using WallClock = std::function<int64_t()>;  // unix milliseconds
 
+// Where decisions are persisted and whether this sentinel may act right now: the state file
+// for a single sentinel; etcd (by a leader-checked transaction) with the file as a cache for
+// a quorum of sentinels, acting only while the leader's lease lasts on the local clock.
+struct StateSink {
+  std::function<bool(const cluster::ClusterState&, std::string& error)> save;
+  std::function<bool()> may_act;  // checked before every driver call and every publish
+  bool fencing = false;           // a failover steps the old master down before promoting
+};
+// The single sentinel's: the state file, always allowed to act.
+StateSink file_sink(const std::string& state_file);
+
 // Carries out `plan` from state `s` (which already includes any drain it goes with).
 PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
                      const std::vector<cluster::NodeView>& views, const cluster::Plan& plan,
-                     const cluster::Policy& policy, const WallClock& now);
+                     const cluster::Policy& policy, const WallClock& now, const StateSink& sink);
 
 // How long one push or one read-back of a dnsd may take (the probe timeout, at least 1 s).
 std::chrono::milliseconds dns_timeout(const config::SentinelConfig& c);

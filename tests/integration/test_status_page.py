@@ -34,6 +34,7 @@ READ_PAGE = """!document.getElementById('refresh') ? 'null' : JSON.stringify({
   failover: document.getElementById('failover-mode').textContent,
   published: document.getElementById('published').textContent,
   budget: document.getElementById('budget').textContent,
+  coordination: document.getElementById('coordination').textContent,
   measured: document.getElementById('last-failover-seconds').textContent,
   within: document.getElementById('last-failover-seconds').dataset.within,
   stateFileError: document.getElementById('state-file-error').hidden ? null
@@ -230,6 +231,7 @@ class StatusPage(unittest.TestCase):
         self.assertIn("detect ≤ 0.6 s", page["budget"])
         self.assertIn("= 4.6 s", page["budget"])
         self.assertIsNone(page["stateFileError"])
+        self.assertEqual(page["coordination"], "single sentinel (no [coordination]): it decides alone")
         for n in page["nodes"]:
             self.assertTrue(any(ck.startswith("dns up: last ok") for ck in n["checks"]), n)
             self.assertTrue(any(ck.startswith("http up: last ok") for ck in n["checks"]), n)

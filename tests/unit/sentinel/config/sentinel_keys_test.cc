@@ -210,6 +210,13 @@ TEST(ReferenceConfig, ShowsEveryKeyOfTheTableAndNoOther) {
       "node.tunnel.hmac_secret",           // the file is the way to give it
       "node.tunnel.command",               // exec driver: in a comment
       "key.secret",                        // secret_file is the way to give it
+      "node.fence",                        // a STONITH hook: shown in a comment
+      "node.fence_required",
+      "coordination.etcd",                 // a quorum of sentinels: the section is a comment
+      "coordination.prefix",
+      "coordination.sentinels",
+      "coordination.quorum",
+      "coordination.lease",
   };
   std::string text = read(std::string(DNSGTM_SOURCE_DIR) + "/conf/sentinel.toml");
   std::set<std::string> have = conf_keys(toml::parse(text));
