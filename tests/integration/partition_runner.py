@@ -107,7 +107,8 @@ class Schedule:
             if self.mode == "ha":
                 lines += ["[coordination]",
                           "etcd = [%s]" % ", ".join('"http://%s:2379"' % self.net.ip(e) for e in self.etcd_names),
-                          'prefix = "/dnsgtm/%s/"' % ZONE, "quorum = 2", 'lease = "%ds"' % LEASE, ""]
+                          'prefix = "/dnsgtm/%s/"' % ZONE, "sentinels = [%s]" % ", ".join('"%s"' % x for x in self.sentinels), "quorum = 2",
+                          'lease = "%ds"' % LEASE, ""]
             for i, n in enumerate(NODES):
                 t = self.net.ip(n + "t")
                 lines += ["[[node]]", 'name = "%s"' % n, 'ipv4 = ["%s"]' % self.net.ip(n),
@@ -178,8 +179,6 @@ class Schedule:
                                capture_output=True, text=True)
             if r.returncode != 0:
                 msg = (r.stdout + r.stderr).strip()[:600]
-                if self.mode == "ha":  # before issue 14's [coordination] exists in sentinel
-                    raise Unsupported("this sentinel refuses the --ha config: " + msg)
                 raise RuntimeError("sentinel check failed: " + msg)
         if self.etcd_names:
             ns = self.net
