@@ -60,6 +60,9 @@ logging {
 zone "example.com" {
     type secondary;
     primaries port %(dport)d { %(dhost)s key "%(key)s"; };
+    // named starts before dnsd listens: retry its first refresh soon, not in minutes.
+    min-retry-time 1;
+    max-retry-time 2;
     file "%(dir)s/example.com.db";
 };
 """
