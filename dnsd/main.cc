@@ -167,6 +167,11 @@ void finish(Daemon& d) {
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sighup), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sigterm), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.sigint), nullptr);
+  // libuv gave the signals back their default action; a second SIGTERM while the last
+  // handles close must not kill a daemon that is already stopping.
+  std::signal(SIGTERM, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);
   uv_close(reinterpret_cast<uv_handle_t*>(&d.grace_timer), nullptr);
 }
 

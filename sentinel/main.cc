@@ -81,6 +81,12 @@ int run_daemon(const sentinel::config::SentinelConfig& c) {
       s->api->stop();
       s->ctl->stop();
       for (auto* sh : s->handles) uv_close(reinterpret_cast<uv_handle_t*>(sh), nullptr);
+      // Closing the handles gave the signals back their default action (libuv restores
+      // SIG_DFL): a second SIGTERM during the shutdown, as a service manager or a test
+      // harness sends, would kill the daemon half-way. It is already stopping.
+      ::signal(SIGTERM, SIG_IGN);
+      ::signal(SIGINT, SIG_IGN);
+      ::signal(SIGHUP, SIG_IGN);
     };
     for (auto* h : stop.handles) {
       uv_signal_init(&loop, h);

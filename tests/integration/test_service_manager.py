@@ -51,6 +51,20 @@ def manager_env(notify, watchdog_usec=None):
     return env
 
 
+def terminate_repeatedly(proc, every=0.001, timeout=30):
+    """SIGTERM until the process exits, as an impatient manager or a harness's stop() after
+    a test's own SIGTERM does; returns its exit code. A daemon that gives SIGTERM back its
+    default action while it is still shutting down dies of the second one (-15)."""
+    deadline = time.time() + timeout
+    while proc.poll() is None and time.time() < deadline:
+        try:
+            proc.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            break
+        time.sleep(every)
+    return proc.wait(timeout=5)
+
+
 class DnsdUnderManager(unittest.TestCase):
     def setUp(self):
         self.notify = NotifySocket()
@@ -86,6 +100,10 @@ class DnsdUnderManager(unittest.TestCase):
         self.d.signal(signal.SIGTERM)
         n.wait(lambda m: "STOPPING=1" in m, 5, "STOPPING=1 after SIGTERM")
         self.assertEqual(self.d.proc.wait(timeout=10), 0)
+
+    def test_repeated_sigterm_during_shutdown_exits_cleanly(self):
+        self.start(dict(os.environ))
+        self.assertEqual(terminate_repeatedly(self.d.proc), 0, self.d.read_log()[-2000:])
 
     def test_no_watchdog_without_watchdog_usec(self):
         self.start(manager_env(self.notify))
@@ -166,6 +184,17 @@ class SentinelUnderManager(unittest.TestCase):
         finally:
             c.stop()
             notify.close()
+
+
+    def test_repeated_sigterm_during_shutdown_exits_cleanly(self):
+        c = Cluster(n=2, driver="none")
+        try:
+            c.start(wait_published=False)
+            wait_for(lambda: "watching 2 nodes" in c.read_log(), 10, "sentinel running")
+            rc = terminate_repeatedly(c.proc)
+            self.assertEqual(rc, 0, c.read_log()[-2000:])
+        finally:
+            c.stop()
 
 
 if __name__ == "__main__":
