@@ -158,6 +158,15 @@ uint8_t ZoneService::commit_update(const RequestContext& ctx, const std::shared_
   if (!journal || !journal_usable(*journal, *current, zone_text)) return R::SERVFAIL;
   update::JournalEntry je{current->serial(), result.snapshot->serial(), result.diff};
   std::string error;
+  // The first entry of a fresh journal: a snapshot of the state it applies to goes first,
+  // so a zone file later refused at start-up (serial not raised) leaves a whole state to
+  // serve. Not needed for durability: if it fails, the append still decides.
+  if (!journal->has_snapshot()) {
+    bool compacted = journal->compact(*current, error);
+    count_compaction(current->origin(), compacted);
+    if (!compacted) spdlog::warn("zone {}: base snapshot not written ({})", zone_text, error);
+    error.clear();
+  }
   if (!journal->append(je, error)) {
     spdlog::error("update {} from {}: not durable, not applied, SERVFAIL: {}", zone_text, who, error);
     if (!journal->trusted()) {

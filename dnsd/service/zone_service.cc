@@ -147,8 +147,9 @@ bool ZoneService::rewrite_untrusted_journals(common::ErrorList& errors, const st
   return ok;
 }
 
-zone::ContentHook ZoneService::journal_hook(const config::Config& config, JournalMap& journals) {
-  return [&config, &journals](const config::ZoneConfig& zc,
+zone::ContentHook ZoneService::journal_hook(const config::Config& config, JournalMap& journals,
+                                            bool starting) {
+  return [&config, &journals, starting](const config::ZoneConfig& zc,
                               std::shared_ptr<const zone::ZoneSnapshot>& snapshot,
                               common::ErrorList& errs) {
     update::Journal::LoadReport report;
@@ -159,6 +160,14 @@ zone::ContentHook ZoneService::journal_hook(const config::Config& config, Journa
       errs.add(zc.file, 0, "", "", "journal: " + report.error);
       return;
     }
+    if (!report.refused_file.empty() && !starting) {
+      // A reload keeps what is served and says it failed (SIGHUP, `dnsdctl reload`).
+      errs.add(zc.file, 0, "", "", "journal: " + report.refused_file);
+      return;
+    }
+    if (!report.refused_file.empty())
+      spdlog::error("{}: zone {}: {}; serving the state in {} (serial {}) instead of the file",
+                    zc.file, zone, report.refused_file, config.server.state_dir, snapshot->serial());
     if (report.file_won)
       spdlog::warn("zone {}: the zone file's SOA serial changed; it wins over the journal, "
                    "which was reset", zone);
@@ -182,7 +191,7 @@ zone::ContentHook ZoneService::journal_hook(const config::Config& config, Journa
 bool ZoneService::load(const config::Config& config, common::ErrorList& errors) {
   if (!rewrite_untrusted_journals(errors)) return false;
   JournalMap journals;
-  auto hook = journal_hook(config, journals);
+  auto hook = journal_hook(config, journals, !holder_.get());
   auto built = zone::build_catalog(config, errors, hook);
   if (!built) return false;
   auto catalog = std::make_shared<zone::Catalog>(*built);  // shares the zone snapshots
@@ -217,7 +226,7 @@ bool ZoneService::load_zone(const config::Config& config, const std::string& zon
   }
   if (!rewrite_untrusted_journals(errors, *origin)) return false;
   JournalMap journals;
-  auto part = zone::build_catalog(one, errors, journal_hook(one, journals));
+  auto part = zone::build_catalog(one, errors, journal_hook(one, journals, false));
   if (!part) return false;
   // The other zones and the server-wide settings stay exactly as they are served.
   auto next = std::make_shared<zone::Catalog>(*current);

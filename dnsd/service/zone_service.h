@@ -72,7 +72,9 @@ class ZoneService {
   // origin, when given) rewritten from memory.
   bool rewrite_untrusted_journals(common::ErrorList& errors, const std::string& only = "");
   // The catalog builder's hook: opens each zone's journal into `journals`, replays it.
-  zone::ContentHook journal_hook(const config::Config& config, JournalMap& journals);
+  // `starting`: nothing is served yet, so a zone file refused by the serial rule is set
+  // aside and the snapshot + journal served; on a reload it fails the reload instead.
+  zone::ContentHook journal_hook(const config::Config& config, JournalMap& journals, bool starting);
   void handle(const net::SlowRequest& request, const net::Responder& respond);
   std::vector<uint8_t> handle_update(const RequestContext& ctx);
   std::vector<std::vector<uint8_t>> handle_transfer(const RequestContext& ctx);

@@ -121,12 +121,19 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
     if (!scan.entries.empty() && serial_lt(served, scan.entries.back().serial_to))
       served = scan.entries.back().serial_to;
     ZoneFileVerdict verdict = judge_zone_file(file_serial, state_base, served, j->journal_path_);
-    if (verdict.kind == ZoneFileVerdict::Refused) {
-      report.error = verdict.message;
+    if (verdict.kind == ZoneFileVerdict::Refused && have_snap) {
+      // The snapshot is a whole copy of the state: serve it (and the entries on top), as a
+      // reload keeps serving, and leave the file aside until its serial is raised.
+      report.refused_file = verdict.message;
+      j->base_serial_ = state_base;
+    } else if (verdict.kind == ZoneFileVerdict::Refused) {
+      report.error = verdict.message + "; state_dir holds no snapshot of the served state to "
+                     "serve instead (the journal applies only on top of the file it started from)";
       return j;
+    } else {
+      report.file_won = true;
+      have_snap = false;
     }
-    report.file_won = true;
-    have_snap = false;
   }
 
   bool fresh = !have_state || report.file_won;
@@ -139,6 +146,7 @@ std::unique_ptr<Journal> Journal::open(const std::string& state_dir, const std::
       }
       zone = s;
       report.used_snapshot = true;
+      j->has_snapshot_ = true;
     }
     // Replay the chain of entries on top; entries older than the snapshot are in it.
     zone::ZoneEdit edit(zone);
@@ -238,6 +246,7 @@ bool Journal::compact(const zone::ZoneSnapshot& zone, std::string& error) {
   }
   entries_.clear();
   bytes_ = header.size();
+  has_snapshot_ = true;
   if (!reopen(error)) {
     distrust(error);
     return false;

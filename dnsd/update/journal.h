@@ -40,6 +40,8 @@ class Journal {
     std::string damaged_copy;   // whole entries followed the break: the file was kept here
     bool file_won = false;      // zone file serial raised: journal/snapshot reset
     bool used_snapshot = false;
+    std::string refused_file;   // the zone file was refused (serial rule); the snapshot and
+                                // journal are served instead (empty = not refused)
     std::string error;          // the zone must not be served from this state (empty = fine)
     std::string untrusted;      // loaded, but the files could not be made durable: updates
                                 // are refused until a rewrite succeeds (empty = fine)
@@ -67,6 +69,11 @@ class Journal {
   // False after a failure that left the files in doubt; appends are refused until a
   // compact() succeeds.
   bool trusted() const { return untrusted_reason_.empty(); }
+
+  // Whether state_dir holds a snapshot of the served state, so a zone file refused at
+  // start-up (serial not newer) can be set aside and the state served on its own. The
+  // service writes one (compact()) before the first entry of a fresh journal.
+  bool has_snapshot() const { return has_snapshot_; }
   const std::string& untrusted_reason() const { return untrusted_reason_; }
 
   // Diffs taking a secondary from `serial` to the current one; false if not available.
@@ -93,6 +100,7 @@ class Journal {
   std::string journal_path_, snapshot_path_;
   int fd_ = -1;
   uint32_t base_serial_ = 0;
+  bool has_snapshot_ = false;
   size_t bytes_ = 0;
   std::string untrusted_reason_;
   std::vector<JournalEntry> entries_;

@@ -3,7 +3,8 @@ TSIG AXFR then IXFR, dnsd's NOTIFY accepted by both (sent from dnsd's listen add
 neither says "refused notify" / "no acl matches"), a NOTIFY target that answers REFUSED
 logged as a failure and retried, a SIGHUP (and `dnsdctl reload ZONE`) with a newer zone
 file serial NOTIFYing both, and a zone file serial raised by one but still below the
-journal's refused (served serial unchanged, `dnsd --check` exits 1, a start exits 1).
+journal's refused (served serial unchanged, `dnsd --check` exits 1, a start serves the
+journal's state).
 dnsd listens on a random 127.x.y.z that is not 127.0.0.1, the kernel's own choice of
 source, so a NOTIFY from the wrong address is refused. The tests run in order on one set
 of servers (numbered), a few seconds each."""
@@ -332,25 +333,38 @@ class StandardSecondaries(unittest.TestCase):
             s.wait_serial(served + 1, timeout=10)
             self.assertEqual(s.rdata("fromfile.example.com", "A"), [], s.kind)
 
-    def test_6_start_with_a_file_serial_below_the_journal_fails(self):
+    def test_6_start_with_a_file_serial_below_the_journal_serves_the_journal(self):
         base = self.served_serial()  # test 5's winning file serial
         self.update("update add upd9.example.com 60 A 192.0.2.139")
         served = self.served_serial()
         self.d.stop()
-        zone_path = self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(served)))
-        self.d.start(wait=False)
-        self.assertEqual(self.d.proc.wait(timeout=20), 1)
-        self.d.log.close()
-        self.d.starts -= 1  # no "dnsd ready" from this one
-        self.assertRegex(self.d.read_log(), r"%s.*zone file refused: its SOA serial %d is not newer "
-                         r"than the served serial %d.*raise it above %d"
-                         % (re.escape(zone_path), served, served, served))
-        # Nothing was thrown away: with the serial raised, the start serves every update.
-        self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(base)))
+        zone_path = self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(served)) +
+                                      "fromfile9 A 192.0.2.209\n")
+        # A start keeps serving what was served (the snapshot written before the journal's
+        # first entry, and the entries on top), and says which serial the file needs.
         self.d.start()
+        self.assertRegex(self.d.read_log(), r"%s.*zone file refused: its SOA serial %d is not newer "
+                         r"than the served serial %d.*raise it above %d.*serving the state in"
+                         % (re.escape(zone_path), served, served, served))
         self.assertEqual(self.served_serial(), served)
         self.assertEqual(self.d.dig("upd9.example.com", "A").rdata(), ["192.0.2.139"])
-
+        self.assertEqual(self.d.dig("fromfile9.example.com", "A").rdata(), [])
+        check = subprocess.run([DNSD, "--check", "-c", self.d.config], capture_output=True, text=True,
+                               timeout=30)
+        self.assertEqual(check.returncode, 1, check.stdout + check.stderr)
+        # Updates go on from the served state.
+        self.update("update add upd10.example.com 60 A 192.0.2.140")
+        self.assertEqual(self.served_serial(), served + 1)
+        for s in self.secs:
+            s.wait_serial(served + 1, timeout=10)
+        # Nothing was thrown away: with the file back at the journal's base, a start serves
+        # every update.
+        self.d.stop()
+        self.d.write_zone("example.com", ZONE.replace(str(BASE_SERIAL), str(base)))
+        self.d.start()
+        self.assertEqual(self.served_serial(), served + 1)
+        self.assertEqual(self.d.dig("upd9.example.com", "A").rdata(), ["192.0.2.139"])
+        self.assertEqual(self.d.dig("upd10.example.com", "A").rdata(), ["192.0.2.140"])
 
 if __name__ == "__main__":
     dnsd_harness.require(["named", "nsd", "dig", "nsupdate"])

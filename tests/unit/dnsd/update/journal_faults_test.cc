@@ -283,6 +283,51 @@ TEST_F(JournalFaults, ALowerOrEqualZoneFileSerialIsRefusedNotRolledBack) {
   EXPECT_EQ(z.serial(), 16u);
 }
 
+// With a snapshot of the served state in state_dir (the service writes one before the
+// first entry), a refused file at start-up is set aside and the state is served: the
+// issue's "keep serving", as a reload does.
+TEST_F(JournalFaults, ARefusedZoneFileAtStartUpServesTheSnapshotAndJournal) {
+  {
+    auto z = zone_at(10);
+    Journal::LoadReport r;
+    auto j = open(z, r);
+    EXPECT_FALSE(j->has_snapshot());
+    std::string err;
+    auto snap = zone::build_snapshot(z, nullptr);
+    ASSERT_TRUE(j->compact(*snap, err)) << err;
+    EXPECT_TRUE(j->has_snapshot());
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(j->append(entry(10 + uint32_t(i), i), err));
+  }
+  auto z = zone_at(11);  // raised by one: below the served 15
+  z.nodes[w("fromfile.example.com.")][T::A] = {30, {std::string("\x0a\x00\x00\x09", 4)}, 0};
+  Journal::LoadReport r;
+  auto j = open(z, r);
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_NE(r.refused_file.find("not newer than the served serial 15"), std::string::npos) << r.refused_file;
+  EXPECT_FALSE(r.file_won);
+  EXPECT_EQ(z.serial(), 15u);
+  expect_served(z, {0, 1, 2, 3, 4});
+  EXPECT_FALSE(has(z, "fromfile")) << "the refused file's content is served";
+  // Updates go on from the served state, and the next start still refuses the same file.
+  std::string err;
+  ASSERT_TRUE(j->append(entry(15, 5), err)) << err;
+  j.reset();
+  auto again = zone_at(11);
+  Journal::LoadReport r2;
+  open(again, r2);
+  EXPECT_TRUE(r2.error.empty()) << r2.error;
+  EXPECT_FALSE(r2.refused_file.empty());
+  EXPECT_EQ(again.serial(), 16u);
+  expect_served(again, {0, 1, 2, 3, 4, 5});
+  // Raised above the served serial, the file wins.
+  auto raised = zone_at(17);
+  Journal::LoadReport r3;
+  open(raised, r3);
+  EXPECT_TRUE(r3.file_won);
+  EXPECT_TRUE(r3.refused_file.empty());
+  EXPECT_FALSE(has(raised, "h0"));
+}
+
 TEST_F(JournalFaults, DamageInTheMiddleIsKeptAsideForTheOperator) {
   size_t first = 0;
   {
