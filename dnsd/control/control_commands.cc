@@ -60,7 +60,8 @@ json replication(const service::ZoneStatus& z) {
                         {"in_step", r.in_step}, {"reachable", r.reachable}, {"diverged", r.diverged},
                         {"problem", r.problem}});
   return {{"role", z.replication_role}, {"primary", z.replication_primary}, {"seq", z.replication_seq},
-          {"divergences", z.replication_divergences}, {"replicas", replicas}};
+          {"divergences", z.replication_divergences}, {"repairs", z.replication_repairs},
+          {"replicas", replicas}};
 }
 
 json zone_line(const service::ZoneStatus& z) {

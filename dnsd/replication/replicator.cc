@@ -18,9 +18,9 @@ constexpr common::Millis kExchangeTimeout{1500};
 }  // namespace
 
 Replicator::Replicator(zone::ReplicationSpec spec, std::string origin, std::shared_ptr<ReplicationLog> log,
-                       common::TsigKey key)
+                       common::TsigKey key, CurrentZone current)
     : spec_(std::move(spec)), origin_(std::move(origin)), zone_text_(wire::name_to_text(origin_)),
-      log_(std::move(log)), key_(std::move(key)) {
+      log_(std::move(log)), key_(std::move(key)), current_(std::move(current)) {
   if (const auto* me = spec_.node(spec_.self)) self_address_ = me->address;
   for (const auto& n : spec_.nodes) {
     if (n.name == spec_.self) continue;
@@ -145,18 +145,18 @@ bool Replicator::step(Link& link) {
   if (plan.action == ReplicaAction::Diverged) {
     set(link, [&](Link& l) {
       if (!l.st.diverged) {
-        spdlog::error("replication {}: node {} has diverged: {}; it gets no entries until it is "
-                      "repaired (docs/dnsd.md \"One zone on every node\")", zone_text_, l.node.name, plan.reason);
+        spdlog::error("replication {}: node {} has diverged: {}; repairing it from this node's zone "
+                      "(docs/dnsd.md \"One zone on every node\")", zone_text_, l.node.name, plan.reason);
         ++divergences_;
+        l.st.problem = plan.reason;
       }
       l.st.diverged = true;
       l.st.reachable = true;
       l.st.known = true;
       l.st.seq = marker ? marker->seq : 0;
       l.marker = marker;
-      l.st.problem = plan.reason;
     });
-    return false;
+    return repair(link, marker, plan.reason);
   }
   if (plan.action == ReplicaAction::InStep) {
     set(link, [&](Link& l) {

@@ -32,6 +32,7 @@ struct ZoneStatus {
   };
   std::vector<Replica> replicas;      // on the primary: every other node
   uint64_t replication_divergences = 0;
+  uint64_t replication_repairs = 0;   // diverged nodes repaired by the primary
 };
 
 // Counters since start. Update results are counted by response rcode (RFC 1035 / 2136 /
