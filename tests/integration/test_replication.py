@@ -129,28 +129,55 @@ class Replication(unittest.TestCase):
         wait_for(lambda: "forwarding loop: node lb3 forwarded it to this node lb2" in self.lb2.read_log(), 5,
                  "the loop line on lb2")
 
-    def test_diverged_node_is_detected_and_the_documented_repair_works(self):
+    def test_diverged_node_is_repaired_by_the_primary(self):
+        self.c.stop()
+        self.c = Cluster(metrics=True).start()
+        self.lb1, self.lb2, self.lb3 = self.c.nodes
         self.assert_ok(self.lb2.update("update add before.example.com 60 TXT one"))
         self.visible_everywhere("before", "one")
-        # Give lb3 a marker from no history of lb1's (as an old primary's tail would).
+        marker = self.lb3.txt("_replication")
+        self.assertEqual(len(marker), 3, marker)  # "seq=1" "primary=lb1" "hash=..." as dig splits it
+        # While the primary is down, lb3 takes a change no primary sequenced (as an old
+        # primary's unacknowledged tail would): other data, and a marker at the same seq
+        # whose hash is not in lb1's chain.
+        self.lb1.stop()
+        bogus = "seq=1 primary=lb1 hash=0123456789abcdef"
         self.assert_ok(self.lb3.update(
             "prereq yxrrset _replication.example.com TXT",
+            "update delete before.example.com TXT \"one\"",
+            "update add rogue.example.com 60 TXT diverged",
             "update delete _replication.example.com TXT",
-            'update add _replication.example.com 0 TXT "seq=5 primary=lb9 hash=0123456789abcdef"',
+            'update add _replication.example.com 0 TXT "%s"' % bogus,
             key="hmac-sha256:replication:" + REPLICATION_SECRET))
-        wait_for(lambda: "node lb3 has diverged" in self.lb1.read_log(), 5, "lb1 to see lb3 diverged")
-        self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))  # lb1 + lb2
-        self.assertEqual(self.lb3.txt("after"), [])
-        # The repair in docs/dnsd.md: stop it, remove its journal, snapshot and log, start it.
-        self.lb3.stop()
-        state = os.path.join(self.lb3.dir, "state")
-        for suffix in ("journal", "snapshot", "replication"):
-            path = os.path.join(state, "example.com." + suffix)
-            if os.path.exists(path):
-                os.remove(path)
-        self.lb3.start()
-        self.visible_everywhere("after", "two", timeout=8)
-        self.c.wait_converged()
+        self.assertEqual(self.lb3.txt("rogue"), ['"diverged"'])
+        self.assertNotEqual(self.lb3.replicated_axfr(), self.lb2.replicated_axfr())
+        self.lb1.start()
+        # Within one round of the push loop (~1 s) lb1 finds lb3 diverged and repairs it.
+        last = []
+
+        def same():
+            last[:] = [n.replicated_axfr() for n in self.c.nodes]
+            return all(a == last[0] for a in last)
+        try:
+            wait_for(same, 5, "every node's AXFR (without self name, SOA, marker) to be the same")
+        except AssertionError:
+            raise AssertionError("AXFRs differ:\n" + "\n---\n".join("\n".join(a) for a in last))
+        self.assertEqual(self.lb3.txt("rogue"), [])
+        self.assertEqual(self.lb3.txt("before"), ['"one"'])
+        log = self.lb1.read_log()
+        self.assertIn("node lb3 has diverged", log)
+        self.assertIn('node lb3 repaired: 1 RRs removed, 1 added; marker "%s" -> "seq=1 primary=lb1' % bogus, log)
+        self.assertIn("replication log dropped: entry 1", self.lb3.read_log())
+        zone = '{zone="example.com."}'
+        self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
+        self.assertEqual(self.lb1.metric("dnsd_replication_divergences_total" + zone), 1)
+        # Back in step: it gets the next entry like the others.
+        self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))
+        self.visible_everywhere("after", "two")
+        self.assertEqual(len({tuple(n.txt("_replication")) for n in self.c.nodes}), 1)
+        wait_for(lambda: self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}') == 1, 5,
+                 "lb3 in step on lb1")
+        self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
 
     def test_primary_whose_log_lost_its_tail_says_so(self):
         self.assert_ok(self.lb2.update("update add tail.example.com 60 TXT x"))
