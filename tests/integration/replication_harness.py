@@ -53,12 +53,13 @@ class Node(Dnsd):
         self.replicas_override = None  # a replicas list text of its own (reload tests)
         self.replicated = '["acme"]'
         self.replication_key = "replication"
+        self.zone_text = ZONE  # its own zone file (the same on every node unless a test says)
         super().__init__()
 
     def write_config(self):
         if not hasattr(self, "name"):
             return  # Dnsd.__init__ calls this before our fields are set
-        path = self.write_zone("example.com", ZONE)
+        path = self.write_zone("example.com", self.zone_text)
         lines = ["[server]", 'listen = ["%s:%d"]' % (self.host, self.port),
                  'state_dir = "%s"' % os.path.join(self.dir, "state"), "",
                  "[node]", 'name = "%s"' % self.name, 'ipv4 = ["%s"]' % self.host, "",

@@ -11,7 +11,7 @@ import unittest
 
 import dnsd_harness
 from dnsd_harness import wait_for
-from replication_harness import REPLICATION_SECRET, SENTINEL, Cluster, serial
+from replication_harness import REPLICATION_SECRET, SENTINEL, ZONE, Cluster, serial
 
 
 def txt_query(name, qid):
@@ -178,6 +178,30 @@ class Replication(unittest.TestCase):
         wait_for(lambda: self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}') == 1, 5,
                  "lb3 in step on lb1")
         self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
+
+    def test_a_repair_larger_than_one_tcp_message_is_refused_with_an_error(self):
+        self.c.stop()
+        self.c = Cluster(metrics=True)
+        self.lb1, self.lb2, self.lb3 = self.c.nodes
+        # lb3's zone file has ~90 KB more than the others': its repair cannot be one message.
+        big = "".join('big%d 60 TXT "%s"\n' % (i, "x" * 200) for i in range(400))
+        self.lb3.zone_text = ZONE + big
+        self.lb3.write_config()
+        self.c.start()
+        self.assert_ok(self.lb2.update("update add first.example.com 60 TXT one"))  # lb1 serves a marker
+        self.visible_everywhere("first", "one")
+        self.assert_ok(self.lb3.update(
+            "prereq yxrrset _replication.example.com TXT",
+            "update delete _replication.example.com TXT",
+            'update add _replication.example.com 0 TXT "seq=3 primary=lb9 hash=0123456789abcdef"',
+            key="hmac-sha256:replication:" + REPLICATION_SECRET))
+        wait_for(lambda: "node lb3 stays diverged: the repair (400 RRs removed, 0 added" in self.lb1.read_log(), 5,
+                 "lb1 to refuse the repair of lb3")
+        self.assertIn("does not fit one TCP DNS message (65535 bytes)", self.lb1.read_log())
+        zone = '{zone="example.com."}'
+        self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 0)
+        self.assertEqual(self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}'), 0)
+        self.assertEqual(len(self.lb3.txt("big7")), 1)
 
     def test_primary_whose_log_lost_its_tail_says_so(self):
         self.assert_ok(self.lb2.update("update add tail.example.com 60 TXT x"))
