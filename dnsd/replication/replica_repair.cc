@@ -56,7 +56,7 @@ bool Replicator::repair(Link& link, const std::optional<Marker>& marker, const s
   AxfrReader reader(origin_, id);
   auto progress = AxfrReader::Progress::More;
   std::string read_error;
-  bool streamed = tcp_stream(link.node.address, &self_address_, query, kTransferTimeout,
+  bool streamed = tcp_stream(link.node.address, &self_address_, {query}, kTransferTimeout,
                              [&](std::vector<uint8_t>&& m) {
                                progress = reader.add(m, read_error);
                                return progress == AxfrReader::Progress::More;

@@ -135,10 +135,29 @@ bool Replicator::step(Link& link) {
     marker = link.marker;
   }
   if (!known) {
-    uint16_t id = link.next_id++;
-    auto answer = tcp_exchange(link.node.address, &self_address_, build_marker_query(origin_, id), kExchangeTimeout, error);
-    if (!answer) return fail(error);
+    // Its marker, and its SOA serial (for dnsdctl) on the same connection.
+    uint16_t id = link.next_id++, soa_id = link.next_id++;
+    std::optional<std::vector<uint8_t>> answer;
+    std::optional<uint32_t> serial;
+    int left = 2;
+    bool ok = tcp_stream(link.node.address, &self_address_, {build_marker_query(origin_, id), build_soa_query(origin_, soa_id)},
+                         kExchangeTimeout, [&](std::vector<uint8_t>&& m) {
+                           uint32_t s = 0;
+                           std::string ignored;
+                           if ((m[0] << 8 | m[1]) == soa_id) {
+                             if (read_soa_serial(m, soa_id, origin_, s, ignored)) serial = s;
+                           } else {
+                             answer = std::move(m);
+                           }
+                           return --left > 0;
+                         }, error);
+    if (!ok) return fail(error);
+    if (!answer) return fail("no answer to the marker query");
     if (!read_marker_answer(*answer, id, marker, error)) return fail("marker query: " + error);
+    set(link, [&](Link& l) {
+      l.st.serial_known = serial.has_value();
+      l.st.serial = serial.value_or(0);
+    });
   }
   uint64_t last = log_->last_seq();
   ReplicaPlan plan = plan_for_replica(marker, last, [this](uint64_t k) { return log_->marker_at(k); });
@@ -162,7 +181,11 @@ bool Replicator::step(Link& link) {
     set(link, [&](Link& l) {
       if (!l.st.reachable || l.st.diverged)
         spdlog::info("replication {}: node {} in step at seq {}", zone_text_, l.node.name, marker ? marker->seq : 0);
-      l.st = {l.st.name, l.st.address, true, marker ? marker->seq : 0, true, true, false, ""};
+      l.st.known = true;
+      l.st.seq = marker ? marker->seq : 0;
+      l.st.reachable = true;
+      l.st.diverged = false;
+      l.st.problem.clear();
       l.marker = marker;
     });
     return false;

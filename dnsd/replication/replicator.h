@@ -33,6 +33,8 @@ struct ReplicaStatus {
   bool reachable = true;   // the last exchange with it worked (true until one failed)
   bool diverged = false;   // its marker is not in our history (see docs/dnsd.md)
   std::string problem;     // the last failure or the divergence, for dnsdctl
+  bool serial_known = false;
+  uint32_t serial = 0;     // the SOA serial it served when its marker was last read
 };
 
 // This node's current snapshot of the zone (nullptr when it is not loaded).

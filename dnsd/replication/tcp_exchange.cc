@@ -56,7 +56,7 @@ bool same_ip(const common::SocketAddress& a, const common::SocketAddress& b) {
 }
 
 bool tcp_stream(const common::SocketAddress& to, const common::SocketAddress* from,
-                const std::vector<uint8_t>& message, common::Millis timeout,
+                const std::vector<std::vector<uint8_t>>& messages, common::Millis timeout,
                 const std::function<bool(std::vector<uint8_t>&&)>& on_message, std::string& error) {
   auto deadline = Clock::now() + timeout;
   auto fail = [&](const std::string& what) {
@@ -79,8 +79,12 @@ bool tcp_stream(const common::SocketAddress& to, const common::SocketAddress* fr
   socklen_t len = sizeof soerr;
   ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
   if (soerr != 0) { errno = soerr; return fail("cannot connect to"); }
-  std::vector<uint8_t> out{static_cast<uint8_t>(message.size() >> 8), static_cast<uint8_t>(message.size())};
-  out.insert(out.end(), message.begin(), message.end());
+  std::vector<uint8_t> out;
+  for (const auto& message : messages) {  // RFC 7766 6.2.1.1: queries may be pipelined
+    out.push_back(static_cast<uint8_t>(message.size() >> 8));
+    out.push_back(static_cast<uint8_t>(message.size()));
+    out.insert(out.end(), message.begin(), message.end());
+  }
   for (size_t done = 0; done < out.size();) {
     if (!wait_for(s.fd, POLLOUT, deadline)) { errno = ETIMEDOUT; return fail("cannot send to"); }
     ssize_t n = ::send(s.fd, out.data() + done, out.size() - done, MSG_NOSIGNAL);
@@ -112,7 +116,7 @@ std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to
                                                  const std::vector<uint8_t>& message,
                                                  common::Millis timeout, std::string& error) {
   std::optional<std::vector<uint8_t>> answer;
-  if (!tcp_stream(to, from, message, timeout, [&](std::vector<uint8_t>&& m) {
+  if (!tcp_stream(to, from, {message}, timeout, [&](std::vector<uint8_t>&& m) {
         answer = std::move(m);
         return false;
       }, error))

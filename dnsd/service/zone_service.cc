@@ -42,7 +42,8 @@ ServiceStatus ZoneService::status() const {
     z.replication_divergences = rep->second->divergences();
     z.replication_repairs = rep->second->repairs();
     for (const auto& r : rep->second->status())
-      z.replicas.push_back({r.name, r.address, r.problem, r.seq, r.known, r.in_step, r.reachable, r.diverged});
+      z.replicas.push_back({r.name, r.address, r.problem, r.seq, r.known, r.in_step, r.reachable, r.diverged,
+                            r.serial_known, r.serial});
   }
   return out;
 }

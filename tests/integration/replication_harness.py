@@ -54,6 +54,7 @@ class Node(Dnsd):
         self.replicated = '["acme"]'
         self.replication_key = "replication"
         self.zone_text = ZONE  # its own zone file (the same on every node unless a test says)
+        self.control = "off"   # [control] socket
         super().__init__()
 
     def write_config(self):
@@ -70,7 +71,7 @@ class Node(Dnsd):
                  "replicated_update_keys = %s" % self.replicated,
                  'replication_key = "%s"' % self.replication_key,
                  'replication_ack = "%s"' % self.ack, 'replication_timeout = "%s"' % self.timeout, "",
-                 "[metrics]", 'listen = "%s"' % self.metrics, "[control]", 'socket = "off"', KEYS]
+                 "[metrics]", 'listen = "%s"' % self.metrics, "[control]", 'socket = "%s"' % self.control, KEYS]
         self.config = os.path.join(self.dir, "dnsd.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -105,6 +106,11 @@ class Node(Dnsd):
         return [r for r in self.axfr() if not r.startswith("_replication.example.com.") and
                 not r.startswith("example.com. 3600 IN SOA ")]
 
+    def ctl(self, *args):
+        """dnsdctl against this node (Cluster(metrics=True))."""
+        return subprocess.run([os.environ.get("DNSDCTL", "build/dnsd/ctl/dnsdctl"), "-c", self.config] + list(args),
+                              capture_output=True, text=True, timeout=30)
+
     def metric(self, name):
         """A sample's value from /metrics (self.metrics must be set), or None."""
         with urllib.request.urlopen("http://%s/metrics" % self.metrics, timeout=5) as r:
@@ -118,11 +124,13 @@ class Cluster:
     """lb1, lb2, lb3; lb1 is the update primary unless told otherwise."""
 
     def __init__(self, ack="majority", timeout="2s", primary="lb1", metrics=False):
+        """metrics: [metrics] and [control] (dnsdctl) on every node."""
         self.nodes = []
         for i in range(3):
             self.nodes.append(Node("lb%d" % (i + 1), self.replicas_text, primary, ack, timeout))
             if metrics:  # [metrics] on every node, on its own free port
                 self.nodes[-1].metrics = "%s:%d" % free_address()
+                self.nodes[-1].control = os.path.join(self.nodes[-1].dir, "control.sock")  # and dnsdctl
         for n in self.nodes:
             n.write_config()
 

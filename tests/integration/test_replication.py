@@ -2,6 +2,7 @@
 of three dnsd nodes is forwarded to the primary, applied there, pushed to the others and
 acknowledged once a majority holds it; down nodes catch up; loops and a down primary get
 SERVFAIL; prerequisites are judged on the primary. Also prints the propagation figure."""
+import json
 import os
 import signal
 import socket
@@ -178,6 +179,22 @@ class Replication(unittest.TestCase):
         wait_for(lambda: self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}') == 1, 5,
                  "lb3 in step on lb1")
         self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
+        # dnsdctl on the primary: each node's seq, SOA serial (lb3's is ahead: the repair
+        # and the bogus change each bumped it) and in-step state.
+        want = ["  %s            seq 2 serial %d in step" % (n.name, serial(n)) for n in (self.lb2, self.lb3)]
+        self.assertNotEqual(serial(self.lb2), serial(self.lb3))
+        got = []
+
+        def shown():
+            got[:] = self.lb1.ctl("zone", "example.com").stdout.splitlines()
+            return all(w in got for w in want)
+        try:
+            wait_for(shown, 5, "dnsdctl zone to show both nodes in step with their serials")
+        except AssertionError:
+            raise AssertionError("want %s in:\n%s" % (want, "\n".join(got)))
+        replicas = json.loads(self.lb1.ctl("--json", "zone", "example.com").stdout)["result"]["replication"]["replicas"]
+        self.assertEqual(sorted((r["name"], r["serial"], r["in_step"]) for r in replicas),
+                         [(n.name, serial(n), True) for n in (self.lb2, self.lb3)])
 
     def test_a_repair_larger_than_one_tcp_message_is_refused_with_an_error(self):
         self.c.stop()

@@ -180,5 +180,32 @@ TEST(Repair, TheRepairUpdateMakesTheReplicaThePrimarysZone) {
   }
 }
 
+// The primary reads a node's marker and SOA serial with two queries on one connection:
+// both read from answers as dnsd's answer path writes them (compressed names included).
+TEST(ReplicaQueries, SoaSerialAndMarkerFromDnsdsAnswers) {
+  auto c = testutil::make_catalog(
+      {{"example.com.",
+        "$ORIGIN example.com.\n@ 3600 SOA ns1 hostmaster 2024010107 7200 3600 1209600 300\n@ NS ns1\n"
+        "ns1 A 192.0.2.1\n_replication 0 TXT \"seq=3 primary=lb1 hash=0123456789abcdef\"\n",
+        {}, {}, {}}});
+  ASSERT_TRUE(c);
+  std::string error;
+  uint32_t serial = 0;
+  auto soa = testutil::run(*c, build_soa_query(kOrigin, 77), answer::Transport::Tcp);
+  ASSERT_TRUE(read_soa_serial(soa->wire, 77, kOrigin, serial, error)) << error;
+  EXPECT_EQ(serial, 2024010107u);
+  EXPECT_FALSE(read_soa_serial(soa->wire, 78, kOrigin, serial, error));  // not our ID
+  const std::string other("\x07" "example" "\x03" "net" "\x00", 13);
+  auto refused = testutil::run(*c, build_soa_query(other, 79), answer::Transport::Tcp);
+  EXPECT_FALSE(read_soa_serial(refused->wire, 79, other, serial, error));
+  EXPECT_NE(error.find("rcode"), std::string::npos) << error;
+  auto txt = testutil::run(*c, build_marker_query(kOrigin, 80), answer::Transport::Tcp);
+  std::optional<Marker> m;
+  ASSERT_TRUE(read_marker_answer(txt->wire, 80, m, error)) << error;
+  ASSERT_TRUE(m);
+  EXPECT_EQ(format_marker(*m), "seq=3 primary=lb1 hash=0123456789abcdef");
+  EXPECT_FALSE(read_soa_serial(txt->wire, 80, kOrigin, serial, error));  // a TXT answer has no SOA
+}
+
 }  // namespace
 }  // namespace dnsd::replication
