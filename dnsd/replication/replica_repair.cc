@@ -52,13 +52,26 @@ bool Replicator::repair(Link& link, const std::optional<Marker>& marker, const s
   std::string error;
   uint16_t id = link.next_id++;
   auto query = build_axfr_query(origin_, id);
-  update::sign_request(query, key_, static_cast<uint64_t>(std::time(nullptr)));
+  const size_t unsigned_size = query.size();
+  const auto now = static_cast<uint64_t>(std::time(nullptr));
+  update::sign_request(query, key_, now);
+  // Every message of the transfer must be signed by the node with the replication key:
+  // the repair rewrites its zone from what it says it holds.
+  auto request = update::verify_request(query.data(), query.size(), unsigned_size, {key_}, now);
+  update::TsigResponseVerifier verifier(key_, request.record.mac, now);
   AxfrReader reader(origin_, id);
   auto progress = AxfrReader::Progress::More;
   std::string read_error;
   bool streamed = tcp_stream(link.node.address, &self_address_, {query}, kTransferTimeout,
                              [&](std::vector<uint8_t>&& m) {
-                               progress = reader.add(m, read_error);
+                               if ((m[3] & 0xF) != wire::rcode::NOERROR) {
+                                 progress = reader.add(m, read_error);  // the refusal, signed or not
+                               } else if (!verifier.verify(m, read_error)) {
+                                 read_error = "AXFR: " + read_error;
+                                 progress = AxfrReader::Progress::Error;
+                               } else {
+                                 progress = reader.add(m, read_error);
+                               }
                                return progress == AxfrReader::Progress::More;
                              }, error);
   if (progress == AxfrReader::Progress::Error) return stays(read_error);
