@@ -37,6 +37,9 @@ bool Replicator::repair(Link& link, const std::optional<Marker>& marker, const s
     });
     return false;
   };
+  // A repair found too big is not read again until its marker or our log moves.
+  const std::string attempt = marker_text(marker) + "@" + std::to_string(log_->last_seq());
+  if (link.too_big == attempt) return false;
   auto snap = current_ ? current_() : nullptr;
   if (!snap) return stays("this node has no snapshot of the zone");
   auto served = served_marker(*snap);
@@ -103,12 +106,14 @@ bool Replicator::repair(Link& link, const std::optional<Marker>& marker, const s
   uint16_t uid = link.next_id++;
   auto msg = build_replication_update(e, marker ? format_marker(*marker) : "", origin_, uid);
   update::sign_request(msg, key_, static_cast<uint64_t>(std::time(nullptr)));
-  if (msg.size() > kMaxTcpMessage || removed + added + 3 > 0xFFFF)
+  if (msg.size() > kMaxTcpMessage || removed + added + 3 > 0xFFFF) {
+    link.too_big = attempt;
     return stays("the repair (" + std::to_string(removed) + " RRs removed, " + std::to_string(added) +
                      " added, " + std::to_string(msg.size()) + " bytes) does not fit one TCP DNS message (" +
                      std::to_string(kMaxTcpMessage) + " bytes); repair it by hand (docs/dnsd.md \"One zone "
                      "on every node\")",
                  true, false);
+  }
   auto answer = tcp_exchange(link.node.address, &self_address_, msg, kRepairTimeout, error);
   if (!answer) return stays("repair update: " + error);
   const auto& a = *answer;

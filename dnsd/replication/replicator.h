@@ -69,6 +69,7 @@ class Replicator {
     ReplicaStatus st;
     std::optional<Marker> marker;  // what it serves, when st.known
     bool reread = true;            // read its marker before the next step
+    std::string too_big;           // "its marker@our last seq" of a repair that did not fit
     uint16_t next_id = 1;
     std::thread thread;
   };

@@ -197,12 +197,15 @@ uint8_t ZoneService::apply_replication_entry(const RequestContext& ctx, const up
       log->truncate_after(e->seq - 1, error);
     }
     if (log->last_seq() + 1 != e->seq) {
-      spdlog::warn("zone {}: the replication log holds only up to entry {}, not {}; entry {} is applied but "
-                   "this node's log cannot serve as a primary's history until repaired", zone_text,
-                   log->last_seq(), e->seq - 1, e->seq);
+      if (replication_log_gaps_.insert(origin).second)
+        spdlog::warn("zone {}: the replication log holds only up to entry {}, not {}; entry {} and the "
+                     "following ones are applied but this node's log cannot serve as a primary's history "
+                     "(said once)", zone_text, log->last_seq(), e->seq - 1, e->seq);
     } else if (!log->append(*e, error)) {
       spdlog::error("replication update {} from {}: SERVFAIL, log not durable: {}", zone_text, who, error);
       return R::SERVFAIL;
+    } else {
+      replication_log_gaps_.erase(origin);
     }
   }
   uint8_t rc = commit_update(ctx, current, result);

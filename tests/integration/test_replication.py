@@ -176,12 +176,16 @@ class Replication(unittest.TestCase):
         self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))
         self.visible_everywhere("after", "two")
         self.assertEqual(len({tuple(n.txt("_replication")) for n in self.c.nodes}), 1)
+        self.assert_ok(self.lb2.update("update add after3.example.com 60 TXT three"))
+        self.visible_everywhere("after3", "three")
+        # Its log was dropped: the gap is said once, not for every entry.
+        self.assertEqual(self.lb3.read_log().count("the replication log holds only up to entry 0"), 1)
         wait_for(lambda: self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}') == 1, 5,
                  "lb3 in step on lb1")
         self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
         # dnsdctl on the primary: each node's seq, SOA serial (lb3's is ahead: the repair
         # and the bogus change each bumped it) and in-step state.
-        want = ["  %s            seq 2 serial %d in step" % (n.name, serial(n)) for n in (self.lb2, self.lb3)]
+        want = ["  %s            seq 3 serial %d in step" % (n.name, serial(n)) for n in (self.lb2, self.lb3)]
         self.assertNotEqual(serial(self.lb2), serial(self.lb3))
         got = []
 
@@ -219,6 +223,10 @@ class Replication(unittest.TestCase):
         self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 0)
         self.assertEqual(self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}'), 0)
         self.assertEqual(len(self.lb3.txt("big7")), 1)
+        # Not read again while nothing moved: two more rounds, still the one AXFR.
+        time.sleep(2.5)
+        axfrs = [l for l in self.lb3.read_log().splitlines() if "AXFR example.com. to" in l and "key replication." in l]
+        self.assertEqual(len(axfrs), 1, axfrs)
 
     def test_primary_whose_log_lost_its_tail_says_so(self):
         self.assert_ok(self.lb2.update("update add tail.example.com 60 TXT x"))
