@@ -203,7 +203,7 @@ const auto kKeys = std::to_array<KeySpec>({
      CFG(str_list(t.zone->replicated_update_keys))},
     {"zone", "replication_key", VK::KeyRef, false, "\"\"", 0, 0, "", 0, R,
      "[[key]] the nodes sign replication traffic with, the same secret on every node; "
-     "never a client's key (it may only write the _replication record)",
+     "never a client's key (it may only write fenced _replication entries and transfer the zone)",
      SET(t.zone->replication_key = take<std::string>(std::move(v))),
      CFG(q(t.zone->replication_key))},
     {"zone", "replication_ack", VK::Choice, false, "\"majority\"", 0, 0, "majority|all", 0, R,

@@ -58,9 +58,11 @@ json replication(const service::ZoneStatus& z) {
   for (const auto& r : z.replicas)
     replicas.push_back({{"name", r.name}, {"address", r.address}, {"seq", r.seq}, {"known", r.known},
                         {"in_step", r.in_step}, {"reachable", r.reachable}, {"diverged", r.diverged},
-                        {"problem", r.problem}});
+                        {"problem", r.problem},
+                        {"serial", r.serial_known ? json(r.serial) : json(nullptr)}});
   return {{"role", z.replication_role}, {"primary", z.replication_primary}, {"seq", z.replication_seq},
-          {"divergences", z.replication_divergences}, {"replicas", replicas}};
+          {"divergences", z.replication_divergences}, {"repairs", z.replication_repairs},
+          {"replicas", replicas}};
 }
 
 json zone_line(const service::ZoneStatus& z) {

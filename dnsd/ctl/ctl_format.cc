@@ -67,7 +67,8 @@ std::string zones(const json& r) {
   return columns(rows);
 }
 
-// "primary, seq 12" and a line per other node: "lb2 seq 12 in step" / "lb3 seq 9 behind: ...".
+// "primary, seq 12" and a line per other node: "lb2 seq 12 serial 2024010105 in step" /
+// "lb3 seq 9 behind: ...".
 Rows replication_rows(const json& z) {
   Rows rows;
   if (!z.contains("replication") || z.at("replication").is_null()) return rows;
@@ -78,7 +79,9 @@ Rows replication_rows(const json& z) {
                         : n.at("in_step").get<bool>() ? "in step"
                         : !n.at("reachable").get<bool>() ? "UNREACHABLE" : "behind";
     std::string problem = str(n.at("problem"));
-    rows.push_back({"  " + str(n.at("name")), "seq " + num(n.at("seq")) + " " + state +
+    // "serial" is null until it was read, and absent from an older dnsd.
+    std::string serial = n.contains("serial") && !n.at("serial").is_null() ? " serial " + num(n.at("serial")) : "";
+    rows.push_back({"  " + str(n.at("name")), "seq " + num(n.at("seq")) + serial + " " + state +
                                                 (problem.empty() ? "" : ": " + problem)});
   }
   return rows;

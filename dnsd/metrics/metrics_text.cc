@@ -131,21 +131,33 @@ void zone_gauges(std::string& out, const std::vector<service::ZoneStatus>& zones
     c.sample({{"zone", z.name}, {"result", "ok"}}, static_cast<double>(z.compactions));
     c.sample({{"zone", z.name}, {"result", "failed"}}, static_cast<double>(z.compaction_failures));
   }
-  // Replicated zones only (docs/dnsd.md "One zone on every node").
+  // Replicated zones only (docs/dnsd.md "One zone on every node"); each family's samples
+  // right after its header.
+  auto replicated = [&](bool primary_only, auto&& fn) {
+    for (const auto& z : zones)
+      if (!z.replication_role.empty() && (!primary_only || z.replication_role == "primary")) fn(z);
+  };
   Family seq(out, "dnsd_replication_seq", "gauge",
              "last entry in this node's replication log, by role (primary or replica)");
+  replicated(false, [&](const service::ZoneStatus& z) {
+    seq.sample({{"zone", z.name}, {"role", z.replication_role}}, static_cast<double>(z.replication_seq));
+  });
   Family step(out, "dnsd_replication_in_step", "gauge",
               "on the primary, per other node: 1 when it holds every entry, 0 when behind, "
               "unreachable or diverged");
+  replicated(false, [&](const service::ZoneStatus& z) {
+    for (const auto& r : z.replicas) step.sample({{"zone", z.name}, {"node", r.name}}, r.in_step ? 1 : 0);
+  });
   Family div(out, "dnsd_replication_divergences_total", "counter",
              "on the primary: nodes found with a _replication marker outside its history");
-  for (const auto& z : zones) {
-    if (z.replication_role.empty()) continue;
-    seq.sample({{"zone", z.name}, {"role", z.replication_role}}, static_cast<double>(z.replication_seq));
-    for (const auto& r : z.replicas) step.sample({{"zone", z.name}, {"node", r.name}}, r.in_step ? 1 : 0);
-    if (z.replication_role == "primary")
-      div.sample({{"zone", z.name}}, static_cast<double>(z.replication_divergences));
-  }
+  replicated(true, [&](const service::ZoneStatus& z) {
+    div.sample({{"zone", z.name}}, static_cast<double>(z.replication_divergences));
+  });
+  Family rep(out, "dnsd_replication_repairs_total", "counter",
+             "on the primary: diverged nodes repaired (their zone made this node's by one update)");
+  replicated(true, [&](const service::ZoneStatus& z) {
+    rep.sample({{"zone", z.name}}, static_cast<double>(z.replication_repairs));
+  });
 }
 
 void service_counters(std::string& out, const service::ServiceCounters& c) {

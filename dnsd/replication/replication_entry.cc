@@ -183,7 +183,9 @@ std::optional<ReplicationEntry> entry_from_update(const update::UpdateMessage& m
   return e;
 }
 
-std::vector<uint8_t> build_marker_query(const std::string& origin, uint16_t id) {
+namespace {
+
+std::vector<uint8_t> question(const std::string& name, uint16_t type, uint16_t id) {
   std::vector<uint8_t> m;
   append_u16(m, id);
   append_u16(m, 0);
@@ -191,10 +193,54 @@ std::vector<uint8_t> build_marker_query(const std::string& origin, uint16_t id) 
   append_u16(m, 0);
   append_u16(m, 0);
   append_u16(m, 0);
-  put_name(m, marker_owner(origin));
-  append_u16(m, T::TXT);
+  put_name(m, name);
+  append_u16(m, type);
   append_u16(m, K::IN);
   return m;
+}
+
+}  // namespace
+
+std::vector<uint8_t> build_marker_query(const std::string& origin, uint16_t id) {
+  return question(marker_owner(origin), T::TXT, id);
+}
+
+std::vector<uint8_t> build_soa_query(const std::string& origin, uint16_t id) { return question(origin, T::SOA, id); }
+
+bool read_soa_serial(const std::vector<uint8_t>& response, uint16_t id, const std::string& origin,
+                     uint32_t& serial, std::string& error) {
+  wire::WireReader r(response.data(), response.size());
+  uint16_t rid = r.u16(), flags = r.u16(), qd = r.u16(), an = r.u16();
+  r.skip(4);
+  if (!r.ok() || rid != id || !(flags & wire::flag::QR)) { error = "not a response to our SOA query"; return false; }
+  if (!(flags & wire::flag::AA) || (flags & 0xF) != wire::rcode::NOERROR) {
+    error = "SOA query answered rcode " + std::to_string(flags & 0xF) + (flags & wire::flag::AA ? "" : " without AA");
+    return false;
+  }
+  wire::NameBuf name;
+  for (uint16_t i = 0; i < qd; ++i) {
+    r.name(name);
+    r.skip(4);
+  }
+  for (uint16_t i = 0; i < an && r.ok(); ++i) {
+    r.name(name);
+    wire::lowercase(name);
+    uint16_t type = r.u16();
+    r.skip(6);
+    uint16_t rdlen = r.u16();
+    size_t rdata = r.pos();
+    r.skip(rdlen);
+    if (!r.ok() || type != T::SOA || name.view() != origin) continue;
+    // MNAME and RNAME (possibly compressed), then the serial.
+    wire::WireReader f(response.data(), rdata + rdlen);
+    f.seek(rdata);
+    f.name(name);
+    f.name(name);
+    serial = f.u32();
+    if (f.ok()) return true;
+  }
+  error = r.ok() ? "no SOA in the answer" : "truncated SOA answer";
+  return false;
 }
 
 bool read_marker_answer(const std::vector<uint8_t>& response, uint16_t id, std::optional<Marker>& out,

@@ -53,4 +53,10 @@ std::vector<uint8_t> build_marker_query(const std::string& origin, uint16_t id);
 bool read_marker_answer(const std::vector<uint8_t>& response, uint16_t id, std::optional<Marker>& out,
                         std::string& error);
 
+// An SOA query for the zone apex (unsigned, ID `id`), and the serial read from its
+// answer: false (with `error`) when the answer is not an authoritative SOA of `origin`.
+std::vector<uint8_t> build_soa_query(const std::string& origin, uint16_t id);
+bool read_soa_serial(const std::vector<uint8_t>& response, uint16_t id, const std::string& origin,
+                     uint32_t& serial, std::string& error);
+
 }  // namespace dnsd::replication

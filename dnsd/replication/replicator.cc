@@ -18,9 +18,9 @@ constexpr common::Millis kExchangeTimeout{1500};
 }  // namespace
 
 Replicator::Replicator(zone::ReplicationSpec spec, std::string origin, std::shared_ptr<ReplicationLog> log,
-                       common::TsigKey key)
+                       common::TsigKey key, CurrentZone current)
     : spec_(std::move(spec)), origin_(std::move(origin)), zone_text_(wire::name_to_text(origin_)),
-      log_(std::move(log)), key_(std::move(key)) {
+      log_(std::move(log)), key_(std::move(key)), current_(std::move(current)) {
   if (const auto* me = spec_.node(spec_.self)) self_address_ = me->address;
   for (const auto& n : spec_.nodes) {
     if (n.name == spec_.self) continue;
@@ -135,34 +135,57 @@ bool Replicator::step(Link& link) {
     marker = link.marker;
   }
   if (!known) {
-    uint16_t id = link.next_id++;
-    auto answer = tcp_exchange(link.node.address, &self_address_, build_marker_query(origin_, id), kExchangeTimeout, error);
-    if (!answer) return fail(error);
+    // Its marker, and its SOA serial (for dnsdctl) on the same connection.
+    uint16_t id = link.next_id++, soa_id = link.next_id++;
+    std::optional<std::vector<uint8_t>> answer;
+    std::optional<uint32_t> serial;
+    int left = 2;
+    bool ok = tcp_stream(link.node.address, &self_address_, {build_marker_query(origin_, id), build_soa_query(origin_, soa_id)},
+                         kExchangeTimeout, [&](std::vector<uint8_t>&& m) {
+                           uint32_t s = 0;
+                           std::string ignored;
+                           if ((m[0] << 8 | m[1]) == soa_id) {
+                             if (read_soa_serial(m, soa_id, origin_, s, ignored)) serial = s;
+                           } else {
+                             answer = std::move(m);
+                           }
+                           return --left > 0;
+                         }, error);
+    if (!ok) return fail(error);
+    if (!answer) return fail("no answer to the marker query");
     if (!read_marker_answer(*answer, id, marker, error)) return fail("marker query: " + error);
+    set(link, [&](Link& l) {
+      l.st.serial_known = serial.has_value();
+      l.st.serial = serial.value_or(0);
+    });
   }
   uint64_t last = log_->last_seq();
   ReplicaPlan plan = plan_for_replica(marker, last, [this](uint64_t k) { return log_->marker_at(k); });
   if (plan.action == ReplicaAction::Diverged) {
     set(link, [&](Link& l) {
       if (!l.st.diverged) {
-        spdlog::error("replication {}: node {} has diverged: {}; it gets no entries until it is "
-                      "repaired (docs/dnsd.md \"One zone on every node\")", zone_text_, l.node.name, plan.reason);
+        spdlog::error("replication {}: node {} has diverged: {}; repairing it from this node's zone "
+                      "(docs/dnsd.md \"One zone on every node\")", zone_text_, l.node.name, plan.reason);
         ++divergences_;
+        l.st.problem = plan.reason;
       }
       l.st.diverged = true;
       l.st.reachable = true;
       l.st.known = true;
       l.st.seq = marker ? marker->seq : 0;
       l.marker = marker;
-      l.st.problem = plan.reason;
     });
-    return false;
+    return repair(link, marker, plan.reason);
   }
   if (plan.action == ReplicaAction::InStep) {
     set(link, [&](Link& l) {
       if (!l.st.reachable || l.st.diverged)
         spdlog::info("replication {}: node {} in step at seq {}", zone_text_, l.node.name, marker ? marker->seq : 0);
-      l.st = {l.st.name, l.st.address, true, marker ? marker->seq : 0, true, true, false, ""};
+      l.st.known = true;
+      l.st.seq = marker ? marker->seq : 0;
+      l.st.reachable = true;
+      l.st.diverged = false;
+      l.st.problem.clear();
       l.marker = marker;
     });
     return false;

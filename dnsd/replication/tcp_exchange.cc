@@ -55,14 +55,13 @@ bool same_ip(const common::SocketAddress& a, const common::SocketAddress& b) {
   return false;
 }
 
-std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to,
-                                                 const common::SocketAddress* from,
-                                                 const std::vector<uint8_t>& message,
-                                                 common::Millis timeout, std::string& error) {
+bool tcp_stream(const common::SocketAddress& to, const common::SocketAddress* from,
+                const std::vector<std::vector<uint8_t>>& messages, common::Millis timeout,
+                const std::function<bool(std::vector<uint8_t>&&)>& on_message, std::string& error) {
   auto deadline = Clock::now() + timeout;
   auto fail = [&](const std::string& what) {
     error = what + " " + to.to_string() + (errno ? std::string(": ") + std::strerror(errno) : "");
-    return std::nullopt;
+    return false;
   };
   errno = 0;
   Fd s{::socket(to.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
@@ -71,7 +70,7 @@ std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to
     common::SocketAddress src = any_port(*from);
     if (::bind(s.fd, src.sa(), src.length) != 0) {
       error = "cannot bind source " + src.to_string() + ": " + std::strerror(errno);
-      return std::nullopt;
+      return false;
     }
   }
   if (::connect(s.fd, to.sa(), to.length) != 0 && errno != EINPROGRESS) return fail("cannot connect to");
@@ -80,8 +79,12 @@ std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to
   socklen_t len = sizeof soerr;
   ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
   if (soerr != 0) { errno = soerr; return fail("cannot connect to"); }
-  std::vector<uint8_t> out{static_cast<uint8_t>(message.size() >> 8), static_cast<uint8_t>(message.size())};
-  out.insert(out.end(), message.begin(), message.end());
+  std::vector<uint8_t> out;
+  for (const auto& message : messages) {  // RFC 7766 6.2.1.1: queries may be pipelined
+    out.push_back(static_cast<uint8_t>(message.size() >> 8));
+    out.push_back(static_cast<uint8_t>(message.size()));
+    out.insert(out.end(), message.begin(), message.end());
+  }
   for (size_t done = 0; done < out.size();) {
     if (!wait_for(s.fd, POLLOUT, deadline)) { errno = ETIMEDOUT; return fail("cannot send to"); }
     ssize_t n = ::send(s.fd, out.data() + done, out.size() - done, MSG_NOSIGNAL);
@@ -89,21 +92,36 @@ std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to
     if (n <= 0) return fail("cannot send to");
     done += static_cast<size_t>(n);
   }
-  std::vector<uint8_t> in;
-  size_t want = 2;
-  while (in.size() < want) {
-    if (!wait_for(s.fd, POLLIN, deadline)) { errno = ETIMEDOUT; return fail("no answer from"); }
-    uint8_t buf[4096];
-    ssize_t n = ::recv(s.fd, buf, std::min(sizeof buf, want - in.size()), 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) { if (n == 0) errno = ECONNRESET; return fail("connection closed by"); }
-    in.insert(in.end(), buf, buf + n);
-    if (want == 2 && in.size() == 2) {
-      want = 2 + (static_cast<size_t>(in[0]) << 8 | in[1]);
-      if (want < 2 + 12) { errno = 0; return fail("a too short answer from"); }
+  for (;;) {
+    std::vector<uint8_t> in;
+    size_t want = 2;
+    while (in.size() < want) {
+      if (!wait_for(s.fd, POLLIN, deadline)) { errno = ETIMEDOUT; return fail("no answer from"); }
+      uint8_t buf[4096];
+      ssize_t n = ::recv(s.fd, buf, std::min(sizeof buf, want - in.size()), 0);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) { if (n == 0) errno = ECONNRESET; return fail("connection closed by"); }
+      in.insert(in.end(), buf, buf + n);
+      if (want == 2 && in.size() == 2) {
+        want = 2 + (static_cast<size_t>(in[0]) << 8 | in[1]);
+        if (want < 2 + 12) { errno = 0; return fail("a too short answer from"); }
+      }
     }
+    if (!on_message(std::vector<uint8_t>(in.begin() + 2, in.end()))) return true;
   }
-  return std::vector<uint8_t>(in.begin() + 2, in.end());
+}
+
+std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to,
+                                                 const common::SocketAddress* from,
+                                                 const std::vector<uint8_t>& message,
+                                                 common::Millis timeout, std::string& error) {
+  std::optional<std::vector<uint8_t>> answer;
+  if (!tcp_stream(to, from, {message}, timeout, [&](std::vector<uint8_t>&& m) {
+        answer = std::move(m);
+        return false;
+      }, error))
+    return std::nullopt;
+  return answer;
 }
 
 }  // namespace dnsd::replication

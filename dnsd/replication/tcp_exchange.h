@@ -3,6 +3,7 @@
 // replication threads, never for the query workers or the zone service.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,14 @@ std::optional<std::vector<uint8_t>> tcp_exchange(const common::SocketAddress& to
                                                  const common::SocketAddress* from,
                                                  const std::vector<uint8_t>& message,
                                                  common::Millis timeout, std::string& error);
+
+// The same, for requests answered by a stream of messages (a zone transfer, or several
+// queries pipelined on one connection): every message of `messages` is sent, then each
+// answer is given to `on_message` until it returns false (done: true) or the deadline,
+// which covers the whole stream, passes (false with `error`).
+bool tcp_stream(const common::SocketAddress& to, const common::SocketAddress* from,
+                const std::vector<std::vector<uint8_t>>& messages, common::Millis timeout,
+                const std::function<bool(std::vector<uint8_t>&&)>& on_message, std::string& error);
 
 // `a` with port 0 (a source address to bind).
 common::SocketAddress any_port(common::SocketAddress a);

@@ -8,6 +8,7 @@
 #include "dnsd/replication/replica_plan.h"
 #include "dnsd/replication/replication_entry.h"
 #include "dnsd/replication/tcp_exchange.h"
+#include "dnsd/replication/zone_diff.h"
 #include "dnsd/service/zone_service.h"
 #include "dnsd/wire/dns_constants.h"
 #include "dnsd/wire/name.h"
@@ -27,18 +28,6 @@ const zone::ReplicationSpec::Node* forwarding_node(const zone::ReplicationSpec& 
   for (const auto& n : rs.nodes)
     if (n.name != rs.self && replication::same_ip(n.address, client)) return &n;
   return nullptr;
-}
-
-// The marker `zone` serves, nullopt inside when it has none; nullopt when unreadable.
-std::optional<std::optional<replication::Marker>> served_marker(const zone::ZoneSnapshot& zone) {
-  zone::NodeContent node;
-  if (!zone.node_content(replication::marker_owner(zone.origin()), node)) return std::optional<replication::Marker>{};
-  auto txt = node.find(wire::type::TXT);
-  if (txt == node.end() || txt->second.rdatas.empty()) return std::optional<replication::Marker>{};
-  auto text = replication::txt_text(txt->second.rdatas[0]);
-  auto m = text ? replication::parse_marker(*text) : std::nullopt;
-  if (!m) return std::nullopt;
-  return std::optional<replication::Marker>{m};
 }
 
 }  // namespace
@@ -183,7 +172,23 @@ uint8_t ZoneService::apply_replication_entry(const RequestContext& ctx, const up
   if (!result.changed) return R::NOERROR;
   auto* log = replication_log(origin);
   std::string error;
-  if (log) {
+  // The marker the fence names: entry seq-1 of the sender for an entry; for the repair of
+  // a diverged node (docs/dnsd.md "One zone on every node") our own diverged marker.
+  std::optional<replication::Marker> fence;
+  if (const auto& pre = msg.prerequisites[0]; pre.klass == wire::klass::IN)
+    if (auto text = replication::txt_text(pre.rdata)) fence = replication::parse_marker(*text);
+  bool log_disagrees = false;  // our log holds entry seq-1, with another marker than the fence
+  if (log)
+    if (auto at = log->marker_at(e->seq - 1)) log_disagrees = !(*at == fence);
+  bool repair = (fence ? fence->seq : 0) + 1 != e->seq || log_disagrees;
+  if (log && repair) {
+    // The update makes our zone the primary's, but no entry of our log leads there: the
+    // log's history is not the primary's and must never be replayed to another node.
+    spdlog::warn("zone {}: replication log dropped: entry {} from {} repairs this node's zone (its marker was "
+                 "\"{}\"); this node's log cannot serve as a primary's history from now on", zone_text, e->seq,
+                 who, fence ? replication::format_marker(*fence) : std::string("(none)"));
+    log->truncate_after(0, error);
+  } else if (log) {
     // The fence held, so our marker is entry seq-1 of the sender: a longer tail in our log
     // is an old primary's, never acknowledged by this order.
     if (log->last_seq() >= e->seq) {
@@ -192,12 +197,15 @@ uint8_t ZoneService::apply_replication_entry(const RequestContext& ctx, const up
       log->truncate_after(e->seq - 1, error);
     }
     if (log->last_seq() + 1 != e->seq) {
-      spdlog::warn("zone {}: the replication log holds only up to entry {}, not {}; entry {} is applied but "
-                   "this node's log cannot serve as a primary's history until repaired", zone_text,
-                   log->last_seq(), e->seq - 1, e->seq);
+      if (replication_log_gaps_.insert(origin).second)
+        spdlog::warn("zone {}: the replication log holds only up to entry {}, not {}; entry {} and the "
+                     "following ones are applied but this node's log cannot serve as a primary's history "
+                     "(said once)", zone_text, log->last_seq(), e->seq - 1, e->seq);
     } else if (!log->append(*e, error)) {
       spdlog::error("replication update {} from {}: SERVFAIL, log not durable: {}", zone_text, who, error);
       return R::SERVFAIL;
+    } else {
+      replication_log_gaps_.erase(origin);
     }
   }
   uint8_t rc = commit_update(ctx, current, result);
@@ -232,7 +240,7 @@ void ZoneService::sync_replication() {
     if (!rs.is_primary()) continue;
     primary_of[origin] = true;
     // The zone must serve the marker of the log's last entry, or the order is broken here.
-    auto served = served_marker(*z.snapshot);
+    auto served = replication::served_marker(*z.snapshot);
     auto logged = replication_logs_[origin]->last_marker();
     if (!served || *served != logged)
       spdlog::error("zone {}: this primary serves _replication {} but its replication log ends at {}; "
@@ -250,7 +258,13 @@ void ZoneService::sync_replication() {
     auto old = replicators_.find(origin);
     if (old != replicators_.end() && old->second->spec() == rs) continue;
     if (!key) continue;
-    auto next = std::make_unique<replication::Replicator>(rs, origin, replication_logs_[origin], *key);
+    auto current = [this, origin]() -> std::shared_ptr<const zone::ZoneSnapshot> {
+      auto now = holder_.get();
+      for (const auto& zone : now->zones)
+        if (zone.snapshot->origin() == origin) return zone.snapshot;
+      return nullptr;
+    };
+    auto next = std::make_unique<replication::Replicator>(rs, origin, replication_logs_[origin], *key, current);
     std::unique_ptr<replication::Replicator> gone;  // joined outside the lock
     {
       std::lock_guard<std::mutex> lock(status_mutex_);

@@ -29,9 +29,12 @@ struct ZoneStatus {
     std::string name, address, problem;
     uint64_t seq = 0;
     bool known = false, in_step = false, reachable = true, diverged = false;
+    bool serial_known = false;
+    uint32_t serial = 0;  // its SOA serial when its marker was last read
   };
   std::vector<Replica> replicas;      // on the primary: every other node
   uint64_t replication_divergences = 0;
+  uint64_t replication_repairs = 0;   // diverged nodes repaired by the primary
 };
 
 // Counters since start. Update results are counted by response rcode (RFC 1035 / 2136 /

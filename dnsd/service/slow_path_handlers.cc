@@ -220,7 +220,10 @@ std::vector<std::vector<uint8_t>> ZoneService::handle_transfer(const RequestCont
   };
   if (uint8_t rc = ctx.tsig_failure_rcode()) return reply(rc);
   const zone::ZoneEntry* entry = ctx.zone;
-  if (v.status != Status::Ok || !entry || !key_listed(entry->transfer_keys, v)) {
+  // The zone's replication_key may transfer it too: the primary reads a diverged node's
+  // zone to repair it (docs/dnsd.md "One zone on every node").
+  bool replication_key = entry && entry->replication.enabled() && v.record.key_name == entry->replication.key;
+  if (v.status != Status::Ok || !entry || (!key_listed(entry->transfer_keys, v) && !replication_key)) {
     spdlog::warn("transfer of {} to {}: refused", zone_text, who);
     with_status([](ServiceStatus& s) { ++s.counters.transfers_refused; });
     return reply(entry || v.status != Status::Ok ? R::REFUSED : R::NOTAUTH);

@@ -40,8 +40,10 @@ ServiceStatus ZoneService::status() const {
     auto rep = replicators_.find(*origin);
     if (rep == replicators_.end()) continue;
     z.replication_divergences = rep->second->divergences();
+    z.replication_repairs = rep->second->repairs();
     for (const auto& r : rep->second->status())
-      z.replicas.push_back({r.name, r.address, r.problem, r.seq, r.known, r.in_step, r.reachable, r.diverged});
+      z.replicas.push_back({r.name, r.address, r.problem, r.seq, r.known, r.in_step, r.reachable, r.diverged,
+                            r.serial_known, r.serial});
   }
   return out;
 }

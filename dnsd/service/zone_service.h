@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -123,6 +124,8 @@ class ZoneService {
   xfr::NotifySender notifier_;
   std::map<std::string, std::shared_ptr<replication::ReplicationLog>> replication_logs_;  // by origin
   std::map<std::string, std::unique_ptr<replication::Replicator>> replicators_;         // by origin
+  // Replicated zones whose log has a gap (after a repair): warned once, until it is whole.
+  std::set<std::string> replication_log_gaps_;  // by origin
   std::unique_ptr<replication::UpdateForwarder> forwarder_;
   size_t compact_after_ = 10000;
   std::vector<common::SocketAddress> listen_;  // [server] listen, for the NOTIFY source

@@ -192,6 +192,80 @@ void sign_request(std::vector<uint8_t>& msg, const common::TsigKey& key, uint64_
   append_tsig_rr(msg, key_wire, alg_wire, now, 300, mac, id, 0, {});
 }
 
+TsigResponseVerifier::TsigResponseVerifier(const common::TsigKey& key, std::vector<uint8_t> request_mac,
+                                           uint64_t now)
+    : key_(key), prior_mac_(std::move(request_mac)), now_(now) {}
+
+bool TsigResponseVerifier::verify(const std::vector<uint8_t>& msg, std::string& error) {
+  auto bad = [&](const std::string& why) {
+    error = "TSIG of the response: " + why;
+    return false;
+  };
+  wire::WireReader r(msg.data(), msg.size());
+  r.skip(4);
+  uint16_t qd = r.u16(), an = r.u16(), ns = r.u16(), ar = r.u16();
+  if (!r.ok() || ar == 0) return bad("unsigned");
+  wire::NameBuf name, alg;
+  for (uint16_t i = 0; i < qd && r.ok(); ++i) {
+    r.name(name);
+    r.skip(4);
+  }
+  for (uint32_t i = 0; i + 1 < uint32_t{an} + ns + ar && r.ok(); ++i) {
+    r.name(name);
+    r.skip(8);
+    r.skip(r.u16());
+  }
+  size_t tsig_offset = r.pos();
+  r.name(name);
+  uint16_t type = r.u16();
+  r.skip(6);  // class, TTL
+  uint16_t rdlen = r.u16();
+  size_t rd_start = r.pos();
+  r.name(alg);
+  uint64_t hi = r.u16();
+  uint64_t time_signed = hi << 32 | r.u32();
+  uint16_t fudge = r.u16();
+  uint16_t mac_size = r.u16();
+  const uint8_t* mac = r.bytes(mac_size);
+  uint16_t original_id = r.u16();
+  uint16_t tsig_error = r.u16();
+  uint16_t other_len = r.u16();
+  const uint8_t* other = r.bytes(other_len);
+  if (!r.ok() || type != wire::type::TSIG || r.pos() != rd_start + rdlen || r.pos() != msg.size())
+    return bad("unsigned, or not a TSIG RR last");
+  wire::lowercase(name);
+  wire::lowercase(alg);
+  std::string key_wire = lower_wire(key_.name);
+  std::string alg_wire = lower_wire(common::tsig_algorithm_name(key_.algorithm));
+  if (name.view() != key_wire || alg.view() != alg_wire) return bad("signed with another key");
+  if (tsig_error != tsig_error::NOERROR) return bad("TSIG error " + std::to_string(tsig_error));
+  std::vector<uint8_t> data;
+  append_u16(data, static_cast<uint16_t>(prior_mac_.size()));
+  data.insert(data.end(), prior_mac_.begin(), prior_mac_.end());
+  size_t body = data.size();
+  data.insert(data.end(), msg.begin(), msg.begin() + static_cast<long>(tsig_offset));
+  data[body] = static_cast<uint8_t>(original_id >> 8);
+  data[body + 1] = static_cast<uint8_t>(original_id);
+  data[body + 10] = static_cast<uint8_t>((ar - 1) >> 8);
+  data[body + 11] = static_cast<uint8_t>(ar - 1);
+  if (first_) {
+    put_variables(data, key_wire, alg_wire, time_signed, fudge, tsig_error,
+                  std::vector<uint8_t>(other, other + other_len));
+  } else {
+    append_u48(data, time_signed);  // timers only (RFC 8945 5.3.1)
+    append_u16(data, fudge);
+  }
+  std::vector<uint8_t> expect = hmac(key_, data.data(), data.size());
+  if (mac_size > expect.size() || mac_size < std::max<size_t>(10, expect.size() / 2) ||
+      CRYPTO_memcmp(expect.data(), mac, mac_size) != 0)
+    return bad("wrong MAC");
+  uint64_t diff = now_ > time_signed ? now_ - time_signed : time_signed - now_;
+  if (diff > fudge) return bad("signed " + std::to_string(diff) + " s away from our clock");
+  prior_mac_.assign(mac, mac + mac_size);
+  first_ = false;
+  return true;
+}
+
 void append_unsigned_tsig(std::vector<uint8_t>& msg, const TsigRecord& request, uint16_t error,
                           uint64_t now) {
   append_tsig_rr(msg, request.key_name, request.algorithm, now, 300, {}, request.original_id, error, {});

@@ -56,6 +56,23 @@ class TsigSigner {
   bool first_ = true;
 };
 
+// Verifies the responses to a request this process signed, in order (RFC 8945 5.3.1): the
+// first covers the request's MAC, each later one the previous response's MAC and only its
+// timers. Every message must be signed (dnsd signs each message of a transfer).
+class TsigResponseVerifier {
+ public:
+  TsigResponseVerifier(const common::TsigKey& key, std::vector<uint8_t> request_mac, uint64_t now);
+  // True when `msg` ends with a TSIG RR of the key, with a right MAC, no TSIG error and a
+  // time within its fudge of now; false with `error` otherwise.
+  bool verify(const std::vector<uint8_t>& msg, std::string& error);
+
+ private:
+  const common::TsigKey& key_;
+  std::vector<uint8_t> prior_mac_;
+  uint64_t now_;
+  bool first_ = true;
+};
+
 // For BADKEY/BADSIG: appends an unsigned TSIG (empty MAC) carrying `error` (RFC 8945 5.3.2).
 void append_unsigned_tsig(std::vector<uint8_t>& msg, const TsigRecord& request, uint16_t error,
                           uint64_t now);

@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import urllib.request
 
 import dnsd_harness
 from dnsd_harness import Dnsd, free_address, wait_for
@@ -52,12 +53,14 @@ class Node(Dnsd):
         self.replicas_override = None  # a replicas list text of its own (reload tests)
         self.replicated = '["acme"]'
         self.replication_key = "replication"
+        self.zone_text = ZONE  # its own zone file (the same on every node unless a test says)
+        self.control = "off"   # [control] socket
         super().__init__()
 
     def write_config(self):
         if not hasattr(self, "name"):
             return  # Dnsd.__init__ calls this before our fields are set
-        path = self.write_zone("example.com", ZONE)
+        path = self.write_zone("example.com", self.zone_text)
         lines = ["[server]", 'listen = ["%s:%d"]' % (self.host, self.port),
                  'state_dir = "%s"' % os.path.join(self.dir, "state"), "",
                  "[node]", 'name = "%s"' % self.name, 'ipv4 = ["%s"]' % self.host, "",
@@ -68,7 +71,7 @@ class Node(Dnsd):
                  "replicated_update_keys = %s" % self.replicated,
                  'replication_key = "%s"' % self.replication_key,
                  'replication_ack = "%s"' % self.ack, 'replication_timeout = "%s"' % self.timeout, "",
-                 "[metrics]", 'listen = ""', "[control]", 'socket = "off"', KEYS]
+                 "[metrics]", 'listen = "%s"' % self.metrics, "[control]", 'socket = "%s"' % self.control, KEYS]
         self.config = os.path.join(self.dir, "dnsd.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -98,14 +101,36 @@ class Node(Dnsd):
         rrs = [r for r in rrs if " TSIG " not in r and not r.startswith("lb.example.com.")]
         return sorted(set(rrs))
 
+    def replicated_axfr(self):
+        """The AXFR without what is each node's own: the self name, the SOA, the marker."""
+        return [r for r in self.axfr() if not r.startswith("_replication.example.com.") and
+                not r.startswith("example.com. 3600 IN SOA ")]
+
+    def ctl(self, *args):
+        """dnsdctl against this node (Cluster(metrics=True))."""
+        return subprocess.run([os.environ.get("DNSDCTL", "build/dnsd/ctl/dnsdctl"), "-c", self.config] + list(args),
+                              capture_output=True, text=True, timeout=30)
+
+    def metric(self, name):
+        """A sample's value from /metrics (self.metrics must be set), or None."""
+        with urllib.request.urlopen("http://%s/metrics" % self.metrics, timeout=5) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+        return None
+
 
 class Cluster:
     """lb1, lb2, lb3; lb1 is the update primary unless told otherwise."""
 
-    def __init__(self, ack="majority", timeout="2s", primary="lb1"):
+    def __init__(self, ack="majority", timeout="2s", primary="lb1", metrics=False):
+        """metrics: [metrics] and [control] (dnsdctl) on every node."""
         self.nodes = []
         for i in range(3):
             self.nodes.append(Node("lb%d" % (i + 1), self.replicas_text, primary, ack, timeout))
+            if metrics:  # [metrics] on every node, on its own free port
+                self.nodes[-1].metrics = "%s:%d" % free_address()
+                self.nodes[-1].control = os.path.join(self.nodes[-1].dir, "control.sock")  # and dnsdctl
         for n in self.nodes:
             n.write_config()
 

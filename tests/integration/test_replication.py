@@ -2,6 +2,7 @@
 of three dnsd nodes is forwarded to the primary, applied there, pushed to the others and
 acknowledged once a majority holds it; down nodes catch up; loops and a down primary get
 SERVFAIL; prerequisites are judged on the primary. Also prints the propagation figure."""
+import json
 import os
 import signal
 import socket
@@ -11,7 +12,7 @@ import unittest
 
 import dnsd_harness
 from dnsd_harness import wait_for
-from replication_harness import REPLICATION_SECRET, SENTINEL, Cluster, serial
+from replication_harness import REPLICATION_SECRET, SENTINEL, ZONE, Cluster, serial
 
 
 def txt_query(name, qid):
@@ -129,28 +130,103 @@ class Replication(unittest.TestCase):
         wait_for(lambda: "forwarding loop: node lb3 forwarded it to this node lb2" in self.lb2.read_log(), 5,
                  "the loop line on lb2")
 
-    def test_diverged_node_is_detected_and_the_documented_repair_works(self):
+    def test_diverged_node_is_repaired_by_the_primary(self):
+        self.c.stop()
+        self.c = Cluster(metrics=True).start()
+        self.lb1, self.lb2, self.lb3 = self.c.nodes
         self.assert_ok(self.lb2.update("update add before.example.com 60 TXT one"))
         self.visible_everywhere("before", "one")
-        # Give lb3 a marker from no history of lb1's (as an old primary's tail would).
+        marker = self.lb3.txt("_replication")
+        self.assertEqual(len(marker), 3, marker)  # "seq=1" "primary=lb1" "hash=..." as dig splits it
+        # While the primary is down, lb3 takes a change no primary sequenced (as an old
+        # primary's unacknowledged tail would): other data, and a marker at the same seq
+        # whose hash is not in lb1's chain.
+        self.lb1.stop()
+        bogus = "seq=1 primary=lb1 hash=0123456789abcdef"
+        self.assert_ok(self.lb3.update(
+            "prereq yxrrset _replication.example.com TXT",
+            "update delete before.example.com TXT \"one\"",
+            "update add rogue.example.com 60 TXT diverged",
+            "update delete _replication.example.com TXT",
+            'update add _replication.example.com 0 TXT "%s"' % bogus,
+            key="hmac-sha256:replication:" + REPLICATION_SECRET))
+        self.assertEqual(self.lb3.txt("rogue"), ['"diverged"'])
+        self.assertNotEqual(self.lb3.replicated_axfr(), self.lb2.replicated_axfr())
+        self.lb1.start()
+        # Within one round of the push loop (~1 s) lb1 finds lb3 diverged and repairs it.
+        last = []
+
+        def same():
+            last[:] = [n.replicated_axfr() for n in self.c.nodes]
+            return all(a == last[0] for a in last)
+        try:
+            wait_for(same, 5, "every node's AXFR (without self name, SOA, marker) to be the same")
+        except AssertionError:
+            raise AssertionError("AXFRs differ:\n" + "\n---\n".join("\n".join(a) for a in last))
+        self.assertEqual(self.lb3.txt("rogue"), [])
+        self.assertEqual(self.lb3.txt("before"), ['"one"'])
+        log = self.lb1.read_log()
+        self.assertIn("node lb3 has diverged", log)
+        self.assertIn('node lb3 repaired: 1 RRs removed, 1 added; marker "%s" -> "seq=1 primary=lb1' % bogus, log)
+        self.assertIn("replication log dropped: entry 1", self.lb3.read_log())
+        zone = '{zone="example.com."}'
+        self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
+        self.assertEqual(self.lb1.metric("dnsd_replication_divergences_total" + zone), 1)
+        # Back in step: it gets the next entry like the others.
+        self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))
+        self.visible_everywhere("after", "two")
+        self.assertEqual(len({tuple(n.txt("_replication")) for n in self.c.nodes}), 1)
+        self.assert_ok(self.lb2.update("update add after3.example.com 60 TXT three"))
+        self.visible_everywhere("after3", "three")
+        # Its log was dropped: the gap is said once, not for every entry.
+        self.assertEqual(self.lb3.read_log().count("the replication log holds only up to entry 0"), 1)
+        wait_for(lambda: self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}') == 1, 5,
+                 "lb3 in step on lb1")
+        self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 1)
+        # dnsdctl on the primary: each node's seq, SOA serial (lb3's is ahead: the repair
+        # and the bogus change each bumped it) and in-step state.
+        want = ["  %s            seq 3 serial %d in step" % (n.name, serial(n)) for n in (self.lb2, self.lb3)]
+        self.assertNotEqual(serial(self.lb2), serial(self.lb3))
+        got = []
+
+        def shown():
+            got[:] = self.lb1.ctl("zone", "example.com").stdout.splitlines()
+            return all(w in got for w in want)
+        try:
+            wait_for(shown, 5, "dnsdctl zone to show both nodes in step with their serials")
+        except AssertionError:
+            raise AssertionError("want %s in:\n%s" % (want, "\n".join(got)))
+        replicas = json.loads(self.lb1.ctl("--json", "zone", "example.com").stdout)["result"]["replication"]["replicas"]
+        self.assertEqual(sorted((r["name"], r["serial"], r["in_step"]) for r in replicas),
+                         [(n.name, serial(n), True) for n in (self.lb2, self.lb3)])
+
+    def test_a_repair_larger_than_one_tcp_message_is_refused_with_an_error(self):
+        self.c.stop()
+        self.c = Cluster(metrics=True)
+        self.lb1, self.lb2, self.lb3 = self.c.nodes
+        # lb3's zone file has ~90 KB more than the others': its repair cannot be one message.
+        big = "".join('big%d 60 TXT "%s"\n' % (i, "x" * 200) for i in range(400))
+        self.lb3.zone_text = ZONE + big
+        self.lb3.write_config()
+        self.c.start()
+        self.assert_ok(self.lb2.update("update add first.example.com 60 TXT one"))  # lb1 serves a marker
+        self.visible_everywhere("first", "one")
         self.assert_ok(self.lb3.update(
             "prereq yxrrset _replication.example.com TXT",
             "update delete _replication.example.com TXT",
-            'update add _replication.example.com 0 TXT "seq=5 primary=lb9 hash=0123456789abcdef"',
+            'update add _replication.example.com 0 TXT "seq=3 primary=lb9 hash=0123456789abcdef"',
             key="hmac-sha256:replication:" + REPLICATION_SECRET))
-        wait_for(lambda: "node lb3 has diverged" in self.lb1.read_log(), 5, "lb1 to see lb3 diverged")
-        self.assert_ok(self.lb2.update("update add after.example.com 60 TXT two"))  # lb1 + lb2
-        self.assertEqual(self.lb3.txt("after"), [])
-        # The repair in docs/dnsd.md: stop it, remove its journal, snapshot and log, start it.
-        self.lb3.stop()
-        state = os.path.join(self.lb3.dir, "state")
-        for suffix in ("journal", "snapshot", "replication"):
-            path = os.path.join(state, "example.com." + suffix)
-            if os.path.exists(path):
-                os.remove(path)
-        self.lb3.start()
-        self.visible_everywhere("after", "two", timeout=8)
-        self.c.wait_converged()
+        wait_for(lambda: "node lb3 stays diverged: the repair (400 RRs removed, 0 added" in self.lb1.read_log(), 5,
+                 "lb1 to refuse the repair of lb3")
+        self.assertIn("does not fit one TCP DNS message (65535 bytes)", self.lb1.read_log())
+        zone = '{zone="example.com."}'
+        self.assertEqual(self.lb1.metric("dnsd_replication_repairs_total" + zone), 0)
+        self.assertEqual(self.lb1.metric('dnsd_replication_in_step{zone="example.com.",node="lb3"}'), 0)
+        self.assertEqual(len(self.lb3.txt("big7")), 1)
+        # Not read again while nothing moved: two more rounds, still the one AXFR.
+        time.sleep(2.5)
+        axfrs = [l for l in self.lb3.read_log().splitlines() if "AXFR example.com. to" in l and "key replication." in l]
+        self.assertEqual(len(axfrs), 1, axfrs)
 
     def test_primary_whose_log_lost_its_tail_says_so(self):
         self.assert_ok(self.lb2.update("update add tail.example.com 60 TXT x"))

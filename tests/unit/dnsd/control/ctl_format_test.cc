@@ -81,13 +81,13 @@ TEST(CtlFormat, ZoneDetailShowsReplication) {
     "notify": [], "update_keys": ["acme."], "transfer_keys": [], "self": [],
     "replication": {"role": "primary", "primary": "lb1", "seq": 12, "divergences": 1, "replicas": [
       {"name": "lb2", "address": "127.0.0.12:53", "seq": 12, "known": true, "in_step": true,
-       "reachable": true, "diverged": false, "problem": ""},
+       "reachable": true, "diverged": false, "problem": "", "serial": 2024010105},
       {"name": "lb3", "address": "127.0.0.13:53", "seq": 9, "known": false, "in_step": false,
-       "reachable": false, "diverged": false, "problem": "cannot connect"},
+       "reachable": false, "diverged": false, "problem": "cannot connect", "serial": null},
       {"name": "lb4", "address": "127.0.0.14:53", "seq": 4, "known": true, "in_step": false,
        "reachable": true, "diverged": true, "problem": "other hash"}]}})");
   std::string text = format_result("zone", z);
-  for (const char* line : {"replication      primary (primary lb1), seq 12\n", "  lb2            seq 12 in step\n",
+  for (const char* line : {"replication      primary (primary lb1), seq 12\n", "  lb2            seq 12 serial 2024010105 in step\n",
                            "  lb3            seq 9 UNREACHABLE: cannot connect\n",
                            "  lb4            seq 4 DIVERGED: other hash\n"})
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;

@@ -36,6 +36,7 @@ MetricsSnapshot sample_snapshot() {
   r.replication_role = "primary";
   r.replication_seq = 12;
   r.replication_divergences = 1;
+  r.replication_repairs = 3;
   r.replicas.push_back({"lb2", "127.0.0.12:53", "", 12, true, true, true, false});
   r.replicas.push_back({"lb3", "127.0.0.13:53", "down", 9, true, false, false, false});
   s.service.zones.push_back(r);
@@ -121,6 +122,7 @@ TEST(MetricsText, ValuesOfTheSnapshot) {
       {"dnsd_replication_in_step{zone=\"repl.example.\",node=\"lb2\"}", "1"},
       {"dnsd_replication_in_step{zone=\"repl.example.\",node=\"lb3\"}", "0"},
       {"dnsd_replication_divergences_total{zone=\"repl.example.\"}", "1"},
+      {"dnsd_replication_repairs_total{zone=\"repl.example.\"}", "3"},
       {"dnsd_updates_forwarded_total{result=\"answered\"}", "3"},
       {"dnsd_updates_forwarded_total{result=\"servfail\"}", "1"},
       {"dnsd_forwarding_loops_total", "2"},

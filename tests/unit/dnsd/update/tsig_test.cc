@@ -74,6 +74,81 @@ TEST(TsigTest, WrongKeySecretTimeAndTampering) {
   EXPECT_EQ(verify(shortmac, {key()}, now).status, TsigVerification::Status::FormErr);
 }
 
+// A transfer's response stream signed by ldns (RFC 8945 5.3.1: the first message over the
+// request MAC and all variables, the later ones over the previous MAC and the timers only)
+// verifies in order with TsigResponseVerifier; a changed byte, a message out of order, an
+// unsigned message or another key does not.
+TEST(TsigTest, VerifiesAResponseStreamLdnsSigned) {
+  auto k = key();
+  const auto now = static_cast<uint64_t>(std::time(nullptr));
+  ldns_pkt* qp = ldns_pkt_query_new(ldns_dname_new_frm_str("example.com."), LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0);
+  ldns_pkt_set_id(qp, 77);
+  auto q = testutil::to_wire(qp);
+  size_t unsigned_size = q.size();
+  sign_request(q, k, now);
+  auto request = verify_request(q.data(), q.size(), unsigned_size, {k}, now);
+  ASSERT_EQ(request.status, TsigVerification::Status::Ok);
+  std::vector<uint8_t> macdata = {static_cast<uint8_t>(request.record.mac.size() >> 8),
+                                  static_cast<uint8_t>(request.record.mac.size())};
+  macdata.insert(macdata.end(), request.record.mac.begin(), request.record.mac.end());
+  ldns_rdf* prior = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_INT16_DATA, macdata.size(), macdata.data());
+  std::vector<std::vector<uint8_t>> stream;
+  for (int i = 0; i < 3; ++i) {
+    ldns_pkt* r = ldns_pkt_new();
+    ldns_pkt_set_id(r, 77);
+    ldns_pkt_set_qr(r, true);
+    ldns_pkt_set_aa(r, true);
+    ldns_rr* rr = nullptr;
+    std::string text = "n" + std::to_string(i) + ".example.com. 60 IN TXT \"x\"";
+    ASSERT_EQ(ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr), LDNS_STATUS_OK);
+    ldns_pkt_push_rr(r, LDNS_SECTION_ANSWER, rr);
+    ASSERT_EQ(ldns_pkt_tsig_sign_next(r, "sentinel.", kSecret, 300, "hmac-sha256.", prior, i > 0), LDNS_STATUS_OK);
+    ldns_rdf_deep_free(prior);
+    prior = ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(r), 3));  // this message's MAC
+    stream.push_back(testutil::to_wire(r));
+  }
+  ldns_rdf_deep_free(prior);
+  std::string error;
+  {
+    TsigResponseVerifier v(k, request.record.mac, now);
+    for (const auto& m : stream) EXPECT_TRUE(v.verify(m, error)) << error;
+  }
+  {
+    TsigResponseVerifier v(k, request.record.mac, now);
+    EXPECT_TRUE(v.verify(stream[0], error)) << error;
+    EXPECT_FALSE(v.verify(stream[2], error));  // out of order: it covers message 1's MAC
+    EXPECT_NE(error.find("wrong MAC"), std::string::npos) << error;
+  }
+  {
+    TsigResponseVerifier v(k, request.record.mac, now);
+    auto changed = stream[0];
+    changed[20] ^= 1;
+    EXPECT_FALSE(v.verify(changed, error));
+  }
+  {
+    TsigResponseVerifier v(k, request.record.mac, now);
+    auto bare = stream[0];
+    ldns_pkt* p = nullptr;
+    ASSERT_EQ(ldns_wire2pkt(&p, bare.data(), bare.size()), LDNS_STATUS_OK);
+    ldns_rr* t = ldns_pkt_tsig(p);
+    ldns_pkt_set_tsig(p, nullptr);
+    ldns_rr_free(t);
+    EXPECT_FALSE(v.verify(testutil::to_wire(p), error));
+    EXPECT_NE(error.find("unsigned"), std::string::npos) << error;
+  }
+  {
+    auto other = key("other.");
+    TsigResponseVerifier v(other, request.record.mac, now);
+    EXPECT_FALSE(v.verify(stream[0], error));
+    EXPECT_NE(error.find("another key"), std::string::npos) << error;
+  }
+  {
+    TsigResponseVerifier v(k, request.record.mac, now + 3600);  // our clock an hour ahead
+    EXPECT_FALSE(v.verify(stream[0], error));
+    EXPECT_NE(error.find("away from our clock"), std::string::npos) << error;
+  }
+}
+
 TEST(TsigTest, LdnsVerifiesOurSignedResponse) {
   auto q = ldns_signed("sentinel.", kSecret);
   auto k = key();
