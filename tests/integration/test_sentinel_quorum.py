@@ -19,9 +19,12 @@ from sentinel_harness import SENTINEL, Cluster, free_tcp_port, wait_until
 
 INTERVAL, FALL, LEASE = 0.2, 2, 2.0
 FAILOVER_BOUND = INTERVAL * FALL + LEASE + 1.0
-# A new leader once the old one's lease ran out in etcd: the lease, etcd's own expiry check
-# (every 500 ms), one coordination round (lease / 6) and the status poll.
-TAKEOVER_BOUND = LEASE + 0.5 + LEASE / 6 + 0.5
+# The bound for a new leader after kill -9 of the old one, at any instant: lease + one
+# probe round. The lease's TTL in etcd is chosen to meet it (1 s here: the key goes at most
+# 1.5 s after the last keepalive, etcd expiring leases in 500 ms steps) and the leader-key
+# watch lets a follower take it at once; what is left covers the status poll.
+ETCD_TTL = 1.0
+TAKEOVER_BOUND = LEASE + INTERVAL
 
 
 class Sentinel:
@@ -178,6 +181,8 @@ class QuorumTest(unittest.TestCase):
         co = st["coordination"]
         self.assertEqual(co["mode"], "quorum")
         self.assertEqual(co["quorum"], 2)
+        self.assertEqual(co["lease_ms"], LEASE * 1000)
+        self.assertEqual(co["etcd_ttl_ms"], ETCD_TTL * 1000)
         self.assertTrue(co["quorum_holds"])
         self.assertEqual(co["leader"], lid)
         self.assertIsNotNone(co["leader_since_ms"])
