@@ -44,7 +44,8 @@ Coordinator::Coordinator(const config::SentinelConfig& c, Deliver deliver)
       id_(c.id),
       api_(c.api_listen.to_string()),
       nodes_(node_names(c)),
-      ttl_ms_(cluster::etcd_ttl_ms(c.coordination.lease.count(), c.probe.interval.count())),
+      interval_ms_(c.probe.interval.count()),
+      ttl_ms_(cluster::etcd_ttl_ms(c.coordination.lease.count(), interval_ms_)),
       round_ms_(cluster::round_period_ms(c.coordination.lease.count(), ttl_ms_)),
       deliver_(std::move(deliver)),
       client_(c.coordination.etcd, call_timeout(c.coordination)),
@@ -56,9 +57,9 @@ Coordinator::Coordinator(const config::SentinelConfig& c, Deliver deliver)
 Coordinator::~Coordinator() { stop(); }
 
 void Coordinator::start() {
-  spdlog::info("coordination: lease TTL {} s in etcd (lease {} ms, probe interval): a dead "
-               "leader's key is taken within {} ms; rounds every {} ms",
-               ttl_ms_ / 1000, k_.lease.count(),
+  spdlog::info("coordination: lease TTL {} s in etcd (lease {} ms, probe interval {} ms): a "
+               "dead leader's key is taken within {} ms; rounds every {} ms",
+               ttl_ms_ / 1000, k_.lease.count(), interval_ms_,
                ttl_ms_ + cluster::kEtcdExpiryStepMs + cluster::kTakeOverNoticeMs, round_ms_);
   thread_ = std::thread([this] { run(); });
   watch_.start();

@@ -84,6 +84,7 @@ class Coordinator {
   const std::string id_;
   const std::string api_;
   const std::vector<std::string> nodes_;
+  const int64_t interval_ms_;  // [probe] interval
   const int64_t ttl_ms_;    // the lease's TTL in etcd: cluster::etcd_ttl_ms(lease, interval)
   const int64_t round_ms_;  // cluster::round_period_ms
   Deliver deliver_;

@@ -205,3 +205,32 @@ class EtcdCluster:
     def get(self, key):
         kvs = self._any("/v3/kv/range", {"key": b64(key)}).get("kvs", [])
         return base64.b64decode(kvs[0].get("value", "")).decode() if kvs else None
+
+
+def _cli():
+    """python3 tests/integration/etcd_harness.py DIR HOST...: starts one member per host (free
+    ports, data and logs in DIR), waits until every one is healthy, prints "PID CLIENT_URL"
+    a line per member and exits, leaving them running: the caller stops them by PID
+    (scripts/demo-ha)."""
+    import argparse
+    import sys
+    ap = argparse.ArgumentParser(description=_cli.__doc__.splitlines()[0])
+    ap.add_argument("dir")
+    ap.add_argument("hosts", nargs="+")
+    ap.add_argument("--election-ms", type=int, default=500)
+    a = ap.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+    cluster = EtcdCluster(len(a.hosts), workdir=a.dir, hosts=a.hosts, election_ms=a.election_ms)
+    try:
+        cluster.start(wait=True, timeout=30)
+    except BaseException:
+        cluster.stop()
+        raise
+    for m in cluster.members:
+        print(m.proc.pid, m.client_url, flush=True)
+        m.log.close()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    _cli()
