@@ -14,7 +14,7 @@ import time
 import unittest
 
 from dnsd_harness import main, require
-from etcd_members import EtcdMembers
+from etcd_harness import EtcdCluster
 from sentinel_harness import SENTINEL, Cluster, free_tcp_port, wait_until
 
 INTERVAL, FALL, LEASE = 0.2, 2, 2.0
@@ -117,7 +117,9 @@ class QuorumTest(unittest.TestCase):
         cls.s = {}
         cls.c = Cluster(n=3, driver="http", interval="200ms", fall=FALL, rise=2, cooldown="1s",
                         reconcile="2s")
-        cls.etcd = EtcdMembers(cls.c.dir).start()
+        # Election timeout 500 ms: etcd's minimum lease TTL (1.5 x it) stays at the 1 s asked.
+        cls.etcd = EtcdCluster(3, workdir=os.path.join(cls.c.dir, "etcd"), election_ms=500)
+        cls.etcd.start()
         for nd in cls.c.nodes:
             nd.start()
         for t in cls.c.tunnels.values():
@@ -288,7 +290,7 @@ class QuorumTest(unittest.TestCase):
         self.c.wait_master("lb2", timeout=1, nodes=[lb3])  # the last good records stay
         # etcd returns: the decision follows, and the old master is told to step down
         # (fencing) before lb3 is promoted.
-        self.etcd.start()
+        self.etcd.start(majority=True)
         self.c.wait_master("lb3", timeout=20, nodes=[lb3])
         self.assertEqual(self.epoch_on(lb3), epoch + 1)
         promoted = self.c.tunnels["lb3"].calls("promote")
