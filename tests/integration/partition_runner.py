@@ -15,6 +15,7 @@ A schedule is `steps` random faults, each held 1.5-3.5 s and then undone or left
 (at most one node down at a time), ending with every partition healed and every process
 restarted, and a settling time for the last failover to complete.
 """
+import concurrent.futures
 import json
 import os
 import random
@@ -23,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import history_checker
@@ -352,52 +354,83 @@ class Unsupported(Exception):
     """The sentinel built here cannot run this mode (--ha before coordination exists)."""
 
 
-def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None):
+def _one_schedule(mode, seed, steps, settle, wd, replay):
+    """Sets up, runs and tears down one schedule; (plan, history, sanitizer logs, seconds of
+    setup, seconds in all)."""
+    t0 = time.time()
+    sch = Schedule(mode, seed, steps, wd)
+    try:
+        sch.setup()
+        t_setup = time.time() - t0
+        plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
+        hist = sch.history()
+    finally:
+        sch.teardown()
+    with open(os.path.join(wd, "history.json"), "w") as f:
+        json.dump(hist, f, indent=1)
+    return plan, hist, sch.sanitizer_reports(), t_setup, time.time() - t0
+
+
+def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None, jobs=1):
     """Runs n schedules; returns (totals dict, list of per-schedule results). With `replay`
-    (the faults of a recorded history), each schedule applies those instead of random ones."""
+    (the faults of a recorded history), each schedule applies those instead of random ones.
+    `jobs` schedules run at a time, each in its own set of namespaces (its own router, so the
+    same 10.77.x.y addresses and ports do not meet): the schedules are mostly waits (faults
+    held 1.5-3.5 s, the settling time), so they overlap well. totals["seconds"] is the wall
+    time of them all."""
     why = available()
     if why:
         raise Unsupported("network namespaces need " + why)
     install_sigterm_cleanup()
     base = tempfile.mkdtemp(prefix="partitions-")
     results, totals = [], {"schedules": 0, "violations": 0, "failovers": 0, "false_failovers": 0,
-                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": []}
-    try:
-        for i in range(n):
-            wd = os.path.join(base, "%s-%d" % (mode, seed + i))
-            os.makedirs(wd)
-            sch = Schedule(mode, seed + i, steps, wd)
-            try:
-                sch.setup()
-                plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
-                hist = sch.history()
-            finally:
-                sch.teardown()
-            with open(os.path.join(wd, "history.json"), "w") as f:
-                json.dump(hist, f, indent=1)
-            s = history_checker.summary(hist)
+                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": [], "seconds": 0.0}
+    started = time.time()
+    lock = threading.Lock()
+
+    def one(i):
+        wd = os.path.join(base, "%s-%d" % (mode, seed + i))
+        os.makedirs(wd)
+        plan, hist, bad_logs, t_setup, t_all = _one_schedule(mode, seed + i, steps, settle, wd, replay)
+        s = history_checker.summary(hist)
+        last_heal = max(f["t"] for f in hist["faults"] if f["op"] == "heal")
+        observed = {d["node"] for d in hist["dns"] if d["t"] > last_heal}
+        with lock:
             totals["schedules"] += 1
             totals["violations"] += len(s["violations"])
             totals["failovers"] += s["failovers"]
             totals["false_failovers"] += s["false_failovers"]
             totals["minority_cuts"] += plan.count(MINORITY_CUT)
-            bad_logs = sch.sanitizer_reports()
-            totals["sanitizer"] += ["%s (seed %d)" % (n, seed + i) for n in bad_logs]
+            totals["sanitizer"] += ["%s (seed %d)" % (x, seed + i) for x in bad_logs]
             for k, v in s["counts"].items():
                 totals["by_invariant"][k] = totals["by_invariant"].get(k, 0) + v
-            last_heal = max(f["t"] for f in hist["faults"] if f["op"] == "heal")
-            observed = {d["node"] for d in hist["dns"] if d["t"] > last_heal}
             results.append({"seed": seed + i, "plan": plan, "summary": s, "dir": wd,
                             "observed_all": observed == set(NODES)})
-            log("schedule %d/%d (%s, seed %d): %d failover(s), %d false, %d violation(s)%s" % (
-                i + 1, n, mode, seed + i, s["failovers"], s["false_failovers"], len(s["violations"]),
-                "".join("\n    %s at %ss: %s" % (v["invariant"], v["t"], v["detail"])
-                        for v in s["violations"])))
+            log("schedule %d/%d (%s, seed %d): %d failover(s), %d false, %d violation(s) "
+                "[%.1f s, setup %.1f s]%s" % (
+                    totals["schedules"], n, mode, seed + i, s["failovers"], s["false_failovers"],
+                    len(s["violations"]), t_all, t_setup,
+                    "".join("\n    %s at %ss: %s" % (v["invariant"], v["t"], v["detail"])
+                            for v in s["violations"])))
             if bad_logs:
                 log("    sanitizer reports in the logs of " + ", ".join(bad_logs))
-            if not s["violations"] and not bad_logs and not keep:
-                shutil.rmtree(wd, ignore_errors=True)
+        if not s["violations"] and not bad_logs and not keep:
+            shutil.rmtree(wd, ignore_errors=True)
+
+    try:
+        if jobs <= 1:
+            for i in range(n):
+                one(i)
+        else:
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+            try:
+                for f in [pool.submit(one, i) for i in range(n)]:
+                    f.result()  # a schedule that could not run (setup failed) ends the run
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # the running ones finish
     finally:
+        totals["seconds"] = time.time() - started
+        results.sort(key=lambda r: r["seed"])
         if not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]:
             shutil.rmtree(base, ignore_errors=True)
         else:

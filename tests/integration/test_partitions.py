@@ -19,7 +19,8 @@ def main():
         print("SKIP: network namespaces need " + why, flush=True)
         sys.exit(SKIP_EXIT)
     try:
-        totals, results = partition_runner.run_schedules(2, mode, SEEDS, steps=4, settle=6.0, keep=False)
+        totals, results = partition_runner.run_schedules(2, mode, SEEDS, steps=4, settle=6.0, keep=False,
+                                                          jobs=2)
     except partition_runner.Unsupported as e:
         print("SKIP: %s" % e, flush=True)
         sys.exit(SKIP_EXIT)
