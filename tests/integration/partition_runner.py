@@ -354,18 +354,28 @@ class Unsupported(Exception):
     """The sentinel built here cannot run this mode (--ha before coordination exists)."""
 
 
+# Setting a schedule up (namespaces, 3 etcd members, every process started and the first
+# master published) is its busy part; the rest is mostly waiting. With --jobs, only as many
+# set up at a time as there are cores, so that the set-ups do not starve the probes of the
+# schedules already running (which would show as violations).
+_setup_slots = threading.Semaphore(max(1, os.cpu_count() or 1))
+
+
 def _one_schedule(mode, seed, steps, settle, wd, replay):
     """Sets up, runs and tears down one schedule; (plan, history, sanitizer logs, seconds of
-    setup, seconds in all)."""
+    setup, seconds in all). Raises when it could not be set up."""
     t0 = time.time()
-    sch = Schedule(mode, seed, steps, wd)
+    sch = None
     try:
-        sch.setup()
+        with _setup_slots:
+            sch = Schedule(mode, seed, steps, wd)
+            sch.setup()
         t_setup = time.time() - t0
         plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
         hist = sch.history()
     finally:
-        sch.teardown()
+        if sch:
+            sch.teardown()
     with open(os.path.join(wd, "history.json"), "w") as f:
         json.dump(hist, f, indent=1)
     return plan, hist, sch.sanitizer_reports(), t_setup, time.time() - t0
@@ -384,14 +394,22 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None, job
     install_sigterm_cleanup()
     base = tempfile.mkdtemp(prefix="partitions-")
     results, totals = [], {"schedules": 0, "violations": 0, "failovers": 0, "false_failovers": 0,
-                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": [], "seconds": 0.0}
+                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": [], "seconds": 0.0,
+                           "not_run": []}
     started = time.time()
     lock = threading.Lock()
 
     def one(i):
         wd = os.path.join(base, "%s-%d" % (mode, seed + i))
         os.makedirs(wd)
-        plan, hist, bad_logs, t_setup, t_all = _one_schedule(mode, seed + i, steps, settle, wd, replay)
+        try:
+            plan, hist, bad_logs, t_setup, t_all = _one_schedule(mode, seed + i, steps, settle, wd, replay)
+        except (RuntimeError, AssertionError, OSError, subprocess.SubprocessError) as e:
+            # Not a verdict on the invariants: counted apart, its logs kept, the others go on.
+            with lock:
+                totals["not_run"].append(seed + i)
+                log("schedule seed %d (%s) could not run: %s" % (seed + i, mode, e))
+            return
         s = history_checker.summary(hist)
         last_heal = max(f["t"] for f in hist["faults"] if f["op"] == "heal")
         observed = {d["node"] for d in hist["dns"] if d["t"] > last_heal}
@@ -431,7 +449,8 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None, job
     finally:
         totals["seconds"] = time.time() - started
         results.sort(key=lambda r: r["seed"])
-        if not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]:
+        if (not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]
+                and not totals["not_run"] and len(results) == n):
             shutil.rmtree(base, ignore_errors=True)
         else:
             log("histories and logs kept in " + base)

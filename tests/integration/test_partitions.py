@@ -34,6 +34,9 @@ def main():
         if not r.get("observed_all"):
             print("FAIL: seed %d: not every dnsd was observed after the final heal" % r["seed"])
             ok = False
+    if totals["not_run"] or len(results) != 2:
+        print("FAIL: schedule(s) could not be set up: seeds %s" % totals["not_run"])
+        ok = False
     if totals["sanitizer"]:
         print("FAIL: sanitizer reports in " + ", ".join(totals["sanitizer"]))
         ok = False
