@@ -29,7 +29,7 @@ import time
 
 import history_checker
 from etcd_harness import EtcdCluster
-from netns_harness import Netns, available, install_sigterm_cleanup
+from netns_harness import Netns, available, cleanup_all, install_sigterm_cleanup
 
 SRCDIR = os.environ.get("SRCDIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("MESON_BUILD_ROOT", os.path.join(SRCDIR, "build"))
@@ -60,13 +60,14 @@ def _say(text):
 class Schedule:
     """One cluster in namespaces, one random schedule against it, one recorded history."""
 
-    def __init__(self, mode, seed, steps, workdir, log=_say):
+    def __init__(self, mode, seed, steps, workdir, log=_say, net=None):
         self.mode, self.seed, self.steps, self.dir, self.say = mode, seed, steps, workdir, log
         self.rng = random.Random(seed)
         self.sentinels = ["s1"] if mode == "single" else ["s1", "s2", "s3"]
         self.etcd_names = ["e0", "e1", "e2"] if mode == "ha" else []
         names = NODES + [n + "t" for n in NODES] + self.sentinels + self.etcd_names + ["obs"]
-        self.net = Netns(names)
+        # A previous schedule's namespaces (same mode, so the same names), reset, or new ones.
+        self.net = net if net is not None and net.names == names else Netns(names)
         self.procs = {}      # name -> Popen (dnsd, tunnel, sentinel)
         self.faults = []
         self.etcd = None
@@ -187,13 +188,15 @@ class Schedule:
             self.etcd = EtcdCluster(3, workdir=self.path(), hosts=[ns.ip(e) for e in self.etcd_names],
                                     wrap=lambda i: ns.argv(self.etcd_names[i]), ports=(2379, 2380),
                                     popen=lambda argv, **kw: ns.track(subprocess.Popen(argv, **kw)))
-            self.etcd.start(wait=True, timeout=30)
+            self.etcd.start(wait=False)  # electing its leader overlaps the nodes' start
         for n in NODES:
             self.start(n, record=False)
             self.start(n + "t", record=False)
         for n in NODES:
             self.wait(lambda: "dnsd ready" in self.read(n + ".log"), 15, n + " ready")
             self.wait(lambda: "tunnel stand-in for" in self.read(n + "t.log"), 15, n + "t ready")
+        if self.etcd:
+            self.etcd.wait_healthy(timeout=30)
         for s in self.sentinels:
             self.start(s, record=False)
         targets = ["%s=%s:53" % (n, self.net.ip(n)) for n in NODES]
@@ -339,10 +342,14 @@ class Schedule:
                 "faults": self.faults, "dns": dns, "hooks": hooks,
                 "end": round(time.time() - self.t0, 3)}
 
-    def teardown(self):
+    def teardown(self, keep_net=False):
+        """Stops everything; the namespaces stay for the next schedule with `keep_net`."""
         if self.etcd:
             self.etcd.stop()
-        self.net.cleanup()
+        if keep_net:
+            self.net.reset()
+        else:
+            self.net.cleanup()
 
     def sanitizer_reports(self):
         """Logs of our dnsd and sentinel processes that hold a sanitizer report."""
@@ -361,21 +368,30 @@ class Unsupported(Exception):
 _setup_slots = threading.Semaphore(max(1, os.cpu_count() or 1))
 
 
+# Each worker thread's namespaces, kept from one of its schedules to the next.
+_worker = threading.local()
+
+
 def _one_schedule(mode, seed, steps, settle, wd, replay):
-    """Sets up, runs and tears down one schedule; (plan, history, sanitizer logs, seconds of
-    setup, seconds in all). Raises when it could not be set up."""
+    """Sets up, runs and tears down one schedule, in the namespaces this thread's previous
+    schedule left (reset) if any; (plan, history, sanitizer logs, seconds of setup, seconds
+    in all). Raises when it could not be set up (its namespaces are then deleted)."""
     t0 = time.time()
-    sch = None
+    sch, ok = None, False
     try:
         with _setup_slots:
-            sch = Schedule(mode, seed, steps, wd)
+            sch = Schedule(mode, seed, steps, wd, net=getattr(_worker, "net", None))
+            _worker.net = None
             sch.setup()
         t_setup = time.time() - t0
         plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
         hist = sch.history()
+        ok = True
     finally:
         if sch:
-            sch.teardown()
+            sch.teardown(keep_net=ok)
+            if ok:
+                _worker.net = sch.net
     with open(os.path.join(wd, "history.json"), "w") as f:
         json.dump(hist, f, indent=1)
     return plan, hist, sch.sanitizer_reports(), t_setup, time.time() - t0
@@ -447,6 +463,7 @@ def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None, job
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)  # the running ones finish
     finally:
+        cleanup_all()  # the namespaces the workers kept
         totals["seconds"] = time.time() - started
         results.sort(key=lambda r: r["seed"])
         if (not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]
