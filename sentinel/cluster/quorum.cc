@@ -30,6 +30,20 @@ std::vector<NodeView> objective_views(const std::vector<NodeView>& local,
 
 TimeMs lease_margin(TimeMs lease_ms) { return std::max<TimeMs>(lease_ms / 10, 100); }
 
+TimeMs etcd_ttl_ms(TimeMs lease_ms, TimeMs interval_ms) {
+  TimeMs fits = lease_ms + interval_ms - kEtcdExpiryStepMs - kTakeOverNoticeMs;
+  TimeMs whole = fits / 1000 * 1000;
+  return std::clamp<TimeMs>(whole, 1000, std::max<TimeMs>(lease_ms / 1000 * 1000, 1000));
+}
+
+bool keepalive_due(TimeMs now_mono, TimeMs last_sent_mono, TimeMs ttl_ms, TimeMs round_ms) {
+  return now_mono - last_sent_mono + round_ms > ttl_ms / 3;
+}
+
+TimeMs round_period_ms(TimeMs lease_ms, TimeMs ttl_ms) {
+  return std::clamp<TimeMs>(std::min(lease_ms / 6, ttl_ms / 3), 100, 1000);
+}
+
 TimeMs act_deadline(const Lease& l) {
   return l.held ? l.renewed_mono + l.lease_ms - l.margin_ms : 0;
 }

@@ -52,6 +52,28 @@ struct Lease {
 // The margin subtracted from the lease: a tenth of it, at least 100 ms.
 TimeMs lease_margin(TimeMs lease_ms);
 
+// etcd 3.4 revokes expired leases in steps of 500 ms (its lessor's loop), and a follower
+// needs a moment (the leader-key watch, one transaction) to take the key once it is gone.
+constexpr TimeMs kEtcdExpiryStepMs = 500;
+constexpr TimeMs kTakeOverNoticeMs = 200;
+
+// The TTL asked of etcd for this sentinel's lease (whole seconds): the largest that still
+// hands a dead leader's key on within `lease` + one probe `interval` whatever the instant
+// of its death (its key goes at most TTL + the expiry step after its last keepalive, a
+// watching follower takes it within the notice); at least 1 s, at most `lease`. So with
+// lease 2 s, interval 200 ms the TTL is 1 s; with lease 5 s, interval 1 s it is 5 s.
+TimeMs etcd_ttl_ms(TimeMs lease_ms, TimeMs interval_ms);
+
+// Whether a keepalive must be sent in this round: waiting one more `round_ms` would leave
+// more than a third of the TTL since the last renewal was sent, so two keepalives in a row
+// may fail before the local deadline (TTL - margin) passes.
+bool keepalive_due(TimeMs now_mono, TimeMs last_sent_mono, TimeMs ttl_ms, TimeMs round_ms);
+
+// The period of the coordination rounds (read everything, campaign when nobody leads,
+// keepalive when due): a sixth of the lease or a third of the TTL, whichever is shorter,
+// within 100 ms .. 1 s. The leader-key watch wakes a round at once; rounds are its fallback.
+TimeMs round_period_ms(TimeMs lease_ms, TimeMs ttl_ms);
+
 // now < renewed + lease - margin, whatever etcd says later: a paused or cut-off leader
 // stops on its own clock before another sentinel can take over.
 bool may_act(const Lease& l, TimeMs now_mono);

@@ -153,8 +153,9 @@ const auto kKeys = std::to_array<KeySpec>({
      "most the number of sentinels; default a majority of them",
      SET(t.config->coordination.quorum = i(std::move(v))), nullptr},
     {"coordination", "lease", VK::Duration, false, "\"5s\"", 1000, 600000, "", 0, X,
-     "lifetime of the leadership and of each sentinel's opinions in etcd, whole seconds; "
-     "at least [probe] interval x fall",
+     "a dead leader is replaced within lease + one [probe] interval (the TTL asked of etcd "
+     "for the leadership and each sentinel's opinions is chosen to keep that), whole "
+     "seconds; at least [probe] interval x fall",
      SET(t.config->coordination.lease = take<Millis>(std::move(v))),
      CFG(dur(t.config.coordination.lease))},
     // [[node]]

@@ -308,6 +308,43 @@ EtcdResult<bool> parse_revoke(std::string_view body) {
   return true;
 }
 
+std::string watch_create_request(const std::string& key) {
+  return json{{"create_request", {{"key", b64(key)}}}}.dump();
+}
+
+EtcdResult<WatchMessage> parse_watch_message(std::string_view line) {
+  if (auto err = parse_error_body(200, line)) return *err;
+  auto parsed = parse_object(line);
+  if (auto* e = std::get_if<EtcdError>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
+  auto it = j.find("result");
+  if (it == j.end() || !it->is_object()) return bad("watch message has no \"result\" object");
+  WatchMessage m;
+  std::string why;
+  if (!get_bool(*it, "created", m.created, why) || !get_bool(*it, "canceled", m.canceled, why))
+    return bad(why);
+  if (auto r = it->find("cancel_reason"); r != it->end() && r->is_string()) m.cancel_reason = r->get<std::string>();
+  auto evs = it->find("events");
+  if (evs == it->end() || evs->is_null()) return m;
+  if (!evs->is_array()) return bad("watch \"events\" is not an array");
+  for (const json& e : *evs) {
+    if (!e.is_object()) return bad("a watch event is not an object");
+    WatchEvent ev;
+    auto type = e.find("type");
+    if (type != e.end() && !type->is_null()) {
+      if (!type->is_string() || (*type != "PUT" && *type != "DELETE"))
+        return bad("watch event type is neither PUT nor DELETE: " + type->dump());
+      ev.deleted = *type == "DELETE";
+    }
+    auto kv = e.find("kv");
+    if (kv != e.end() && kv->is_object() &&
+        (!get_bytes(*kv, "key", ev.key, why) || !get_int(*kv, "mod_revision", ev.mod_revision, why)))
+      return bad("watch event: " + why);
+    m.events.push_back(std::move(ev));
+  }
+  return m;
+}
+
 std::optional<EtcdError> parse_error_body(long http_status, std::string_view body) {
   json j = json::parse(body.begin(), body.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;

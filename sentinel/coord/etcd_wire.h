@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sentinel/coord/etcd_client.h"
 
@@ -21,6 +22,20 @@ std::string txn_request(const std::vector<Compare>& cmp, const std::vector<TxnOp
                         const std::vector<TxnOp>& failure);
 std::string lease_grant_request(int64_t ttl_seconds);
 std::string lease_id_request(int64_t lease);  // keepalive and revoke
+
+// A watch stream's first message: watch one key from now on.
+std::string watch_create_request(const std::string& key);
+
+// One message of the gateway's watch stream (one JSON object a line: {"result": a
+// WatchResponse} or an error body). Events without "type" are PUTs (proto3 leaves 0 out).
+struct WatchEvent { bool deleted = false; std::string key; int64_t mod_revision = 0; };
+struct WatchMessage {
+  bool created = false;   // the stream is established
+  bool canceled = false;  // etcd ended the watch (cancel_reason says why)
+  std::string cancel_reason;
+  std::vector<WatchEvent> events;
+};
+EtcdResult<WatchMessage> parse_watch_message(std::string_view line);
 
 // Replies. An error's detail says what was wrong (the caller adds the endpoint).
 EtcdResult<RangeReply> parse_range(std::string_view body);

@@ -188,6 +188,7 @@ json Controller::coordination_json() const {
           {"live_sentinels", live},
           {"quorum_holds", coordination_.etcd_ok && live >= quorum},
           {"lease_ms", c_.coordination.lease.count()},
+          {"etcd_ttl_ms", cluster::etcd_ttl_ms(c_.coordination.lease.count(), c_.probe.interval.count())},
           {"sentinels", sentinels}};
 }
 

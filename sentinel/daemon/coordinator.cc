@@ -44,13 +44,44 @@ Coordinator::Coordinator(const config::SentinelConfig& c, Deliver deliver)
       id_(c.id),
       api_(c.api_listen.to_string()),
       nodes_(node_names(c)),
+      interval_ms_(c.probe.interval.count()),
+      ttl_ms_(cluster::etcd_ttl_ms(c.coordination.lease.count(), interval_ms_)),
+      round_ms_(cluster::round_period_ms(c.coordination.lease.count(), ttl_ms_)),
       deliver_(std::move(deliver)),
       client_(c.coordination.etcd, call_timeout(c.coordination)),
-      write_client_(c.coordination.etcd, call_timeout(c.coordination)) {}
+      write_client_(c.coordination.etcd, call_timeout(c.coordination)),
+      watch_(c.coordination.etcd, c.coordination.prefix + "leader", call_timeout(c.coordination),
+             std::chrono::milliseconds(round_ms_),
+             [this](coord::WatchNews n, const std::string& d) { on_watch(n, d); }) {}
 
 Coordinator::~Coordinator() { stop(); }
 
-void Coordinator::start() { thread_ = std::thread([this] { run(); }); }
+void Coordinator::start() {
+  spdlog::info("coordination: lease TTL {} s in etcd (lease {} ms, probe interval {} ms): a "
+               "dead leader's key is taken within {} ms; rounds every {} ms",
+               ttl_ms_ / 1000, k_.lease.count(), interval_ms_,
+               ttl_ms_ + cluster::kEtcdExpiryStepMs + cluster::kTakeOverNoticeMs, round_ms_);
+  thread_ = std::thread([this] { run(); });
+  watch_.start();
+}
+
+void Coordinator::on_watch(coord::WatchNews news, const std::string& detail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (news == coord::WatchNews::Broken) {
+    // Rounds go on without it; said once per outage, not on every retry.
+    if (!watch_broken_ && !stopping_)
+      spdlog::warn("coordination: leader-key watch broken ({}); rounds every {} ms meanwhile",
+                   detail, round_ms_);
+    watch_broken_ = true;
+    return;
+  }
+  if (news == coord::WatchNews::Established && watch_broken_) {
+    spdlog::info("coordination: leader-key watch open again ({})", detail);
+    watch_broken_ = false;
+  }
+  watch_woke_ = true;
+  cv_.notify_all();
+}
 
 void Coordinator::stop() {
   {
@@ -59,6 +90,7 @@ void Coordinator::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  watch_.stop();
   if (thread_.joinable()) thread_.join();
   held_ = false;
   if (lease_id_) {
@@ -92,10 +124,13 @@ void Coordinator::request_done(const std::string& key) {
   cv_.notify_all();
 }
 
-bool Coordinator::may_act() const {
-  cluster::Lease l{held_.load(), renewed_.load(), k_.lease.count(), cluster::lease_margin(k_.lease.count())};
-  return cluster::may_act(l, steady_ms());
+// The local deadline counts the TTL asked of etcd from when the renewal was sent: etcd
+// starts its TTL (never shorter than asked) on receipt, so it never expires the key earlier.
+cluster::Lease Coordinator::lease_now() const {
+  return {held_.load(), renewed_.load(), ttl_ms_, cluster::lease_margin(ttl_ms_)};
 }
+
+bool Coordinator::may_act() const { return cluster::may_act(lease_now(), steady_ms()); }
 
 int64_t Coordinator::state_revision() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -135,15 +170,16 @@ bool Coordinator::write_state(const std::string& text, std::string& error) {
 }
 
 void Coordinator::run() {
-  // Rounds (read everything, campaign when nobody leads) every lease/6, so a follower takes
-  // over soon after a dead leader's key expires; keepalives stay at one per lease/3.
-  const auto period = std::chrono::milliseconds(std::clamp<int64_t>(k_.lease.count() / 6, 100, 1000));
+  // Rounds (read everything, campaign when nobody leads, keepalive when due) every
+  // round_ms_, and at once when the leader key changes (the watch) or there is news to write.
+  const auto period = std::chrono::milliseconds(round_ms_);
   for (;;) {
     round();
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait_for(lock, period, [this] {
-      return stopping_ || opinions_dirty_ || !to_put_.empty() || !to_delete_.empty();
+      return stopping_ || opinions_dirty_ || watch_woke_ || !to_put_.empty() || !to_delete_.empty();
     });
+    watch_woke_ = false;
     if (stopping_) return;
   }
 }
@@ -153,11 +189,11 @@ void Coordinator::fail(CoordSnapshot& snap, const EtcdError& e) {
   snap.etcd_error = e.detail;
 }
 
-// One keepalive per request (etcd issue 8237), about every lease/3; the renewal counts from
-// when it was sent, so the local deadline is never later than etcd's.
+// One keepalive per request (etcd issue 8237), at most a third of the TTL apart; the renewal
+// counts from when it was sent, so the local deadline is never later than etcd's.
 bool Coordinator::keep_lease(int64_t now, std::string& error) {
   if (lease_id_ == 0) {
-    auto ttl = std::chrono::seconds(std::max<int64_t>(k_.lease.count() / 1000, 1));
+    auto ttl = std::chrono::seconds(ttl_ms_ / 1000);
     auto r = client_.lease_grant(ttl);
     if (auto* e = std::get_if<EtcdError>(&r)) return (error = e->detail), false;
     lease_id_ = std::get<int64_t>(r);
@@ -168,7 +204,7 @@ bool Coordinator::keep_lease(int64_t now, std::string& error) {
     opinions_dirty_ = true;  // the old lease took them along
     return true;
   }
-  if (now - last_keepalive_ < k_.lease.count() / 3) return true;
+  if (!cluster::keepalive_due(now, last_keepalive_, ttl_ms_, round_ms_)) return true;
   auto r = client_.lease_keepalive(lease_id_);
   if (auto* e = std::get_if<EtcdError>(&r)) return (error = e->detail), false;
   last_keepalive_ = now;
@@ -177,6 +213,13 @@ bool Coordinator::keep_lease(int64_t now, std::string& error) {
     held_ = false;
     lease_id_ = 0;
     return keep_lease(steady_ms(), error);
+  }
+  if (std::get<int64_t>(r) * 1000 > ttl_ms_ && !ttl_warned_) {
+    // Safe (the local deadline counts the TTL asked for), but the take-over is slower.
+    spdlog::warn("coordination: etcd keeps lease {:x} for {} s, not the {} s asked (its minimum "
+                 "lease TTL, 1.5 x its election timeout): a dead leader is replaced later",
+                 lease_id_, std::get<int64_t>(r), ttl_ms_ / 1000);
+    ttl_warned_ = true;
   }
   renewed_ = now;
   return true;
@@ -274,7 +317,7 @@ void Coordinator::round() {
   if (logged_faults_.size() > 1000) logged_faults_.clear();
   for (const auto& f : snap.faults)
     if (logged_faults_.emplace(f, f).second) spdlog::error("coordination: bad data in etcd: {}", f);
-  snap.lease = {held_.load(), renewed_.load(), k_.lease.count(), cluster::lease_margin(k_.lease.count())};
+  snap.lease = lease_now();
   deliver_(std::move(snap));
 }
 

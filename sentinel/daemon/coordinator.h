@@ -1,8 +1,10 @@
 // The coordination thread of a quorum of sentinels ([coordination], docs/sentinel.md "High
-// availability"): keeps this sentinel's etcd lease (one keepalive per request, about every
-// lease/3), publishes its opinion of every node under that lease, reads every sentinel's
-// opinions, the leader key, the cluster state and the queued requests, campaigns for the
-// leader key, and hands a snapshot of it all to the loop. Never runs on the loop thread.
+// availability"): keeps this sentinel's etcd lease (TTL cluster::etcd_ttl_ms, one keepalive
+// per request, at most a third of the TTL apart), publishes its opinion of every node under
+// that lease, reads every sentinel's opinions, the leader key, the cluster state and the
+// queued requests, campaigns for the leader key, and hands a snapshot of it all to the loop.
+// A watch on the leader key (its own thread) starts a round as soon as the key changes, so a
+// dead leader's key is taken within moments of its expiry. Never runs on the loop thread.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -19,6 +21,7 @@
 #include "sentinel/cluster/quorum.h"
 #include "sentinel/config/sentinel_config.h"
 #include "sentinel/coord/etcd_client.h"
+#include "sentinel/coord/etcd_watch.h"
 #include "sentinel/daemon/coord_snapshot.h"
 
 namespace sentinel::daemon {
@@ -74,11 +77,16 @@ class Coordinator {
   void read_all(CoordSnapshot& snap);
   void campaign(CoordSnapshot& snap);
   void fail(CoordSnapshot& snap, const coord::EtcdError& e);
+  void on_watch(coord::WatchNews news, const std::string& detail);
+  cluster::Lease lease_now() const;
 
   const config::CoordinationConfig k_;
   const std::string id_;
   const std::string api_;
   const std::vector<std::string> nodes_;
+  const int64_t interval_ms_;  // [probe] interval
+  const int64_t ttl_ms_;    // the lease's TTL in etcd: cluster::etcd_ttl_ms(lease, interval)
+  const int64_t round_ms_;  // cluster::round_period_ms
   Deliver deliver_;
   coord::EtcdClient client_;        // the coordination thread's
   coord::EtcdClient write_client_;  // write_state's (another thread)
@@ -88,6 +96,8 @@ class Coordinator {
   std::condition_variable cv_;
   bool stopping_ = false;
   bool opinions_dirty_ = true;
+  bool watch_woke_ = false;      // the leader key changed (or a watch stream opened)
+  bool watch_broken_ = false;    // for logging a broken watch once, not on every retry
   std::vector<cluster::Opinion> opinions_;
   std::vector<std::pair<std::string, nlohmann::json>> to_put_;  // queued requests
   std::vector<std::string> to_delete_;
@@ -102,7 +112,9 @@ class Coordinator {
   std::atomic<bool> held_{false};
   std::atomic<int64_t> renewed_{0};
   std::atomic<int64_t> lease_for_writes_{0};
+  bool ttl_warned_ = false;
   std::thread thread_;
+  coord::EtcdWatch watch_;  // last: its thread calls on_watch, which uses the members above
 };
 
 }  // namespace sentinel::daemon

@@ -7,13 +7,19 @@
 //   {"op":"create","key":"/leader","value":"s1","lease":N}  (txn: create_revision == 0 -> put,
 //                                                     else range) -> {"ok":true,"succeeded":..}
 //   {"op":"grant","ttl":2} {"op":"keepalive","lease":N} {"op":"revoke","lease":N}
+//   {"op":"watch_start","key":"/w"}  starts an EtcdWatch on the key (retry 200 ms);
+//   {"op":"watch_news"} -> {"ok":true,"news":[{"news":"established","detail":..,"at_ms":..}]}
+//   {"op":"watch_stop"} -> {"ok":true,"ms":how long stop() took}
 // A failure is {"ok":false,"kind":"Timeout","detail":"...","ms":123}.
 #include <chrono>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "sentinel/coord/etcd_client.h"
+#include "sentinel/coord/etcd_watch.h"
 
 using namespace sentinel::coord;
 using nlohmann::json;
@@ -35,6 +41,43 @@ json result(const EtcdResult<T>& r, F&& ok) {
   json j = ok(std::get<T>(r));
   j["ok"] = true;
   return j;
+}
+
+// The watch of watch_start and what it reported so far (written on its thread).
+struct Watching {
+  std::mutex mu;
+  json news = json::array();
+  std::unique_ptr<EtcdWatch> watch;
+};
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+json run_watch(Watching& w, const std::vector<std::string>& endpoints, const json& cmd) {
+  const std::string op = cmd.value("op", "");
+  if (op == "watch_start") {
+    if (w.watch) return {{"ok", false}, {"kind", "usage"}, {"detail", "a watch runs already"}};
+    w.watch = std::make_unique<EtcdWatch>(
+        endpoints, cmd.value("key", ""), std::chrono::milliseconds(1000),
+        std::chrono::milliseconds(200), [&w](WatchNews n, const std::string& detail) {
+          std::lock_guard<std::mutex> lock(w.mu);
+          w.news.push_back({{"news", watch_news_name(n)}, {"detail", detail}, {"at_ms", now_ms()}});
+        });
+    w.watch->start();
+    return {{"ok", true}};
+  }
+  if (op == "watch_news") {
+    std::lock_guard<std::mutex> lock(w.mu);
+    return {{"ok", true}, {"news", w.news}};
+  }
+  if (op != "watch_stop") return {{"ok", false}, {"kind", "usage"}, {"detail", "unknown op " + op}};
+  auto t0 = std::chrono::steady_clock::now();
+  if (w.watch) w.watch->stop();
+  w.watch.reset();
+  return {{"ok", true}, {"stop_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - t0).count()}};
 }
 
 json run(EtcdClient& c, const json& cmd) {
@@ -80,12 +123,15 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> endpoints(argv + 2, argv + argc);
   EtcdClient client(endpoints, std::chrono::milliseconds(std::stol(argv[1])));
+  Watching watching;
   std::string line;
   while (std::getline(std::cin, line)) {
     json cmd = json::parse(line, nullptr, false);
     auto t0 = std::chrono::steady_clock::now();
-    json out = cmd.is_object() ? run(client, cmd)
-                               : json{{"ok", false}, {"kind", "usage"}, {"detail", "not JSON"}};
+    const std::string op = cmd.is_object() ? cmd.value("op", "") : "";
+    json out = !cmd.is_object() ? json{{"ok", false}, {"kind", "usage"}, {"detail", "not JSON"}}
+               : op.rfind("watch_", 0) == 0 ? run_watch(watching, endpoints, cmd)
+                                            : run(client, cmd);
     out["ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - t0).count();
     out["endpoint"] = client.last_endpoint();

@@ -10,6 +10,10 @@ take well under a second, and every member stopped by its PID. Standard library 
     etcd.start_member(0)                   # restarts it on its data dir (rejoins the cluster)
     etcd.wait_healthy()                    # every running member answers a linearizable read
     etcd.stop()                            # every member, by PID (also on a failed test)
+    etcd.start(majority=True)              # restarts the stopped members; waits for a majority
+
+The one etcd starter of the tests (it-etcd_client, it-netns_etcd, it-sentinel_quorum, the
+partition schedules) and of scripts/demo --ha (its command line, below).
 
 EtcdCluster(n, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms=300):
   workdir   a directory the cluster may use (default: a temp_dir() of dnsd_harness);
@@ -117,6 +121,7 @@ class EtcdCluster:
     def __init__(self, n=3, workdir=None, hosts=None, wrap=None, heartbeat_ms=50, election_ms=300,
                  ports=None, popen=subprocess.Popen):
         self.dir = workdir or temp_dir("etcd-it-")
+        os.makedirs(self.dir, exist_ok=True)
         hosts = hosts or [free_address()[0] for _ in range(n)]
         self.members = [EtcdMember(i, hosts[i], self.dir, wrap, ports) for i in range(n)]
         self.initial_cluster = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
@@ -127,12 +132,27 @@ class EtcdCluster:
     def endpoints(self):
         return [m.client_url for m in self.members]
 
-    def start(self, wait=True, timeout=30):
+    def start(self, wait=True, timeout=30, majority=False):
+        """Starts every member not running. `majority`: wait only until a majority of them
+        answers (so there is a leader), not each: a member restarted after a stop of the whole
+        cluster may find its port taken meanwhile by another test on this machine, and a test
+        that only needs etcd to have a majority need not fail for that."""
         for i in range(len(self.members)):
             self.start_member(i, wait=False)
-        if wait:
+        if wait and majority:
+            self.wait_majority(timeout)
+        elif wait:
             self.wait_healthy(timeout)
         return self
+
+    def wait_majority(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if sum(m.healthy(0.5) for m in self.members) > len(self.members) // 2:
+                return
+            time.sleep(0.1)
+        raise AssertionError("no etcd majority in %ss; last log lines: %s" % (
+            timeout, " | ".join(self.read_log(m)[-500:] for m in self.members)))
 
     def start_member(self, i, wait=False, timeout=20):
         m = self.members[i]
@@ -205,3 +225,32 @@ class EtcdCluster:
     def get(self, key):
         kvs = self._any("/v3/kv/range", {"key": b64(key)}).get("kvs", [])
         return base64.b64decode(kvs[0].get("value", "")).decode() if kvs else None
+
+
+def _cli():
+    """python3 tests/integration/etcd_harness.py DIR HOST...: starts one member per host (free
+    ports, data and logs in DIR), waits until every one is healthy, prints "PID CLIENT_URL"
+    a line per member and exits, leaving them running: the caller stops them by PID
+    (scripts/demo-ha)."""
+    import argparse
+    import sys
+    ap = argparse.ArgumentParser(description=_cli.__doc__.splitlines()[0])
+    ap.add_argument("dir")
+    ap.add_argument("hosts", nargs="+")
+    ap.add_argument("--election-ms", type=int, default=500)
+    a = ap.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+    cluster = EtcdCluster(len(a.hosts), workdir=a.dir, hosts=a.hosts, election_ms=a.election_ms)
+    try:
+        cluster.start(wait=True, timeout=30)
+    except BaseException:
+        cluster.stop()
+        raise
+    for m in cluster.members:
+        print(m.proc.pid, m.client_url, flush=True)
+        m.log.close()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    _cli()

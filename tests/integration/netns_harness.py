@@ -16,6 +16,8 @@ link is created inside our namespaces with `ip -n`). Needs root and iproute2.
         net.isolate("e0")                            # e0 reaches nobody, nobody reaches e0
         net.heal("s1", "lb1"); net.heal()            # one cut, or every cut and isolation
         net.reachable("s1", "lb1")                   # True unless cut or isolated
+        net.reset()                                  # every process stopped, every cut
+                                                     # healed; the namespaces stay
 
 Why a router and not a bridge: partitions must be silent (no RST, no ICMP, so clients see
 timeouts as in a real network split). This kernel has no tc classifiers/actions and no
@@ -44,6 +46,11 @@ def _cleanup_all(*_):
 
 
 atexit.register(_cleanup_all)
+
+
+def cleanup_all():
+    """Deletes every namespace set of this process not yet cleaned up (and stops its processes)."""
+    _cleanup_all()
 
 
 def install_sigterm_cleanup():
@@ -181,6 +188,18 @@ class Netns:
     def reachable(self, a, b):
         return (frozenset((a, b)) not in self.rules and ("iso", a) not in self.rules
                 and ("iso", b) not in self.rules)
+
+    def reset(self):
+        """Stops every process started here and heals every partition, keeping the
+        namespaces for the next run (scripts/partitions reuses them from one schedule to
+        the next: making and deleting them is a good part of a schedule's set-up)."""
+        for p in self.procs:
+            try:
+                self.stop(p)
+            except Exception:
+                pass
+        self.procs = []
+        self.heal()
 
     def cleanup(self):
         for p in self.procs:

@@ -15,6 +15,7 @@ A schedule is `steps` random faults, each held 1.5-3.5 s and then undone or left
 (at most one node down at a time), ending with every partition healed and every process
 restarted, and a settling time for the last failover to complete.
 """
+import concurrent.futures
 import json
 import os
 import random
@@ -23,11 +24,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import history_checker
 from etcd_harness import EtcdCluster
-from netns_harness import Netns, available, install_sigterm_cleanup
+from netns_harness import Netns, available, cleanup_all, install_sigterm_cleanup
 
 SRCDIR = os.environ.get("SRCDIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("MESON_BUILD_ROOT", os.path.join(SRCDIR, "build"))
@@ -58,13 +60,14 @@ def _say(text):
 class Schedule:
     """One cluster in namespaces, one random schedule against it, one recorded history."""
 
-    def __init__(self, mode, seed, steps, workdir, log=_say):
+    def __init__(self, mode, seed, steps, workdir, log=_say, net=None):
         self.mode, self.seed, self.steps, self.dir, self.say = mode, seed, steps, workdir, log
         self.rng = random.Random(seed)
         self.sentinels = ["s1"] if mode == "single" else ["s1", "s2", "s3"]
         self.etcd_names = ["e0", "e1", "e2"] if mode == "ha" else []
         names = NODES + [n + "t" for n in NODES] + self.sentinels + self.etcd_names + ["obs"]
-        self.net = Netns(names)
+        # A previous schedule's namespaces (same mode, so the same names), reset, or new ones.
+        self.net = net if net is not None and net.names == names else Netns(names)
         self.procs = {}      # name -> Popen (dnsd, tunnel, sentinel)
         self.faults = []
         self.etcd = None
@@ -185,13 +188,15 @@ class Schedule:
             self.etcd = EtcdCluster(3, workdir=self.path(), hosts=[ns.ip(e) for e in self.etcd_names],
                                     wrap=lambda i: ns.argv(self.etcd_names[i]), ports=(2379, 2380),
                                     popen=lambda argv, **kw: ns.track(subprocess.Popen(argv, **kw)))
-            self.etcd.start(wait=True, timeout=30)
+            self.etcd.start(wait=False)  # electing its leader overlaps the nodes' start
         for n in NODES:
             self.start(n, record=False)
             self.start(n + "t", record=False)
         for n in NODES:
             self.wait(lambda: "dnsd ready" in self.read(n + ".log"), 15, n + " ready")
             self.wait(lambda: "tunnel stand-in for" in self.read(n + "t.log"), 15, n + "t ready")
+        if self.etcd:
+            self.etcd.wait_healthy(timeout=30)
         for s in self.sentinels:
             self.start(s, record=False)
         targets = ["%s=%s:53" % (n, self.net.ip(n)) for n in NODES]
@@ -337,10 +342,14 @@ class Schedule:
                 "faults": self.faults, "dns": dns, "hooks": hooks,
                 "end": round(time.time() - self.t0, 3)}
 
-    def teardown(self):
+    def teardown(self, keep_net=False):
+        """Stops everything; the namespaces stay for the next schedule with `keep_net`."""
         if self.etcd:
             self.etcd.stop()
-        self.net.cleanup()
+        if keep_net:
+            self.net.reset()
+        else:
+            self.net.cleanup()
 
     def sanitizer_reports(self):
         """Logs of our dnsd and sentinel processes that hold a sanitizer report."""
@@ -352,53 +361,113 @@ class Unsupported(Exception):
     """The sentinel built here cannot run this mode (--ha before coordination exists)."""
 
 
-def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None):
+# Setting a schedule up (namespaces, 3 etcd members, every process started and the first
+# master published) is its busy part; the rest is mostly waiting. With --jobs, only as many
+# set up at a time as there are cores, so that the set-ups do not starve the probes of the
+# schedules already running (which would show as violations).
+_setup_slots = threading.Semaphore(max(1, os.cpu_count() or 1))
+
+
+# Each worker thread's namespaces, kept from one of its schedules to the next.
+_worker = threading.local()
+
+
+def _one_schedule(mode, seed, steps, settle, wd, replay):
+    """Sets up, runs and tears down one schedule, in the namespaces this thread's previous
+    schedule left (reset) if any; (plan, history, sanitizer logs, seconds of setup, seconds
+    in all). Raises when it could not be set up (its namespaces are then deleted)."""
+    t0 = time.time()
+    sch, ok = None, False
+    try:
+        with _setup_slots:
+            sch = Schedule(mode, seed, steps, wd, net=getattr(_worker, "net", None))
+            _worker.net = None
+            sch.setup()
+        t_setup = time.time() - t0
+        plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
+        hist = sch.history()
+        ok = True
+    finally:
+        if sch:
+            sch.teardown(keep_net=ok)
+            if ok:
+                _worker.net = sch.net
+    with open(os.path.join(wd, "history.json"), "w") as f:
+        json.dump(hist, f, indent=1)
+    return plan, hist, sch.sanitizer_reports(), t_setup, time.time() - t0
+
+
+def run_schedules(n, mode, seed, steps, settle, keep, log=_say, replay=None, jobs=1):
     """Runs n schedules; returns (totals dict, list of per-schedule results). With `replay`
-    (the faults of a recorded history), each schedule applies those instead of random ones."""
+    (the faults of a recorded history), each schedule applies those instead of random ones.
+    `jobs` schedules run at a time, each in its own set of namespaces (its own router, so the
+    same 10.77.x.y addresses and ports do not meet): the schedules are mostly waits (faults
+    held 1.5-3.5 s, the settling time), so they overlap well. totals["seconds"] is the wall
+    time of them all."""
     why = available()
     if why:
         raise Unsupported("network namespaces need " + why)
     install_sigterm_cleanup()
     base = tempfile.mkdtemp(prefix="partitions-")
     results, totals = [], {"schedules": 0, "violations": 0, "failovers": 0, "false_failovers": 0,
-                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": []}
-    try:
-        for i in range(n):
-            wd = os.path.join(base, "%s-%d" % (mode, seed + i))
-            os.makedirs(wd)
-            sch = Schedule(mode, seed + i, steps, wd)
-            try:
-                sch.setup()
-                plan = sch.replay(replay, settle) if replay is not None else sch.run(settle)
-                hist = sch.history()
-            finally:
-                sch.teardown()
-            with open(os.path.join(wd, "history.json"), "w") as f:
-                json.dump(hist, f, indent=1)
-            s = history_checker.summary(hist)
+                           "minority_cuts": 0, "by_invariant": {}, "sanitizer": [], "seconds": 0.0,
+                           "not_run": []}
+    started = time.time()
+    lock = threading.Lock()
+
+    def one(i):
+        wd = os.path.join(base, "%s-%d" % (mode, seed + i))
+        os.makedirs(wd)
+        try:
+            plan, hist, bad_logs, t_setup, t_all = _one_schedule(mode, seed + i, steps, settle, wd, replay)
+        except (RuntimeError, AssertionError, OSError, subprocess.SubprocessError) as e:
+            # Not a verdict on the invariants: counted apart, its logs kept, the others go on.
+            with lock:
+                totals["not_run"].append(seed + i)
+                log("schedule seed %d (%s) could not run: %s" % (seed + i, mode, e))
+            return
+        s = history_checker.summary(hist)
+        last_heal = max(f["t"] for f in hist["faults"] if f["op"] == "heal")
+        observed = {d["node"] for d in hist["dns"] if d["t"] > last_heal}
+        with lock:
             totals["schedules"] += 1
             totals["violations"] += len(s["violations"])
             totals["failovers"] += s["failovers"]
             totals["false_failovers"] += s["false_failovers"]
             totals["minority_cuts"] += plan.count(MINORITY_CUT)
-            bad_logs = sch.sanitizer_reports()
-            totals["sanitizer"] += ["%s (seed %d)" % (n, seed + i) for n in bad_logs]
+            totals["sanitizer"] += ["%s (seed %d)" % (x, seed + i) for x in bad_logs]
             for k, v in s["counts"].items():
                 totals["by_invariant"][k] = totals["by_invariant"].get(k, 0) + v
-            last_heal = max(f["t"] for f in hist["faults"] if f["op"] == "heal")
-            observed = {d["node"] for d in hist["dns"] if d["t"] > last_heal}
             results.append({"seed": seed + i, "plan": plan, "summary": s, "dir": wd,
                             "observed_all": observed == set(NODES)})
-            log("schedule %d/%d (%s, seed %d): %d failover(s), %d false, %d violation(s)%s" % (
-                i + 1, n, mode, seed + i, s["failovers"], s["false_failovers"], len(s["violations"]),
-                "".join("\n    %s at %ss: %s" % (v["invariant"], v["t"], v["detail"])
-                        for v in s["violations"])))
+            log("schedule %d/%d (%s, seed %d): %d failover(s), %d false, %d violation(s) "
+                "[%.1f s, setup %.1f s]%s" % (
+                    totals["schedules"], n, mode, seed + i, s["failovers"], s["false_failovers"],
+                    len(s["violations"]), t_all, t_setup,
+                    "".join("\n    %s at %ss: %s" % (v["invariant"], v["t"], v["detail"])
+                            for v in s["violations"])))
             if bad_logs:
                 log("    sanitizer reports in the logs of " + ", ".join(bad_logs))
-            if not s["violations"] and not bad_logs and not keep:
-                shutil.rmtree(wd, ignore_errors=True)
+        if not s["violations"] and not bad_logs and not keep:
+            shutil.rmtree(wd, ignore_errors=True)
+
+    try:
+        if jobs <= 1:
+            for i in range(n):
+                one(i)
+        else:
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+            try:
+                for f in [pool.submit(one, i) for i in range(n)]:
+                    f.result()  # a schedule that could not run (setup failed) ends the run
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # the running ones finish
     finally:
-        if not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]:
+        cleanup_all()  # the namespaces the workers kept
+        totals["seconds"] = time.time() - started
+        results.sort(key=lambda r: r["seed"])
+        if (not keep and not any(r["summary"]["violations"] for r in results) and not totals["sanitizer"]
+                and not totals["not_run"] and len(results) == n):
             shutil.rmtree(base, ignore_errors=True)
         else:
             log("histories and logs kept in " + base)

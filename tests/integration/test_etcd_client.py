@@ -99,6 +99,54 @@ class EtcdClientTest(unittest.TestCase):
         # The key is free again: the next leader can create it.
         self.assertTrue(self.ok(self.repl("create", key="/leased", value="s2"))["succeeded"])
 
+    def news(self, *kinds, since=0):
+        """The watch's news after the first `since`, once it includes every kind in order."""
+        def got():
+            seen = self.ok(self.repl("watch_news"))["news"][since:]
+            names, want = [n["news"] for n in seen], list(kinds)
+            for n in names:
+                if want and n == want[0]:
+                    want.pop(0)
+            return seen if not want else None
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            seen = got()
+            if seen is not None:
+                return seen
+            time.sleep(0.02)
+        raise AssertionError("no watch news %s in 10 s: %s" % (kinds, self.repl("watch_news")))
+
+    def test_watch_sees_put_and_delete_and_stops_at_once(self):
+        self.ok(self.repl("watch_start", key="/w/leader"))
+        self.news("established")
+        self.ok(self.repl("put", key="/w/other", value="x"))  # another key: no news
+        self.ok(self.repl("put", key="/w/leader", value="s1"))
+        self.ok(self.repl("delete", key="/w/leader"))
+        seen = self.news("established", "put", "deleted")
+        self.assertEqual([n["news"] for n in seen], ["established", "put", "deleted"], seen)
+        # The deletion by the lease's expiry is seen too, soon after the key goes.
+        lease = self.ok(self.repl("grant", ttl=1))["lease"]
+        self.ok(self.repl("put", key="/w/leader", value="s2", lease=lease))
+        wait_for(lambda: self.etcd.get("/w/leader") is None, 10, "the leased key to expire")
+        gone = time.time()
+        seen = self.news("put", "deleted", since=3)
+        self.assertLess(seen[-1]["at_ms"] / 1000.0 - gone, 0.5, seen)
+        # stop() ends the blocked stream at once, not at a poll timeout.
+        self.assertLess(self.ok(self.repl("watch_stop"))["stop_ms"], 300)
+
+    def test_watch_reopens_on_another_member(self):
+        self.ok(self.repl("watch_start", key="/w2/leader"))
+        first = self.news("established")[0]["detail"]
+        i = self.etcd.endpoints().index(first)
+        self.etcd.stop_member(i)
+        seen = self.news("established", "broken", "established")
+        self.assertIn(first, seen[1]["detail"])
+        self.assertNotEqual(seen[2]["detail"], first)
+        self.ok(self.repl("delete", key="/w2/leader"))  # nothing to delete: no event
+        self.ok(self.repl("put", key="/w2/leader", value="s3"))
+        self.news("established", "broken", "established", "put")
+        self.ok(self.repl("watch_stop"))
+
     def test_revoke(self):
         lease = self.ok(self.repl("grant", ttl=30))["lease"]
         self.ok(self.repl("put", key="/revoked", value="x", lease=lease))

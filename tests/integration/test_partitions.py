@@ -19,7 +19,8 @@ def main():
         print("SKIP: network namespaces need " + why, flush=True)
         sys.exit(SKIP_EXIT)
     try:
-        totals, results = partition_runner.run_schedules(2, mode, SEEDS, steps=4, settle=6.0, keep=False)
+        totals, results = partition_runner.run_schedules(2, mode, SEEDS, steps=4, settle=6.0, keep=False,
+                                                          jobs=2)
     except partition_runner.Unsupported as e:
         print("SKIP: %s" % e, flush=True)
         sys.exit(SKIP_EXIT)
@@ -33,6 +34,9 @@ def main():
         if not r.get("observed_all"):
             print("FAIL: seed %d: not every dnsd was observed after the final heal" % r["seed"])
             ok = False
+    if totals["not_run"] or len(results) != 2:
+        print("FAIL: schedule(s) could not be set up: seeds %s" % totals["not_run"])
+        ok = False
     if totals["sanitizer"]:
         print("FAIL: sanitizer reports in " + ", ".join(totals["sanitizer"]))
         ok = False

@@ -14,14 +14,17 @@ import time
 import unittest
 
 from dnsd_harness import main, require
-from etcd_members import EtcdMembers
+from etcd_harness import EtcdCluster
 from sentinel_harness import SENTINEL, Cluster, free_tcp_port, wait_until
 
 INTERVAL, FALL, LEASE = 0.2, 2, 2.0
 FAILOVER_BOUND = INTERVAL * FALL + LEASE + 1.0
-# A new leader once the old one's lease ran out in etcd: the lease, etcd's own expiry check
-# (every 500 ms), one coordination round (lease / 6) and the status poll.
-TAKEOVER_BOUND = LEASE + 0.5 + LEASE / 6 + 0.5
+# The bound for a new leader after kill -9 of the old one, at any instant: lease + one
+# probe round. The lease's TTL in etcd is chosen to meet it (1 s here: the key goes at most
+# 1.5 s after the last keepalive, etcd expiring leases in 500 ms steps) and the leader-key
+# watch lets a follower take it at once; what is left covers the status poll.
+ETCD_TTL = 1.0
+TAKEOVER_BOUND = LEASE + INTERVAL
 
 
 class Sentinel:
@@ -114,7 +117,9 @@ class QuorumTest(unittest.TestCase):
         cls.s = {}
         cls.c = Cluster(n=3, driver="http", interval="200ms", fall=FALL, rise=2, cooldown="1s",
                         reconcile="2s")
-        cls.etcd = EtcdMembers(cls.c.dir).start()
+        # Election timeout 500 ms: etcd's minimum lease TTL (1.5 x it) stays at the 1 s asked.
+        cls.etcd = EtcdCluster(3, workdir=os.path.join(cls.c.dir, "etcd"), election_ms=500)
+        cls.etcd.start()
         for nd in cls.c.nodes:
             nd.start()
         for t in cls.c.tunnels.values():
@@ -178,6 +183,8 @@ class QuorumTest(unittest.TestCase):
         co = st["coordination"]
         self.assertEqual(co["mode"], "quorum")
         self.assertEqual(co["quorum"], 2)
+        self.assertEqual(co["lease_ms"], LEASE * 1000)
+        self.assertEqual(co["etcd_ttl_ms"], ETCD_TTL * 1000)
         self.assertTrue(co["quorum_holds"])
         self.assertEqual(co["leader"], lid)
         self.assertIsNotNone(co["leader_since_ms"])
@@ -283,7 +290,7 @@ class QuorumTest(unittest.TestCase):
         self.c.wait_master("lb2", timeout=1, nodes=[lb3])  # the last good records stay
         # etcd returns: the decision follows, and the old master is told to step down
         # (fencing) before lb3 is promoted.
-        self.etcd.start()
+        self.etcd.start(majority=True)
         self.c.wait_master("lb3", timeout=20, nodes=[lb3])
         self.assertEqual(self.epoch_on(lb3), epoch + 1)
         promoted = self.c.tunnels["lb3"].calls("promote")

@@ -3,6 +3,9 @@
 // state faults, the fencing order and the fence hook.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "sentinel/cluster/quorum.h"
 #include "tests/unit/sentinel/cluster/fake_clock.h"
 
@@ -111,6 +114,57 @@ TEST(Lease, ActingStopsAtRenewalPlusLeaseMinusMarginOnTheLocalClock) {
 TEST(Lease, MarginIsATenthAtLeast100ms) {
   EXPECT_EQ(lease_margin(5000), 500);
   EXPECT_EQ(lease_margin(500), 100);
+}
+
+TEST(EtcdTtl, LargestWholeSecondsThatHandTheLeadOnWithinLeasePlusAProbeRound) {
+  struct Row { TimeMs lease, interval, ttl; };
+  for (const Row& r : std::vector<Row>{
+           {2000, 200, 1000},    // the tests' settings: 1 s + 500 ms step + 200 ms <= 2.2 s
+           {5000, 1000, 5000},   // the defaults: 5.7 s <= 6 s, the full lease
+           {5000, 200, 4000},
+           {3000, 700, 3000},    // interval >= step + notice: the full lease
+           {3000, 699, 2000},
+           {1000, 200, 1000},    // never below 1 s (the bound is then not met: documented)
+           {600000, 1000, 600000}}) {
+    TimeMs ttl = etcd_ttl_ms(r.lease, r.interval);
+    EXPECT_EQ(ttl, r.ttl) << r.lease << " " << r.interval;
+    EXPECT_EQ(ttl % 1000, 0);
+    EXPECT_LE(ttl, r.lease);
+    // Killed right after a keepalive, the key goes at most ttl + the expiry step later.
+    if (r.lease + r.interval >= 1000 + kEtcdExpiryStepMs + kTakeOverNoticeMs) {
+      EXPECT_LE(ttl + kEtcdExpiryStepMs + kTakeOverNoticeMs, r.lease + r.interval) << r.lease;
+    }
+  }
+}
+
+TEST(EtcdTtl, RoundsAndKeepalivesLeaveTwoMissesBeforeTheLocalDeadline) {
+  for (TimeMs lease : {1000, 2000, 5000, 10000, 60000}) {
+    for (TimeMs interval : {100, 200, 1000}) {
+      TimeMs ttl = etcd_ttl_ms(lease, interval);
+      TimeMs round = round_period_ms(lease, ttl);
+      EXPECT_GE(round, 100);
+      EXPECT_LE(round, ttl / 3);
+      // Rounds every `round` (plus 10 ms of work each): a keepalive is sent whenever due,
+      // and no two in a row are more than a third of the TTL apart.
+      TimeMs last = 0, now = 0, worst = 0;
+      for (int i = 0; i < 200; ++i) {
+        now += round + 10;
+        if (keepalive_due(now, last, ttl, round)) {
+          worst = std::max(worst, now - last);
+          last = now;
+        }
+      }
+      EXPECT_LE(worst, ttl / 3 + 10) << lease << " " << interval;
+      EXPECT_LT(2 * worst, ttl - lease_margin(ttl)) << lease << " " << interval;
+    }
+  }
+}
+
+TEST(EtcdTtl, KeepaliveDueOnlyWhenTheNextRoundWouldBeTooLate) {
+  EXPECT_FALSE(keepalive_due(1000, 1000, 3000, 500));  // just renewed
+  EXPECT_FALSE(keepalive_due(1499, 1000, 3000, 500));
+  EXPECT_TRUE(keepalive_due(1501, 1000, 3000, 500));   // the next round would be past 1 s
+  EXPECT_TRUE(keepalive_due(1001, 1000, 1000, 333));   // TTL 1 s: every round
 }
 
 TEST(Lease, NotHeldNeverActs) {

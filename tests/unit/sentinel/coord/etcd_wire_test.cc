@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -232,6 +233,64 @@ TEST(ErrorBodies, NoLeaderLeaderChangedOtherErrorsAndNonErrors) {
   EXPECT_TRUE(is_lease_not_found(*parse_error_body(
       400, R"({"error":"etcdserver: requested lease not found","code":5})")));
   EXPECT_FALSE(is_lease_not_found(*parse_error_body(503, R"({"error":"etcdserver: no leader"})")));
+}
+
+}  // namespace
+}  // namespace sentinel::coord::wire
+
+namespace sentinel::coord::wire {
+namespace {
+
+TEST(Watch, CreateRequestWatchesOneKey) {
+  json j = json::parse(watch_create_request("/p/leader"));
+  EXPECT_EQ(j, json::parse(R"({"create_request":{"key":"L3AvbGVhZGVy"}})"));
+}
+
+// Messages as etcd 3.4's gateway streams them, one a line.
+TEST(Watch, CreatedPutDeleteAndCancelled) {
+  auto created = parse_watch_message(
+      R"({"result":{"header":{"cluster_id":"1","member_id":"2","revision":"9","raft_term":"2"},"created":true}})");
+  ASSERT_TRUE(std::holds_alternative<WatchMessage>(created)) << error_of(created).detail;
+  EXPECT_TRUE(std::get<WatchMessage>(created).created);
+  EXPECT_TRUE(std::get<WatchMessage>(created).events.empty());
+
+  // A PUT's type is 0, which proto3 leaves out; a DELETE says so.
+  auto evs = parse_watch_message(
+      R"({"result":{"header":{"revision":"11"},"events":[{"kv":{"key":"L3AvbGVhZGVy","create_revision":"10","mod_revision":"10","version":"1","value":"czE=","lease":"5"}},{"type":"DELETE","kv":{"key":"L3AvbGVhZGVy","mod_revision":"11"}}]}})");
+  ASSERT_TRUE(std::holds_alternative<WatchMessage>(evs)) << error_of(evs).detail;
+  const auto& m = std::get<WatchMessage>(evs);
+  ASSERT_EQ(m.events.size(), 2u);
+  EXPECT_FALSE(m.events[0].deleted);
+  EXPECT_EQ(m.events[0].key, "/p/leader");
+  EXPECT_EQ(m.events[0].mod_revision, 10);
+  EXPECT_TRUE(m.events[1].deleted);
+  EXPECT_EQ(m.events[1].mod_revision, 11);
+
+  auto cancel = parse_watch_message(
+      R"({"result":{"header":{"revision":"11"},"canceled":true,"cancel_reason":"etcdserver: no leader"}})");
+  ASSERT_TRUE(std::holds_alternative<WatchMessage>(cancel));
+  EXPECT_TRUE(std::get<WatchMessage>(cancel).canceled);
+  EXPECT_EQ(std::get<WatchMessage>(cancel).cancel_reason, "etcdserver: no leader");
+}
+
+TEST(Watch, ErrorsAndGarbageAreValues) {
+  // The gateway's stream error body.
+  auto e = parse_watch_message(
+      R"({"error":{"grpc_code":14,"http_code":503,"message":"etcdserver: no leader","http_status":"Service Unavailable"}})");
+  EXPECT_EQ(error_of(e).kind, Kind::NoLeader);
+  struct Case { const char* line; const char* says; };
+  for (const Case& c : std::vector<Case>{
+           {"not json", "not JSON"},
+           {R"({"x":1})", "no \"result\" object"},
+           {R"({"result":{"events":{}}})", "\"events\" is not an array"},
+           {R"({"result":{"events":[1]}})", "not an object"},
+           {R"({"result":{"events":[{"type":"TOUCH"}]}})", "neither PUT nor DELETE"},
+           {R"({"result":{"events":[{"kv":{"key":"!!"}}]}})", "not base64"},
+           {R"({"result":{"created":"yes"}})", "not a boolean"}}) {
+    auto r = parse_watch_message(c.line);
+    EXPECT_EQ(error_of(r).kind, Kind::BadResponse) << c.line;
+    EXPECT_NE(error_of(r).detail.find(c.says), std::string::npos) << c.line << ": " << error_of(r).detail;
+  }
 }
 
 }  // namespace
