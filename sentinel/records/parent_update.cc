@@ -109,7 +109,8 @@ DelegationReadout read_delegation(const dnsd::common::SocketAddress& server,
 }
 
 bool delegation_in_sync(const DelegationReadout& r, const cluster::Delegation& want,
-                        const std::vector<std::string>& owned, uint32_t ttl, bool glue) {
+                        const std::vector<std::string>& owned, const std::string& child_zone,
+                        uint32_t ttl, bool glue) {
   if (!r.ok) return false;
   std::vector<std::string> ours;
   for (size_t i = 0; i < r.ns.size(); ++i) {
@@ -120,6 +121,9 @@ bool delegation_in_sync(const DelegationReadout& r, const cluster::Delegation& w
   if (ours != want.ns) return false;
   if (!glue) return true;
   for (const auto& name : want.ns) {
+    // A name outside the zone has no glue of ours: the A/AAAA a parent sends along for it
+    // are its own data (a sibling name in the parent zone), not ours to check or delete.
+    if (!cluster::in_domain(name, child_zone)) continue;
     for (bool v4 : {true, false}) {
       const auto& w = glue_of(v4 ? want.a : want.aaaa, name);
       if (glue_of(v4 ? r.a : r.aaaa, name) != w) return false;
@@ -162,7 +166,9 @@ std::vector<uint8_t> build_delegation_update(const dnsd::common::TsigKey& key,
   if (glue) {
     for (bool v4 : {true, false})
       for (const auto& [name, addrs] : v4 ? have.a : have.aaaa) {
-        if (!contains(want.ns, name)) continue;  // handled below when owned, else not ours
+        // Names that left are handled below when owned; others, and names outside the
+        // zone (whose addresses are the parent's own data), are not ours.
+        if (!contains(want.ns, name) || !cluster::in_domain(name, child_zone)) continue;
         const auto& w = glue_of(v4 ? want.a : want.aaaa, name);
         for (const auto& a : addrs)
           if (!contains(w, a)) push(name + " 0 IN " + (v4 ? "A " : "AAAA ") + a, true);
@@ -220,7 +226,7 @@ DelegationOutcome push_delegation(const config::ParentConfig& p, const std::stri
       unreachable += (unreachable.empty() ? "" : "; ") + out.server + ": " + have.error;
       continue;
     }
-    if (delegation_in_sync(have, want, owned, p.ns_ttl, p.glue)) {
+    if (delegation_in_sync(have, want, owned, child_zone, p.ns_ttl, p.glue)) {
       out.status = S::InSync;
       out.detail = "in sync";
       out.readback = std::move(have);
@@ -251,7 +257,7 @@ DelegationOutcome push_delegation(const config::ParentConfig& p, const std::stri
     }
     out.status = S::Updated;
     out.readback = read_delegation(server, child_zone, timeout);
-    out.in_sync = delegation_in_sync(out.readback, want, owned, p.ns_ttl, p.glue);
+    out.in_sync = delegation_in_sync(out.readback, want, owned, child_zone, p.ns_ttl, p.glue);
     out.detail = out.in_sync ? "updated" : "updated, but the read-back differs: retried next round";
     return out;
   }

@@ -41,9 +41,11 @@ DelegationReadout read_delegation(const dnsd::common::SocketAddress& server,
 DelegationReadout parse_delegation(const std::vector<uint8_t>& response, const std::string& child_zone);
 
 // True when `r` serves `want`: of the `owned` NS names exactly want.ns, with `ttl`, and (when
-// `glue`) for each of them exactly its glue, with `ttl`. Names not owned are not ours.
+// `glue`) for each of them in `child_zone` exactly its glue, with `ttl`. Names not owned are
+// not ours, nor the addresses of names outside the zone (the parent's own data).
 bool delegation_in_sync(const DelegationReadout& r, const cluster::Delegation& want,
-                        const std::vector<std::string>& owned, uint32_t ttl, bool glue);
+                        const std::vector<std::string>& owned, const std::string& child_zone,
+                        uint32_t ttl, bool glue);
 
 // The signed update (no prerequisite: every add and per-record delete is idempotent, and
 // each message leaves at least its own NS set in place whatever ran before it). Update

@@ -86,7 +86,7 @@ TEST_P(DelegationInSync, Table) {
   c.parent.glue = t.glue;
   auto want = desired_delegation(c, {"lb1", "lb2"});
   List owned{ns(1), ns(2), ns(3)};
-  EXPECT_EQ(delegation_in_sync(t.have, want, owned, 20, t.glue), t.want) << t.what;
+  EXPECT_EQ(delegation_in_sync(t.have, want, owned, kZone, 20, t.glue), t.want) << t.what;
 }
 
 DelegationReadout with(DelegationReadout r, const std::function<void(DelegationReadout&)>& f) {
@@ -204,6 +204,32 @@ TEST(DelegationUpdate, StaleGlueOfAKeptNameIsDeletedByRecord) {
       build_delegation_update(key(), kParent, kZone, want, {ns(1), ns(2)}, have, 20, true, error));
   EXPECT_NE(std::find(lines.begin(), lines.end(), "- " + ns(1) + " A 192.0.2.77"), lines.end());
   EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [](auto& l) { return l[0] == '-'; }), 1);
+}
+
+// NS names in the parent zone itself (ns1.example.com.): the A records a referral carries
+// for them are the parent's data, never checked nor deleted as glue.
+TEST(DelegationUpdate, SiblingNamesAddressesAreNotGlue) {
+  auto c = make_config(3);
+  for (int i = 0; i < 3; ++i) c.nodes[i].ns = "ns" + std::to_string(i + 1) + "." + kParent;
+  auto want = desired_delegation(c, {"lb1", "lb2", "lb3"});
+  EXPECT_TRUE(want.a.empty());
+  List owned{"ns1." + kParent, "ns2." + kParent, "ns3." + kParent};
+  DelegationReadout have;
+  have.ok = true;
+  have.ns = owned;
+  have.ns_ttls = {20, 20, 20};
+  for (const auto& n : owned) {
+    have.a[n] = {"198.51.100.1"};
+    have.glue_ttls[n + " A"] = 3600;
+  }
+  EXPECT_TRUE(delegation_in_sync(have, want, owned, kZone, 20, true));
+  have.ns_ttls = {300, 300, 300};  // out of sync by the TTL: an update, without address deletes
+  EXPECT_FALSE(delegation_in_sync(have, want, owned, kZone, 20, true));
+  std::string error;
+  auto lines = update_lines(
+      build_delegation_update(key(), kParent, kZone, want, owned, have, 20, true, error));
+  for (const auto& l : lines) EXPECT_EQ(l.find(" A "), std::string::npos) << l;
+  EXPECT_EQ(lines.size(), 3u);
 }
 
 TEST(DelegationUpdate, WithoutGlueNoAddressRecords) {
