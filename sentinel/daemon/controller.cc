@@ -222,8 +222,9 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
       o.error = std::string("internal error: ") + e.what();
     }
     std::optional<records::DelegationOutcome> parent;
-    if (o.published_run) parent = sync_delegation(in_service_set(v, o.state));
-    return [this, o = std::move(o), reply, plan, parent] {
+    auto serving = in_service_set(v, o.state);  // what the published apex NS set was made of
+    if (o.published_run) parent = sync_delegation(serving);
+    return [this, o = std::move(o), reply, plan, parent, serving] {
       state_ = o.state;  // carries the plan's own events
       merge_events(during_job_);
       note_delegation(parent);
@@ -238,6 +239,7 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
       }
       if (o.published_run) {
         published_ = o.desired;
+        published_in_service_ = serving;
         publish_summary_ = o.published.summary();
         note_published(o.published);
       }
@@ -277,10 +279,11 @@ void Controller::publish_job(Reply reply) {
     }
     Published pub = publish_all(c_, want, snapshot.epoch);
     auto parent = sync_delegation(serving);  // after the apex NS set: the parent follows it
-    return [this, want, pub, parent, reply] {
+    return [this, want, pub, parent, serving, reply] {
       persist_ok();
       note_delegation(parent);
       published_ = want;
+      published_in_service_ = serving;
       publish_summary_ = pub.summary();
       note_published(pub);
       updates_sent_ += pub.nodes.size();
@@ -298,7 +301,8 @@ void Controller::reconcile_job(Reply reply) {
   busy_ = true;
   auto want = published_ ? *published_ : desired();
   uint64_t epoch = state_.epoch;
-  auto serving = in_service_set(views(), state_);
+  // The delegation follows the apex NS set as published, not a change not yet pushed.
+  auto serving = published_ ? published_in_service_ : in_service_set(views(), state_);
   executor_.submit([this, want, epoch, serving, reply]() -> std::function<void()> {
     if (!sink().may_act())
       return [this, reply] {

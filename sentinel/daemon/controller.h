@@ -123,6 +123,7 @@ class Controller {
   std::vector<std::function<void()>> deferred_;
   std::vector<cluster::Event> during_job_;  // noted while a plan job runs on a copy
   std::optional<records::RecordSet> published_;
+  std::set<std::string> published_in_service_;  // the nodes in service published_ was made for
   std::string publish_summary_;
   std::string waiting_;
   uint64_t started_mono_ = 0;
