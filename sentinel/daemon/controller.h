@@ -144,6 +144,7 @@ class Controller {
   std::optional<records::DelegationOutcome> delegation_;
   uint64_t parent_updates_ = 0;
   std::map<std::string, uint64_t> parent_refusals_;
+  std::string parent_problem_;  // the last refusal/unreachable message, "" while fine
   int64_t start_wall_ms_ = 0;
   std::optional<uint64_t> master_down_at_;  // loop ms the master's health turned down
   bool failover_publish_owed_ = false;       // promoted; the clock stops once published

@@ -1,5 +1,6 @@
 // The parent's delegation ([parent]): kept after every push of the apex NS set, retried
 // by every reconcile round until the parent serves it; refusals logged and counted.
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -37,18 +38,30 @@ void Controller::note_delegation(const std::optional<records::DelegationOutcome>
       break;
     case S::Refused:
       parent_refusals_[d->rcode]++;
-      spdlog::warn("parent {}: {} (the delegation is left as it is, retried next round; "
-                   "does it accept [parent] update_key {} for {}?)",
-                   c_.parent.zone, d->detail, c_.parent.update_key.name, c_.zone);
       break;
     case S::Unreachable:
     case S::Failed:
-      spdlog::warn("parent {}: delegation not updated: {} (retried next round)", c_.parent.zone,
-                   d->detail);
-      break;
     case S::InSync:
       break;
   }
+  // A problem is logged as a warning when it starts or changes, then at debug level each
+  // round it is retried (every reconcile_interval), so the log says it once, not forever.
+  std::string problem;
+  if (d->status == S::Refused)
+    problem = fmt::format("parent {}: {} (the delegation is left as it is, retried every round; "
+                          "does it accept [parent] update_key {} for {}?)",
+                          c_.parent.zone, d->detail, c_.parent.update_key.name, c_.zone);
+  else if (d->status == S::Unreachable || d->status == S::Failed)
+    problem = fmt::format("parent {}: delegation not updated: {} (retried every round)",
+                          c_.parent.zone, d->detail);
+  if (problem.empty() && !parent_problem_.empty())
+    spdlog::warn("parent {}: the delegation is {} again", c_.parent.zone,
+                 d->in_sync ? "in sync" : "updated");
+  else if (!problem.empty() && problem != parent_problem_)
+    spdlog::warn("{}", problem);
+  else if (!problem.empty())
+    spdlog::debug("{}", problem);
+  parent_problem_ = problem;
   delegation_ = d;
 }
 
