@@ -67,6 +67,31 @@ std::string coordination_text(const json& s, const json& nodes) {
   return o.str();
 }
 
+// "delegation by example.com.: ns lb1.api.example.com. lb2.api.example.com. (in sync)"
+// from the status JSON's "delegation" (null: no [parent], nothing).
+std::string delegation_text(const json& s) {
+  if (!s.contains("delegation") || !s["delegation"].is_object()) return "";
+  const json& d = s["delegation"];
+  std::ostringstream o;
+  o << "\ndelegation by " << d.value("zone", "") << ": ";
+  if (!d.contains("ns") || !d["ns"].is_array()) {
+    o << "not read yet";
+  } else {
+    o << "ns";
+    for (const auto& n : d["ns"]) o << " " << n.get<std::string>();
+  }
+  if (d.contains("status") && d["status"].is_string())
+    o << " (" << (d.value("in_sync", false) ? "in sync" : d.value("detail", std::string())) << ")";
+  o << "\n";
+  if (d.contains("glue") && d["glue"].is_object())
+    for (const auto& [name, addrs] : d["glue"].items()) {
+      o << "  glue " << name;
+      for (const auto& a : addrs) o << " " << a.get<std::string>();
+      o << "\n";
+    }
+  return o.str();
+}
+
 std::string status_text(const json& s) {
   std::ostringstream o;
   o << "zone " << s.value("zone", "") << "  epoch " << s.value("epoch", 0) << "  master "
@@ -91,6 +116,7 @@ std::string status_text(const json& s) {
   }
   std::string co = coordination_text(s, s.value("nodes", json::array()));
   if (!co.empty()) o << "\n" << co;
+  o << delegation_text(s);
   return o.str();
 }
 

@@ -137,6 +137,19 @@ ReloadPlan plan_reload(const SentinelConfig& running, SentinelConfig loaded,
   note("[damping] suppress", n.damping.suppress, running.damping.suppress, number, p);
   note("[damping] reuse", n.damping.reuse, running.damping.reuse, number, p);
   note("[damping] half_life", n.damping.half_life, running.damping.half_life, millis, p);
+  // [parent] applies at once: the next round keeps the delegation by the new settings.
+  if (n.parent.enabled != running.parent.enabled)
+    p.changes.push_back(std::string("[parent] ") + (n.parent.enabled ? "added" : "removed"));
+  note("[parent] zone", n.parent.zone, running.parent.zone, quoted, p);
+  std::vector<std::string> servers, old_servers;
+  for (const auto& a : n.parent.servers) servers.push_back(a.to_string());
+  for (const auto& a : running.parent.servers) old_servers.push_back(a.to_string());
+  note("[parent] servers", servers, old_servers, listed, p);
+  if (!same_key(n.parent.update_key, running.parent.update_key))
+    p.changes.push_back("[parent] update_key");
+  note("[parent] ns_ttl", n.parent.ns_ttl, running.parent.ns_ttl, number, p);
+  note("[parent] glue", n.parent.glue, running.parent.glue,
+       [](bool b) { return std::string(b ? "true" : "false"); }, p);
 
   std::set<std::string> kept;
   for (const auto& node : n.nodes) {

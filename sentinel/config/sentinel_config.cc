@@ -132,6 +132,39 @@ void check_coordination(SentinelConfig& c, const toml::table& t, ErrorList& erro
                 "): opinions would expire before a node can be called down");
 }
 
+// [parent] against the rest: an ancestor of the zone, a known key, NS names to keep.
+void check_parent(SentinelConfig& c, const toml::table& t,
+                  const std::vector<dnsd::common::TsigKey>& keys, ErrorList& errors) {
+  auto& p = c.parent;
+  std::string base = fs::path(c.file).parent_path().string();
+  TableReader r(t, c.file, base, "parent", "parent", errors);
+  if (!p.zone.empty() && !c.zone.empty() &&
+      (c.zone.size() <= p.zone.size() ||
+       c.zone.compare(c.zone.size() - p.zone.size(), p.zone.size(), p.zone) != 0 ||
+       (p.zone != "." && c.zone[c.zone.size() - p.zone.size() - 1] != '.')))
+    r.error("zone", "\"" + p.zone + "\"",
+            "must be a parent of [cluster] zone \"" + c.zone + "\" (the zone that delegates it)");
+  if (!p.update_key_name.empty()) {
+    p.update_key_line = r.line_of("update_key");
+    std::string reason;
+    auto want = dnsd::common::normalize_absolute_name(p.update_key_name, reason);
+    const dnsd::common::TsigKey* key = nullptr;
+    for (const auto& k : keys)
+      if (want && k.name == *want) key = &k;
+    if (key) p.update_key = *key;
+    else r.error("update_key", "\"" + p.update_key_name + "\"", "no [[key]] with this name");
+  }
+  if (p.ns_ttl == 0) p.ns_ttl = c.ns_ttl;
+  size_t named = 0;
+  for (const auto& n : c.nodes) named += !n.ns.empty();
+  // RFC 1034 4.1: at least two name servers; the NS set rule keeps two only if it has two.
+  if (named < 2)
+    errors.add(c.file, p.line, "parent", "",
+               "the delegation is kept to the nodes' NS names, but " + std::to_string(named) +
+                   " [[node]] has an ns name: give at least two nodes one (ns = \"lb1." +
+                   c.zone + "\")");
+}
+
 void cross_checks(SentinelConfig& c, const toml::table& root,
                   const std::vector<dnsd::common::TsigKey>& keys, const std::string& update_key,
                   int update_key_line, ErrorList& errors) {
@@ -144,6 +177,8 @@ void cross_checks(SentinelConfig& c, const toml::table& root,
   resolve_update_keys(c, keys, update_key, update_key_line, errors);
   if (const auto* t = root.get("coordination"); t && t->as_table())
     check_coordination(c, *t->as_table(), errors);
+  if (const auto* t = root.get("parent"); t && t->as_table() && c.parent.enabled)
+    check_parent(c, *t->as_table(), keys, errors);
 }
 
 }  // namespace
@@ -184,6 +219,12 @@ std::optional<SentinelConfig> parse_sentinel_config(const std::string& text,
     c.coordination.enabled = true;
     c.coordination.line = static_cast<int>(root.get("coordination")->source().begin.line);
     read_flat(*t, "coordination", c, base, errors);
+  }
+
+  if (auto t = section(root, "parent", path, errors)) {
+    c.parent.enabled = true;
+    c.parent.line = static_cast<int>(root.get("parent")->source().begin.line);
+    read_flat(*t, "parent", c, base, errors);
   }
 
   std::vector<dnsd::common::TsigKey> keys;

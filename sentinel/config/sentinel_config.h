@@ -82,6 +82,21 @@ struct CoordinationConfig {
   }
 };
 
+// [parent]: sentinel also keeps the parent zone's delegation of the zone to the apex NS set
+// (docs/sentinel.md "The apex NS set"), by RFC 2136 updates to the parent's primary.
+// Absent (enabled false) = the delegation is left as it is.
+struct ParentConfig {
+  bool enabled = false;
+  std::string zone;                                  // absolute, lowercase: "example.com."
+  std::vector<dnsd::common::SocketAddress> servers;  // the parent's primary, tried in order
+  std::string update_key_name;                       // a [[key]]; resolved into update_key
+  int update_key_line = 0;
+  dnsd::common::TsigKey update_key;
+  uint32_t ns_ttl = 0;  // TTL of the delegation's NS (and glue); 0 until resolved: [cluster] ns_ttl
+  bool glue = true;     // keep A/AAAA glue of the in-domain NS names
+  int line = 0;         // of the [parent] header, for messages
+};
+
 struct DampingConfig {
   double penalty = 1000;   // added each time a node goes down
   double suppress = 2500;  // above this the node stays out of service
@@ -112,6 +127,7 @@ struct SentinelConfig {
   DampingConfig damping;
   std::vector<NodeConfig> nodes;
   CoordinationConfig coordination;
+  ParentConfig parent;
 
   // Legal but unwise settings, for the log and `sentinel check` (e.g. a shared update key).
   std::vector<std::string> warnings;

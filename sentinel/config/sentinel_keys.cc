@@ -29,6 +29,13 @@ std::string yes(bool b) { return b ? "true" : "false"; }
 
 template <typename T>
 T take(Value&& v) { return std::get<T>(std::move(v)); }
+// AddressList values are the canonical texts of addresses already checked.
+std::vector<dnsd::common::SocketAddress> addresses(const std::vector<std::string>& texts) {
+  std::vector<dnsd::common::SocketAddress> out;
+  for (const auto& t : texts)
+    if (auto a = dnsd::common::parse_socket_address(t)) out.push_back(*a);
+  return out;
+}
 int i(Value&& v) { return static_cast<int>(std::get<int64_t>(v)); }
 
 CheckKind check_kind(const std::string& type) {
@@ -158,6 +165,27 @@ const auto kKeys = std::to_array<KeySpec>({
      "seconds; at least [probe] interval x fall",
      SET(t.config->coordination.lease = take<Millis>(std::move(v))),
      CFG(dur(t.config.coordination.lease))},
+    // [parent]
+    {"parent", "zone", VK::ZoneName, true, "", 0, 0, "", 0, R,
+     "the parent zone that delegates [cluster] zone, e.g. \"example.com\": sentinel keeps its "
+     "NS records of the zone to the apex NS set",
+     SET(t.config->parent.zone = take<std::string>(std::move(v))), nullptr},
+    {"parent", "servers", VK::AddressList, true, "", 1, 8, "", 53, R,
+     "address or address:port of the parent zone's primary server(s) that take RFC 2136 "
+     "updates, tried in order; the delegation is read back from the one that answered",
+     SET(t.config->parent.servers = addresses(take<std::vector<std::string>>(std::move(v)))),
+     nullptr},
+    {"parent", "update_key", VK::Text, true, "", 0, 0, "", 0, R,
+     "the [[key]] that signs the updates to the parent; the parent must accept it for the "
+     "zone's delegation only",
+     SET(t.config->parent.update_key_name = take<std::string>(std::move(v))), nullptr},
+    {"parent", "ns_ttl", VK::Integer, false, "", 1, 86400, "", 0, R,
+     "TTL in seconds of the delegation's NS records and glue; default [cluster] ns_ttl",
+     SET(t.config->parent.ns_ttl = static_cast<uint32_t>(i(std::move(v)))), nullptr},
+    {"parent", "glue", VK::Bool, false, "true", 0, 0, "", 0, R,
+     "also keep the A/AAAA glue of the NS names at or below the zone (from the nodes' ipv4 "
+     "and ipv6): added with the name, deleted when it leaves",
+     SET(t.config->parent.glue = std::get<bool>(v)), CFG(yes(t.config.parent.glue))},
     // [[node]]
     {"node", "name", VK::Label, true, "", 0, 0, "", 0, R,
      "the node's name, one label: also <name>.<zone> A/AAAA, and its dnsd's [node] name",
@@ -263,7 +291,7 @@ const auto kKeys = std::to_array<KeySpec>({
 #undef CFG
 #undef SET
 
-constexpr std::array<SectionSpec, 10> kSections{{
+constexpr std::array<SectionSpec, 11> kSections{{
     {"sentinel", "[sentinel]", true, "this sentinel: its name, state file and API"},
     {"cluster", "[cluster]", true, "the zone and the records sentinel maintains in it"},
     {"probe", "[probe]", false, "default timing of every check"},
@@ -271,6 +299,9 @@ constexpr std::array<SectionSpec, 10> kSections{{
     {"log", "[log]", false, "logging to stderr"},
     {"coordination", "[coordination]", false,
      "several sentinels, one leader, coordinated through etcd; absent = a single sentinel"},
+    {"parent", "[parent]", false,
+     "the parent zone's delegation of the zone, kept to the apex NS set by RFC 2136 updates; "
+     "absent = sentinel leaves the delegation alone"},
     {"node", "[[node]]", true, "one [[node]] per dnsd node sentinel watches"},
     {"node.checks", "[[node]] checks = [{ ... }]", false,
      "a node's health checks; without checks, one dns check"},
@@ -292,6 +323,7 @@ std::string type_name(const KeySpec& k) {
     case VK::Secret: return "string";
     case VK::Path: return "path";
     case VK::Address: return k.default_port ? "address[:port]" : "address:port";
+    case VK::AddressList: return k.default_port ? "list of address[:port]" : "list of address:port";
     case VK::ZoneName: return "zone name";
     case VK::OwnerName: return "name below the zone";
     case VK::OwnerNames: return "list of names below the zone";
@@ -320,6 +352,7 @@ std::string range_text(const KeySpec& k) {
     case VK::Secret: return "at least " + std::to_string(k.min) + " characters";
     case VK::OwnerNames: return std::to_string(k.min) + ".." + std::to_string(k.max) + " entries";
     case VK::UrlList: return std::to_string(k.min) + ".." + std::to_string(k.max) + " entries";
+    case VK::AddressList: return std::to_string(k.min) + ".." + std::to_string(k.max) + " entries";
     case VK::IdList: return "1..16 entries of 1.." + std::to_string(k.max) + " characters";
     default: return "";
   }

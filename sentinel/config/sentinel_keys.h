@@ -32,6 +32,7 @@ enum class ValueKind : uint8_t {
   Secret,         // a string of at least min characters, never echoed in messages
   Path,           // made absolute relative to the config file's folder
   Address,        // "addr:port"; "addr" too when default_port != 0
+  AddressList,    // a list of Address, min..max entries (stored as their canonical texts)
   ZoneName,       // absolute DNS name, lowercased, not the root
   OwnerName,      // a name below the zone ("master"), lowercased, no "@" or "*"
   OwnerNames,     // a list of OwnerName

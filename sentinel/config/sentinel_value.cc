@@ -1,4 +1,5 @@
 // One sentinel.toml value checked against its key's kind and range (the key table's rules).
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -94,6 +95,7 @@ class Converter {
   std::optional<Value> owner_names(std::vector<std::string> in);
   std::optional<Value> url_list(std::vector<std::string> in);
   std::optional<Value> id_list(std::vector<std::string> in);
+  std::optional<Value> address_list(std::vector<std::string> in);
 
   const KeySpec& k_;
   const toml::node& n_;
@@ -145,6 +147,24 @@ std::optional<Value> Converter::id_list(std::vector<std::string> in) {
   return in;
 }
 
+std::optional<Value> Converter::address_list(std::vector<std::string> in) {
+  if (static_cast<int64_t>(in.size()) < k_.min || static_cast<int64_t>(in.size()) > k_.max)
+    return fail(as_text(n_), "needs " + std::to_string(k_.min) + ".." + std::to_string(k_.max) +
+                                 " addresses");
+  std::vector<std::string> out;
+  for (const auto& s : in) {
+    auto a = dnsd::common::parse_socket_address(s, k_.default_port);
+    if (!a)
+      return fail(in_quotes(s), k_.default_port ? "not an address or address:port"
+                                                : "not an address:port");
+    std::string text = a->to_string();
+    if (std::find(out.begin(), out.end(), text) != out.end())
+      return fail(in_quotes(s), "listed twice");
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 std::optional<Value> Converter::run() {
   using VK = ValueKind;
   std::string reason;
@@ -178,9 +198,11 @@ std::optional<Value> Converter::run() {
       break;
   }
   if (k_.kind == VK::Ipv4List || k_.kind == VK::Ipv6List || k_.kind == VK::OwnerNames ||
-      k_.kind == VK::Command || k_.kind == VK::UrlList || k_.kind == VK::IdList) {
+      k_.kind == VK::Command || k_.kind == VK::UrlList || k_.kind == VK::IdList ||
+      k_.kind == VK::AddressList) {
     auto list = strings();
     if (!list) return std::nullopt;
+    if (k_.kind == VK::AddressList) return address_list(std::move(*list));
     if (k_.kind == VK::UrlList) return url_list(std::move(*list));
     if (k_.kind == VK::IdList) return id_list(std::move(*list));
     if (k_.kind == VK::OwnerNames) return owner_names(std::move(*list));

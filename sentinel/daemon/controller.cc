@@ -221,9 +221,13 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
       o.state = from;
       o.error = std::string("internal error: ") + e.what();
     }
-    return [this, o = std::move(o), reply, plan] {
+    std::optional<records::DelegationOutcome> parent;
+    auto serving = in_service_set(v, o.state);  // what the published apex NS set was made of
+    if (o.published_run) parent = sync_delegation(serving);
+    return [this, o = std::move(o), reply, plan, parent, serving] {
       state_ = o.state;  // carries the plan's own events
       merge_events(during_job_);
+      note_delegation(parent);
       if (o.persist_failed) persist_failed(o.error);
       else persist_ok();
       const char* cause = cluster::failover_cause(plan);
@@ -235,6 +239,7 @@ void Controller::run_plan_job(const Plan& plan, cluster::ClusterState from, Repl
       }
       if (o.published_run) {
         published_ = o.desired;
+        published_in_service_ = serving;
         publish_summary_ = o.published.summary();
         note_published(o.published);
       }
@@ -255,7 +260,8 @@ void Controller::publish_job(Reply reply) {
   history_dirty_ = false;
   auto want = desired();
   auto snapshot = state_;
-  executor_.submit([this, want, snapshot, reply]() -> std::function<void()> {
+  auto serving = in_service_set(views(), state_);
+  executor_.submit([this, want, snapshot, serving, reply]() -> std::function<void()> {
     std::string error;
     auto out = sink();
     if (!out.save(snapshot, error) || !out.may_act()) {
@@ -272,9 +278,12 @@ void Controller::publish_job(Reply reply) {
       };
     }
     Published pub = publish_all(c_, want, snapshot.epoch);
-    return [this, want, pub, reply] {
+    auto parent = sync_delegation(serving);  // after the apex NS set: the parent follows it
+    return [this, want, pub, parent, serving, reply] {
       persist_ok();
+      note_delegation(parent);
       published_ = want;
+      published_in_service_ = serving;
       publish_summary_ = pub.summary();
       note_published(pub);
       updates_sent_ += pub.nodes.size();
@@ -292,14 +301,18 @@ void Controller::reconcile_job(Reply reply) {
   busy_ = true;
   auto want = published_ ? *published_ : desired();
   uint64_t epoch = state_.epoch;
-  executor_.submit([this, want, epoch, reply]() -> std::function<void()> {
+  // The delegation follows the apex NS set as published, not a change not yet pushed.
+  auto serving = published_ ? published_in_service_ : in_service_set(views(), state_);
+  executor_.submit([this, want, epoch, serving, reply]() -> std::function<void()> {
     if (!sink().may_act())
       return [this, reply] {
         if (reply) reply(409, {{"ok", false}, {"error", "not the leader: nothing reconciled"}});
         after_job();
       };
     Published pub = reconcile_all(c_, want, epoch);
-    return [this, pub, reply] {
+    auto parent = sync_delegation(serving);  // a refused or lost update is retried here
+    return [this, pub, parent, reply] {
+      note_delegation(parent);
       json nodes = json::array();
       for (const auto& n : pub.nodes) {
         if (n.outcome.status == records::PushOutcome::Status::Updated) {

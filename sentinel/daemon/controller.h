@@ -22,6 +22,7 @@
 #include "sentinel/daemon/node_monitor.h"
 #include "sentinel/daemon/plan_runner.h"
 #include "sentinel/metrics/histogram.h"
+#include "sentinel/records/parent_update.h"
 #include "sentinel/records/record_set.h"
 
 namespace sentinel::daemon {
@@ -67,6 +68,14 @@ class Controller {
   // A publish, reconcile or plan read the dnsd nodes back: per-node sync for /metrics,
   // and the end of a failover's clock once every dnsd that is not down serves it.
   void note_published(const Published& pub);
+
+  // [parent] (controller_delegation.cc). Executor thread: brings the parent's delegation to
+  // the NS set of `in_service`; nullopt when there is no [parent].
+  std::optional<records::DelegationOutcome> sync_delegation(
+      const std::set<std::string>& in_service) const;
+  // Loop thread: logs and counts the outcome, keeps it for the status.
+  void note_delegation(const std::optional<records::DelegationOutcome>& d);
+  nlohmann::json delegation_json() const;
 
   void cmd_promote(const std::string& node, bool dry_run, Reply reply);
   void cmd_drain(const std::string& node, bool drain, Reply reply);
@@ -114,6 +123,7 @@ class Controller {
   std::vector<std::function<void()>> deferred_;
   std::vector<cluster::Event> during_job_;  // noted while a plan job runs on a copy
   std::optional<records::RecordSet> published_;
+  std::set<std::string> published_in_service_;  // the nodes in service published_ was made for
   std::string publish_summary_;
   std::string waiting_;
   uint64_t started_mono_ = 0;
@@ -130,6 +140,11 @@ class Controller {
   std::set<std::string> removed_nodes_;
   // NS names a reload took from every node: deleted from the apex NS set.
   std::set<std::string> removed_ns_;
+  // The parent's delegation as last read back, updates sent, refusals by rcode.
+  std::optional<records::DelegationOutcome> delegation_;
+  uint64_t parent_updates_ = 0;
+  std::map<std::string, uint64_t> parent_refusals_;
+  std::string parent_problem_;  // the last refusal/unreachable message, "" while fine
   int64_t start_wall_ms_ = 0;
   std::optional<uint64_t> master_down_at_;  // loop ms the master's health turned down
   bool failover_publish_owed_ = false;       // promoted; the clock stops once published

@@ -1,4 +1,5 @@
 // What the controller shows: status, history, explain, Prometheus metrics.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -109,6 +110,7 @@ json Controller::status_json() const {
           {"last_failover_seconds", last_failover_seconds_ ? json(*last_failover_seconds_) : json(nullptr)},
           {"failover_budget", budget_json(budget_)},
           {"coordination", coordination_json()},
+          {"delegation", delegation_json()},
           {"nodes", nodes}};
 }
 
@@ -182,6 +184,16 @@ std::string Controller::metrics_text() const {
     m.failovers.emplace_back(cause, it == failovers_.end() ? 0 : it->second);
   }
   m.failover_duration = failover_duration_;
+  m.parent_enabled = c_.parent.enabled;
+  m.delegation_in_sync = delegation_ && delegation_->in_sync;
+  m.parent_updates = parent_updates_;
+  for (const char* rcode : metrics::kParentRefusalRcodes) m.parent_refusals.emplace_back(rcode, 0);
+  for (const auto& [rcode, count] : parent_refusals_) {
+    auto it = std::find_if(m.parent_refusals.begin(), m.parent_refusals.end(),
+                           [&](const auto& p) { return p.first == rcode; });
+    if (it == m.parent_refusals.end()) m.parent_refusals.emplace_back(rcode, count);
+    else it->second = count;
+  }
   for (size_t i = 0; i < c_.nodes.size(); ++i) {
     const auto& name = c_.nodes[i].name;
     const auto& h = monitor_.health(i);

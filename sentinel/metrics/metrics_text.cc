@@ -160,6 +160,19 @@ std::string render_metrics(const MetricsSnapshot& s) {
   w.family("sentinel_reconcile_repairs_total", "counter",
            "dnsd nodes a reconcile found not serving the desired records and rewrote");
   w.sample("sentinel_reconcile_repairs_total", "", s.reconcile_repairs);
+  if (s.parent_enabled) {
+    w.family("sentinel_delegation_in_sync", "gauge",
+             "1 when the parent zone's delegation, as last read back, is the apex NS set");
+    w.sample("sentinel_delegation_in_sync", "", s.delegation_in_sync);
+    w.family("sentinel_parent_updates_total", "counter",
+             "Updates of the parent zone's delegation it accepted");
+    w.sample("sentinel_parent_updates_total", "", s.parent_updates);
+    w.family("sentinel_parent_update_refusals_total", "counter",
+             "Updates of the parent zone's delegation it refused, by rcode (a TSIG error "
+             "such as BADKEY in place of the NOTAUTH it comes with)");
+    for (const auto& [rcode, count] : s.parent_refusals)
+      w.sample("sentinel_parent_update_refusals_total", label("rcode", rcode), count);
+  }
   return w.take();
 }
 

@@ -33,6 +33,10 @@ struct NodeMetrics {
   std::vector<CheckMetrics> checks;
 };
 
+// The rcodes a parent refusing the delegation's update is expected to answer, shown even at 0.
+inline constexpr std::array<const char*, 5> kParentRefusalRcodes = {"REFUSED", "NOTAUTH", "BADKEY",
+                                                                    "BADSIG", "BADTIME"};
+
 struct MetricsSnapshot {
   std::string version;
   double start_time_seconds = 0;  // unix time the process started
@@ -45,6 +49,11 @@ struct MetricsSnapshot {
   std::vector<std::pair<std::string, uint64_t>> failovers;  // cause -> count, every cause
   Histogram failover_duration{kFailoverBounds};              // seconds
   std::vector<NodeMetrics> nodes;
+  // [parent]: the delegation; the families are left out without it.
+  bool parent_enabled = false;
+  bool delegation_in_sync = false;  // the last read-back of the parent matched
+  uint64_t parent_updates = 0;
+  std::vector<std::pair<std::string, uint64_t>> parent_refusals;  // rcode -> count
 };
 
 std::string render_metrics(const MetricsSnapshot& s);

@@ -48,23 +48,16 @@ uint64_t epoch_of_txt(const std::string& rdata_text) {
 
 std::string master_of_txt(const std::string& rdata_text) { return txt_value(rdata_text, "master"); }
 
+std::vector<cluster::NsNode> ns_nodes(const config::SentinelConfig& c) {
+  std::vector<cluster::NsNode> out;
+  for (const auto& n : c.nodes)
+    if (!n.ns.empty()) out.push_back({n.name, n.ns, n.priority, n.ipv4, n.ipv6});
+  return out;
+}
+
 std::vector<std::string> apex_ns_names(const config::SentinelConfig& c,
                                        const std::set<std::string>& in_service) {
-  std::vector<const config::NodeConfig*> named;
-  for (const auto& n : c.nodes)
-    if (!n.ns.empty()) named.push_back(&n);
-  std::stable_sort(named.begin(), named.end(), [&](auto* a, auto* b) {
-    bool sa = in_service.count(a->name) > 0, sb = in_service.count(b->name) > 0;
-    if (sa != sb) return sa;  // in service first, then the best of the others
-    return a->priority != b->priority ? a->priority < b->priority : a->name < b->name;
-  });
-  std::vector<std::string> out;
-  for (const auto* n : named) {
-    bool serving = in_service.count(n->name) > 0;
-    if (!serving && out.size() >= 2) break;
-    if (std::find(out.begin(), out.end(), n->ns) == out.end()) out.push_back(n->ns);
-  }
-  return out;
+  return cluster::pick_ns_set(ns_nodes(c), in_service);
 }
 
 RecordSet desired_records(const config::SentinelConfig& c, const cluster::ClusterState& s,

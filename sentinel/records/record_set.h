@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sentinel/cluster/cluster_state.h"
+#include "sentinel/cluster/ns_set.h"
 #include "sentinel/config/sentinel_config.h"
 
 struct ldns_struct_rr;
@@ -51,9 +52,11 @@ std::string master_of_txt(const std::string& rdata_text);
 RecordSet desired_records(const config::SentinelConfig& c, const cluster::ClusterState& s,
                           const std::set<std::string>& in_service);
 
-// The NS names of the apex NS set: those of the nodes in service, by priority; when fewer
-// than two are, the best others (by priority) fill it up to two, so that it never shrinks
-// below two nor empties. Empty when no node has an `ns` name.
+// The nodes that have an `ns` name, as the NS set rule (cluster/ns_set.h) takes them.
+std::vector<cluster::NsNode> ns_nodes(const config::SentinelConfig& c);
+
+// The NS names of the apex NS set: cluster::pick_ns_set of ns_nodes(c) (those of the nodes
+// in service, by priority; never below two nor empty). Empty when no node has an `ns` name.
 std::vector<std::string> apex_ns_names(const config::SentinelConfig& c,
                                        const std::set<std::string>& in_service);
 

@@ -7,51 +7,10 @@
 
 #include "dnsd/common/ldns_include.h"
 #include "sentinel/records/dns_client.h"
+#include "sentinel/records/dns_message.h"
 
 namespace sentinel::records {
 namespace {
-
-struct PktDeleter {
-  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-};
-using PktPtr = std::unique_ptr<ldns_pkt, PktDeleter>;
-
-std::vector<uint8_t> to_wire(ldns_pkt* pkt) {
-  uint8_t* buf = nullptr;
-  size_t size = 0;
-  if (ldns_pkt2wire(&buf, pkt, &size) != LDNS_STATUS_OK) return {};
-  std::vector<uint8_t> out(buf, buf + size);
-  free(buf);
-  return out;
-}
-
-std::vector<uint8_t> build_query(const std::string& owner, const std::string& type) {
-  ldns_rdf* name = ldns_dname_new_frm_str(owner.c_str());
-  if (!name) return {};
-  ldns_pkt* q = ldns_pkt_query_new(name, ldns_get_rr_type_by_name(type.c_str()),
-                                   LDNS_RR_CLASS_IN, 0);
-  if (!q) return {};
-  ldns_pkt_set_random_id(q);
-  auto wire = to_wire(q);
-  ldns_pkt_free(q);
-  return wire;
-}
-
-ldns_rr* rr_from(const std::string& text) {
-  ldns_rr* rr = nullptr;
-  if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK) return nullptr;
-  return rr;
-}
-
-// An RR with no rdata: "delete an RRset" (class ANY) or "RRset does not exist" (NONE).
-ldns_rr* empty_rr(const std::string& owner, const std::string& type, ldns_rr_class cls) {
-  ldns_rr* rr = ldns_rr_new();
-  ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner.c_str()));
-  ldns_rr_set_type(rr, ldns_get_rr_type_by_name(type.c_str()));
-  ldns_rr_set_class(rr, cls);
-  ldns_rr_set_ttl(rr, 0);
-  return rr;
-}
 
 // The unsigned message's size, packed into a buffer that grows: ldns_pkt2wire (also inside
 // ldns_pkt_tsig_sign) packs into a fixed 65,535-byte one and aborts the process on a
@@ -63,13 +22,6 @@ size_t packed_size(ldns_pkt* pkt) {
   size_t size = ldns_pkt2buffer_wire(b, pkt) == LDNS_STATUS_OK ? ldns_buffer_position(b) : SIZE_MAX;
   ldns_buffer_free(b);
   return size;
-}
-
-const char* rcode_name(int rcode) {
-  static const char* names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-                                "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
-                                "NOTZONE"};
-  return rcode >= 0 && rcode <= 10 ? names[rcode] : "rcode?";
 }
 
 }  // namespace

@@ -64,11 +64,15 @@ def free_prefix():
 
 class MatrixCluster(E2ECluster):
     def __init__(self, prefix, stop_answer="refused", stop_grace="2s", interval="200ms", fall=2,
-                 ns_ttl=None):
+                 ns_ttl=None, delegation=False):
         super().__init__(prefix=prefix, interval=interval, fall=fall, stop_grace=stop_grace,
                          stop_answer=stop_answer)
+        if delegation and not ns_ttl:
+            raise ValueError("the delegation follows the apex NS set: it needs ns_ttl")
         if ns_ttl:
             self.manage_ns(ns_ttl)
+        if delegation:
+            self.manage_delegation()
         self.root_addr = prefix + ".9"
         self.answers = {n: stop_answer for n in self.nodes}
         self.reloads = {n: 0 for n in self.nodes}
@@ -105,6 +109,20 @@ class MatrixCluster(E2ECluster):
         text = text.replace('reconcile_interval = "2s"',
                             'reconcile_interval = "2s"\nns_ttl = %d' % ns_ttl)
         self._write("sentinel.toml", text)
+
+    def manage_delegation(self):
+        """sentinel also keeps the parent's delegation ([parent]): the parent dnsd takes its
+        updates for example.test signed with a key of its own, "parent" (not the nodes')."""
+        secret = "cGFyZW50LWRlbGVnYXRpb24ta2V5LTAxMjM0NTY3ODk="
+        key = '[[key]]\nname = "parent"\nalgorithm = "hmac-sha256"\nsecret = "%s"\n' % secret
+        path = self.path("parent.toml")
+        with open(path) as f:
+            text = f.read()
+        text = text.replace('update_keys = ["sentinel"]', 'update_keys = ["parent"]')
+        self._write("parent.toml", text + "\n" + key)
+        with open(self.path("sentinel.toml"), "a") as f:
+            f.write("\n%s\n[parent]\nzone = \"example.test\"\nservers = [\"%s.10:53\"]\n"
+                    "update_key = \"parent\"\n" % (key, self.p))
 
     def node_config(self, name, stop_answer):
         text = self._dnsd_config(name, self.nodes[name], ZONE, self.path("api.example.test.zone"),

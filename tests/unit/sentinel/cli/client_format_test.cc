@@ -53,5 +53,25 @@ TEST(FormatStatus, ChecksAreSeparatedBySemicolons) {
       << text;
 }
 
+TEST(FormatStatus, TheDelegationAsLastReadBack) {
+  json base = {{"zone", "api.example.test."}, {"epoch", 1}, {"master", "lb1"},
+               {"nodes", json::array()}};
+  EXPECT_EQ(format_reply("status", "", base).find("delegation"), std::string::npos);
+  json s = base;
+  s["delegation"] = {{"zone", "example.test."}, {"ns", {"lb1.api.example.test.", "lb2.api.example.test."}},
+                     {"glue", {{"lb1.api.example.test.", {"192.0.2.1"}}}}, {"status", "refused"},
+                     {"in_sync", false}, {"detail", "127.0.0.10:53 answered the update NOTAUTH"}};
+  std::string text = format_reply("status", "", s);
+  EXPECT_NE(text.find("delegation by example.test.: ns lb1.api.example.test. lb2.api.example.test. "
+                      "(127.0.0.10:53 answered the update NOTAUTH)"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("  glue lb1.api.example.test. 192.0.2.1"), std::string::npos) << text;
+  s["delegation"]["in_sync"] = true;
+  EXPECT_NE(format_reply("status", "", s).find("(in sync)"), std::string::npos);
+  s["delegation"] = {{"zone", "example.test."}, {"ns", nullptr}, {"status", nullptr}};
+  EXPECT_NE(format_reply("status", "", s).find("delegation by example.test.: not read yet"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace sentinel::cli

@@ -78,6 +78,19 @@ TEST(PlanReload, DecidesPerKey) {
        {"[damping] half_life"}, {}, {}},
       {"log level reloads", [](SentinelConfig& c) { c.log_level = "debug"; },
        {"[log] level: \"info\" -> \"debug\""}, {}, {}},
+      {"[parent] added reloads", [](SentinelConfig& c) { c.parent.enabled = true; },
+       {"[parent] added"}, {}, {}},
+      {"[parent] ns_ttl and glue reload",
+       [](SentinelConfig& c) {
+         c.parent.ns_ttl = 30;
+         c.parent.glue = false;
+       },
+       {"[parent] ns_ttl: 0 -> 30", "[parent] glue: true -> false"}, {}, {}},
+      {"[parent] servers reload",
+       [](SentinelConfig& c) {
+         c.parent.servers = {*dnsd::common::parse_socket_address("192.0.2.53:53")};
+       },
+       {"[parent] servers: [] -> [192.0.2.53:53]"}, {}, {}},
       {"id waits for a restart", [](SentinelConfig& c) { c.id = "s2"; }, {},
        {"[sentinel] id = \"s2\" only takes effect after a restart (running \"s1\")"}, {}},
       {"state_file waits for a restart", [](SentinelConfig& c) { c.state_file = "/tmp/s.json"; },

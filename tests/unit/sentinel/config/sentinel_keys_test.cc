@@ -217,6 +217,11 @@ TEST(ReferenceConfig, ShowsEveryKeyOfTheTableAndNoOther) {
       "coordination.sentinels",
       "coordination.quorum",
       "coordination.lease",
+      "parent.zone",                       // the parent's delegation: the section is a comment
+      "parent.servers",
+      "parent.update_key",
+      "parent.ns_ttl",
+      "parent.glue",
   };
   std::string text = read(std::string(DNSGTM_SOURCE_DIR) + "/conf/sentinel.toml");
   std::set<std::string> have = conf_keys(toml::parse(text));

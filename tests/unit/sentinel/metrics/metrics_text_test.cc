@@ -175,6 +175,26 @@ TEST(RenderMetrics, NoNodesStillRendersTheClusterFamilies) {
   EXPECT_EQ(p.samples["sentinel_build_info{version=\"\"}"], "1");
 }
 
+TEST(RenderMetrics, TheDelegationFamiliesOnlyWithAParent) {
+  MetricsSnapshot off;
+  auto none = parse(render_metrics(off));
+  EXPECT_EQ(none.types.count("sentinel_parent_update_refusals_total"), 0u);
+  EXPECT_EQ(none.types.count("sentinel_delegation_in_sync"), 0u);
+  MetricsSnapshot s;
+  s.parent_enabled = true;
+  s.delegation_in_sync = true;
+  s.parent_updates = 3;
+  s.parent_refusals = {{"REFUSED", 0}, {"BADKEY", 2}, {"SERVFAIL", 1}};
+  Parsed p = parse(render_metrics(s));
+  EXPECT_TRUE(p.problems.empty()) << ::testing::PrintToString(p.problems);
+  EXPECT_EQ(p.types["sentinel_parent_update_refusals_total"], "counter");
+  EXPECT_EQ(p.samples["sentinel_delegation_in_sync"], "1");
+  EXPECT_EQ(p.samples["sentinel_parent_updates_total"], "3");
+  EXPECT_EQ(p.samples["sentinel_parent_update_refusals_total{rcode=\"REFUSED\"}"], "0");
+  EXPECT_EQ(p.samples["sentinel_parent_update_refusals_total{rcode=\"BADKEY\"}"], "2");
+  EXPECT_EQ(p.samples["sentinel_parent_update_refusals_total{rcode=\"SERVFAIL\"}"], "1");
+}
+
 TEST(EscapeLabel, BackslashQuoteNewline) {
   EXPECT_EQ(dnsd::common::escape_label_value("lb1"), "lb1");
   EXPECT_EQ(dnsd::common::escape_label_value("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
