@@ -78,7 +78,8 @@ const auto kKeys = std::to_array<KeySpec>({
      SET(t.config.server.listen = take<std::vector<common::SocketAddress>>(std::move(v))),
      CFG(addr_list(t.config.server.listen))},
     {"server", "workers", VK::Integer, false, "1", 0, 256, "", 0, X,
-     "threads, each with its own event loop and SO_REUSEPORT sockets; 0 = one per core",
+     "SO_REUSEPORT sockets per listen address: each UDP one served by a thread of its own, "
+     "each worker's TCP listeners by one event loop; 0 = one per core",
      SET(t.config.server.workers = resolve_workers(u(std::move(v)))),
      CFG(num(t.config.server.workers))},
     {"server", "identity", VK::String, false, "\"\"", 0, 255, "", 0, R,

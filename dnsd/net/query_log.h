@@ -1,4 +1,4 @@
-// [log] queries: one line per query a worker answered. The worker only copies a small
+// [log] queries: one line per query a query thread answered. It only copies a small
 // record into its own single-producer ring (no lock, no formatting, no I/O); the query
 // log thread drains every ring, applies the queries_per_second cap, formats and writes
 // the lines, and once a second says how many were not logged.
@@ -39,12 +39,13 @@ struct QueryLogRecord {
 // latency_us=12 transport=udp" (one line, no newline).
 std::string format_query_log_line(const QueryLogRecord& r);
 
-// One worker's queue of records: the worker pushes, the query log thread pops.
+// One query thread's queue of records (a TCP worker's or a UDP socket thread's): that
+// thread pushes, the query log thread pops.
 class QueryLogRing {
  public:
   static constexpr size_t kCapacity = 256;
 
-  // The owning worker: the record to fill, then commit(); nullptr when full (counted).
+  // The owning thread: the record to fill, then commit(); nullptr when full (counted).
   QueryLogRecord* reserve() {
     uint64_t h = head_.load(std::memory_order_relaxed);
     if (h - tail_.load(std::memory_order_acquire) >= kCapacity) {
@@ -54,7 +55,7 @@ class QueryLogRing {
     return &slots_[h % kCapacity];
   }
   void commit() { head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
-  // The owning worker: `n` more records it had no room for (counted as not logged).
+  // The owning thread: `n` more records it had no room for (counted as not logged).
   void lose(uint64_t n) { bump(overflow_, n); }
 
   // The query log thread.
@@ -79,9 +80,9 @@ class QueryLogger {
 
   // Thread-safe; takes effect within one drain period.
   void configure(bool on, uint32_t per_second);
-  // The rings live as long as their workers, which outlive stop().
+  // The rings live as long as their threads, which outlive stop().
   void start(std::vector<QueryLogRing*> rings);
-  void stop();  // after the workers stopped: writes what they left, joins
+  void stop();  // after the query threads stopped: writes what they left, joins
 
  private:
   void run();

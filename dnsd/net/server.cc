@@ -1,4 +1,4 @@
-// Server: sockets for every (address, worker), worker start/stop, stats.
+// Server: sockets for every (address, worker), thread start/stop, stats.
 #include "dnsd/net/server.h"
 
 #include <unistd.h>
@@ -33,7 +33,7 @@ bool Server::bind(std::vector<std::string>& errors) {
         errors.push_back(err);
         break;
       }
-      w->add_udp(u);
+      udp_.push_back(std::make_unique<UdpReceiver>(shared_, u));
       int t = open_tcp_listener(addr, 1024, err);
       if (t < 0) {
         errors.push_back(err);
@@ -43,7 +43,8 @@ bool Server::bind(std::vector<std::string>& errors) {
     }
   }
   if (!errors.empty()) {
-    workers_.clear();  // closes the sockets opened so far
+    udp_.clear();  // closes the sockets opened so far
+    workers_.clear();
     return false;
   }
   return true;
@@ -52,32 +53,44 @@ bool Server::bind(std::vector<std::string>& errors) {
 void Server::start() {
   std::vector<QueryLogRing*> rings;
   for (auto& w : workers_) rings.push_back(&w->query_log);
+  for (auto& u : udp_) rings.push_back(&u->query_log);
   query_logger_.start(std::move(rings));
   for (auto& w : workers_) w->start();
+  for (auto& u : udp_) u->start();
 }
 
 void Server::stop() {
+  for (auto& u : udp_) u->request_stop();  // every UDP thread wakes at once
+  for (auto& u : udp_) u->stop();
   for (auto& w : workers_) w->stop();
   query_logger_.stop();
 }
 
+namespace {
+
+// Relaxed loads: each counter has one writer (its thread, bump()), and a scrape needs no
+// ordering between counters.
+void add_counts(const WorkerStats& s, StatsTotals& t) {
+  auto rd = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  t.udp_queries += rd(s.udp_queries);
+  t.tcp_queries += rd(s.tcp_queries);
+  t.truncated += rd(s.truncated);
+  t.dropped += rd(s.dropped);
+  t.tcp_accepted += rd(s.tcp_accepted);
+  t.tcp_rejected += rd(s.tcp_rejected);
+  t.tcp_timeouts += rd(s.tcp_timeouts);
+  t.errors += rd(s.errors);
+  t.rrl_dropped += rd(s.rrl_dropped);
+  t.rrl_slipped += rd(s.rrl_slipped);
+  s.answered.add_to(t.answered);
+}
+
+}  // namespace
+
 StatsTotals Server::stats() const {
   StatsTotals t;
-  auto rd = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  for (const auto& w : workers_) {
-    const WorkerStats& s = w->stats;
-    t.udp_queries += rd(s.udp_queries);
-    t.tcp_queries += rd(s.tcp_queries);
-    t.truncated += rd(s.truncated);
-    t.dropped += rd(s.dropped);
-    t.tcp_accepted += rd(s.tcp_accepted);
-    t.tcp_rejected += rd(s.tcp_rejected);
-    t.tcp_timeouts += rd(s.tcp_timeouts);
-    t.errors += rd(s.errors);
-    t.rrl_dropped += rd(s.rrl_dropped);
-    t.rrl_slipped += rd(s.rrl_slipped);
-    s.answered.add_to(t.answered);
-  }
+  for (const auto& w : workers_) add_counts(w->stats, t);
+  for (const auto& u : udp_) add_counts(u->stats, t);
   return t;
 }
 

@@ -1,6 +1,6 @@
 // The network side of dnsd: binds every listen address for every worker (all errors are
-// reported before anything runs), starts the workers, and switches them to REFUSED for
-// the stop grace window.
+// reported before anything runs), starts the threads (one per UDP socket, one TCP loop
+// per worker), and switches them to the stop answer for the stop grace window.
 #pragma once
 #include <memory>
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "dnsd/config/config.h"
 #include "dnsd/net/server_stats.h"
+#include "dnsd/net/udp_receiver.h"
 #include "dnsd/net/worker.h"
 #include "dnsd/zone/catalog_holder.h"
 
@@ -43,8 +44,9 @@ class Server {
  private:
   config::ServerConfig config_;
   ServerShared shared_;
-  std::vector<std::unique_ptr<Worker>> workers_;
-  QueryLogger query_logger_;  // after workers_: stopped and destroyed before them
+  std::vector<std::unique_ptr<Worker>> workers_;      // TCP: one loop per worker
+  std::vector<std::unique_ptr<UdpReceiver>> udp_;     // UDP: one thread per (address, worker)
+  QueryLogger query_logger_;  // after workers_ and udp_: stopped and destroyed before them
 };
 
 }  // namespace dnsd::net

@@ -1,5 +1,6 @@
-// Per-worker counters: each written by its own worker only (bump(): a relaxed load and
-// store), summed on read by Server::stats().
+// Per-thread counters, one set per TCP worker and one per UDP socket thread: each written
+// by its own thread only (bump(): a relaxed load and store), summed on read by
+// Server::stats() (relaxed loads).
 #pragma once
 #include <atomic>
 #include <cstdint>

@@ -1,8 +1,10 @@
-// UDP batches with recvmmsg/sendmmsg on a uv_poll handle.
+// UDP batches with a blocking recvmmsg and sendmmsg, on a thread of the socket's own.
 #include "dnsd/net/udp_receiver.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,24 +12,25 @@
 #include <ctime>
 
 #include "dnsd/answer/answer.h"
+#include "dnsd/common/thread_schedule.h"
 #include "dnsd/net/socket_setup.h"
-#include "dnsd/net/worker.h"
+#include "dnsd/net/udp_wait.h"
 #include "dnsd/zone/catalog.h"
 
 namespace dnsd::net {
 
-UdpReceiver::UdpReceiver(Worker& worker, int fd)
-    : worker_(worker),
+UdpReceiver::UdpReceiver(ServerShared& shared, int fd)
+    : shared_(shared),
+      reader_(shared.holder),
       fd_(fd),
       rx_(kBatch * kQueryBuffer),
       tx_(kBatch * kResponseBuffer),
-      limiter_(worker.shared().rrl_rate, worker.shared().rrl_slip) {
+      limiter_(shared.rrl_rate, shared.rrl_slip) {
   for (int i = 0; i < kBatch; ++i) {
     rx_iov_[i] = {rx_.data() + i * kQueryBuffer, kQueryBuffer};
     rx_msgs_[i].msg_hdr.msg_iov = &rx_iov_[i];
     rx_msgs_[i].msg_hdr.msg_iovlen = 1;
   }
-  poll_.data = this;
   common::SocketAddress local;
   local.length = sizeof local.storage;
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&local.storage), &local.length) == 0)
@@ -78,34 +81,66 @@ size_t formerr_header(const uint8_t* q, uint8_t* out) {
 
 }  // namespace
 
-UdpReceiver::~UdpReceiver() = default;
+UdpReceiver::~UdpReceiver() { stop(); }
 
 void UdpReceiver::start() {
-  uv_poll_init(worker_.loop(), &poll_, fd_);
-  uv_poll_start(&poll_, UV_READABLE, on_readable);
-  started_ = true;
+  // open_udp_socket() makes non-blocking sockets; this thread blocks in recvmmsg instead,
+  // waking at least every kIdleWakeMs (udp_wait.h).
+  // Sends keep MSG_DONTWAIT: a full send buffer drops an answer, it never stalls the thread.
+  int flags = fcntl(fd_, F_GETFL);
+  if (flags >= 0) fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
+  timeval idle{kIdleWakeMs / 1000, (kIdleWakeMs % 1000) * 1000};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+  thread_ = std::thread([this] { run(); });
 }
 
-void UdpReceiver::close() {
+void UdpReceiver::request_stop() {
+  if (fd_ < 0 || !thread_.joinable() || stopping_.load(std::memory_order_relaxed)) return;
+  stopping_.store(true, std::memory_order_release);
+  ::shutdown(fd_, SHUT_RD);  // wakes the blocked recvmmsg: see udp_wait.h
+}
+
+void UdpReceiver::stop() {
   if (fd_ < 0) return;
-  if (started_) uv_close(reinterpret_cast<uv_handle_t*>(&poll_), nullptr);
+  request_stop();
+  if (thread_.joinable()) thread_.join();
   ::close(fd_);
   fd_ = -1;
 }
 
-void UdpReceiver::on_readable(uv_poll_t* handle, int status, int) {
-  auto* self = static_cast<UdpReceiver*>(handle->data);
-  if (status < 0) return;
-  // A few batches per wake-up, then yield to the loop so TCP is not starved.
-  for (int round = 0; round < 8; ++round) {
-    int n = 0;
-    try {
-      n = self->process_batch();
-    } catch (const std::exception& e) {  // last safety net: never lose the worker
-      bump(self->worker_.stats.errors);
-      spdlog::error("udp worker: {}", e.what());
+void UdpReceiver::run() {
+  // A short slice, the operator's nice value kept: see thread_schedule.h.
+  common::set_thread_schedule(common::current_thread_nice());
+  for (;;) {
+    for (int i = 0; i < kBatch; ++i) {
+      rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
+      rx_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      rx_msgs_[i].msg_hdr.msg_flags = 0;
+      rx_msgs_[i].msg_hdr.msg_control = wildcard_ ? rx_control_[i] : nullptr;
+      rx_msgs_[i].msg_hdr.msg_controllen = wildcard_ ? kControl : 0;
     }
-    if (n < kBatch) break;
+    int n = recvmmsg(fd_, rx_msgs_, kBatch, MSG_WAITFORONE, nullptr);
+    int err = n < 0 ? errno : 0;
+    switch (next_recv_step(n, err, stopping_.load(std::memory_order_acquire))) {
+      case RecvStep::Stop:
+        return;
+      case RecvStep::Idle:
+        reader_.refresh();  // let go of a catalog replaced meanwhile
+        continue;
+      case RecvStep::Retry:
+        continue;
+      case RecvStep::Fail:
+        bump(stats.errors);
+        continue;
+      case RecvStep::Answer:
+        break;
+    }
+    try {
+      answer_batch(n);
+    } catch (const std::exception& e) {  // last safety net: never lose the thread
+      bump(stats.errors);
+      spdlog::error("udp thread: {}", e.what());
+    }
   }
 }
 
@@ -119,30 +154,22 @@ void UdpReceiver::hand_off(int i, size_t len) {
   common::SocketAddress to = req.client;
   int fd = fd_;
   // UDP sends are thread-safe: the service answers straight from its own thread.
-  worker_.shared().slow_path(std::move(req), [fd, to](std::vector<std::vector<uint8_t>> m) {
+  shared_.slow_path(std::move(req), [fd, to](std::vector<std::vector<uint8_t>> m) {
     if (!m.empty()) sendto(fd, m[0].data(), m[0].size(), MSG_DONTWAIT, to.sa(), to.length);
   });
 }
 
-int UdpReceiver::process_batch() {
-  for (int i = 0; i < kBatch; ++i) {
-    rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
-    rx_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    rx_msgs_[i].msg_hdr.msg_flags = 0;
-    rx_msgs_[i].msg_hdr.msg_control = wildcard_ ? rx_control_[i] : nullptr;
-    rx_msgs_[i].msg_hdr.msg_controllen = wildcard_ ? kControl : 0;
-  }
-  int n = recvmmsg(fd_, rx_msgs_, kBatch, MSG_DONTWAIT, nullptr);
-  if (n <= 0) return 0;
-  const bool log = worker_.shared().log_queries.load(std::memory_order_relaxed);
-  const uint64_t received_ns = log ? uv_hrtime() : 0;
+void UdpReceiver::answer_batch(int n) {
+  const bool log = shared_.log_queries.load(std::memory_order_relaxed);
+  const uint64_t received_ns = log ? monotonic_ns() : 0;
 
-  const zone::Catalog* catalog = worker_.reader().refresh();
+  const zone::Catalog* catalog = reader_.refresh();
   answer::QueryContext ctx{answer::Transport::Udp,
-                           worker_.shared().grace.load(std::memory_order_relaxed),
-                           worker_.shared().grace_answer.load(std::memory_order_relaxed),
+                           shared_.grace.load(std::memory_order_relaxed),
+                           shared_.grace_answer.load(std::memory_order_relaxed),
                            {}, static_cast<uint32_t>(std::time(nullptr))};
-  WorkerStats& st = worker_.stats;
+  const uint64_t now_s = limiter_.enabled() ? coarse_monotonic_seconds() : 0;
+  WorkerStats& st = stats;
   bump(st.udp_queries, static_cast<uint64_t>(n));
   int out = 0;
   for (int i = 0; i < n; ++i) {
@@ -158,7 +185,7 @@ int UdpReceiver::process_batch() {
       ctx.client = answer::client_address(reinterpret_cast<const sockaddr*>(&peers_[i]));
       r = answer::answer(rx_.data() + i * kQueryBuffer, len, *catalog, ctx, resp, kResponseBuffer);
     }
-    if (r.outcome == answer::Outcome::SlowPath && worker_.shared().slow_path) {
+    if (r.outcome == answer::Outcome::SlowPath && shared_.slow_path) {
       hand_off(i, len);
       continue;
     }
@@ -167,7 +194,7 @@ int UdpReceiver::process_batch() {
       continue;
     }
     if (limiter_.enabled()) {
-      auto verdict = limiter_.check(peers_[i], uv_now(worker_.loop()) / 1000, r.valid_cookie);
+      auto verdict = limiter_.check(peers_[i], now_s, r.valid_cookie);
       if (verdict == RateLimiter::Verdict::Drop) {
         bump(st.rrl_dropped);
         continue;
@@ -207,15 +234,14 @@ int UdpReceiver::process_batch() {
     sent += k;
   }
   if (log) log_batch(out, received_ns);
-  return n;
 }
 
 void UdpReceiver::log_batch(int out, uint64_t received_ns) {
-  uint32_t latency_us = static_cast<uint32_t>((uv_hrtime() - received_ns) / 1000);
+  uint32_t latency_us = static_cast<uint32_t>((monotonic_ns() - received_ns) / 1000);
   for (int k = 0; k < out; ++k) {
-    QueryLogRecord* rec = worker_.query_log.reserve();
+    QueryLogRecord* rec = query_log.reserve();
     if (!rec) {  // full: this one and the rest of the batch are counted as not logged
-      worker_.query_log.lose(static_cast<uint64_t>(out - k - 1));
+      query_log.lose(static_cast<uint64_t>(out - k - 1));
       return;
     }
     int i = logged_[k].query;
@@ -227,7 +253,7 @@ void UdpReceiver::log_batch(int out, uint64_t received_ns) {
     rec->rcode = logged_[k].rcode;
     rec->size = static_cast<uint32_t>(tx_iov_[k].iov_len);
     rec->latency_us = latency_us;
-    worker_.query_log.commit();
+    query_log.commit();
   }
 }
 

@@ -1,4 +1,4 @@
-// Worker thread lifecycle: loop, sockets, stop.
+// TCP worker thread lifecycle: loop, listeners, stop.
 #include "dnsd/net/worker.h"
 
 #include <spdlog/spdlog.h>
@@ -6,7 +6,6 @@
 
 #include "dnsd/common/thread_schedule.h"
 #include "dnsd/net/tcp_connection.h"
-#include "dnsd/net/udp_receiver.h"
 
 namespace dnsd::net {
 
@@ -52,8 +51,6 @@ Worker::~Worker() {
   uv_loop_close(&loop_);
 }
 
-void Worker::add_udp(int fd) { udp_.push_back(std::make_unique<UdpReceiver>(*this, fd)); }
-
 void Worker::add_tcp(int fd) {
   auto* t = new uv_tcp_t;
   uv_tcp_init(&loop_, t);
@@ -63,7 +60,6 @@ void Worker::add_tcp(int fd) {
 }
 
 void Worker::start() {
-  for (auto& u : udp_) u->start();
   for (uv_tcp_t* t : listeners_) uv_listen(reinterpret_cast<uv_stream_t*>(t), 1024, on_connection);
   started_ = true;
   thread_ = std::thread([this] {
@@ -77,7 +73,6 @@ void Worker::stop() {
   if (!started_) {
     // Never ran: close what we own synchronously.
     if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&stop_async_))) {
-      for (auto& u : udp_) u->close();
       for (uv_tcp_t* t : listeners_)
         uv_close(reinterpret_cast<uv_handle_t*>(t), [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
       uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
@@ -93,7 +88,6 @@ void Worker::stop() {
 
 void Worker::on_stop(uv_async_t* a) {
   auto* w = static_cast<Worker*>(a->data);
-  for (auto& u : w->udp_) u->close();
   for (uv_tcp_t* t : w->listeners_)
     uv_close(reinterpret_cast<uv_handle_t*>(t), [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
   w->listeners_.clear();

@@ -1,5 +1,6 @@
-// One worker: a thread with its own libuv loop serving its own SO_REUSEPORT UDP and TCP
-// sockets. Workers share nothing on the query path but the published catalog pointer.
+// One TCP worker: a thread with its own libuv loop serving its own SO_REUSEPORT TCP
+// listeners and their connections. (UDP sockets have threads of their own: UdpReceiver.)
+// Workers share nothing on the query path but the published catalog pointer.
 #pragma once
 #include <uv.h>
 
@@ -12,30 +13,13 @@
 #include <thread>
 #include <vector>
 
-#include "dnsd/answer/stop_answer.h"
 #include "dnsd/net/query_log.h"
 #include "dnsd/net/server_stats.h"
-#include "dnsd/net/slow_path.h"
+#include "dnsd/net/server_shared.h"
 #include "dnsd/zone/catalog_holder.h"
 
 namespace dnsd::net {
 
-// What every worker reads: the catalog, the grace flag and the TCP limits.
-struct ServerShared {
-  explicit ServerShared(const zone::CatalogHolder& h) : holder(h) {}
-  const zone::CatalogHolder& holder;
-  std::atomic<bool> grace{false};       // stop_grace window
-  std::atomic<answer::StopAnswer> grace_answer{answer::StopAnswer::Refused};  // ... answering this
-  std::atomic<bool> log_queries{false};  // [log] queries: fill the workers' query log rings
-  std::atomic<unsigned> tcp_clients{0};
-  unsigned tcp_max_clients = 1000;
-  uint64_t tcp_idle_ms = 10'000;
-  uint32_t rrl_rate = 0;  // per worker: [rrl] responses_per_second / workers
-  uint32_t rrl_slip = 2;
-  SlowPathHandler slow_path;  // set before start(); empty = slow-path messages are dropped
-};
-
-class UdpReceiver;
 struct TcpConnection;
 
 class Worker {
@@ -45,8 +29,7 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Hand over bound sockets before start().
-  void add_udp(int fd);
+  // Hand over bound listeners before start().
   void add_tcp(int fd);
   void start();
   // Thread-safe: closes every handle, ends the loop, joins the thread.
@@ -55,7 +38,7 @@ class Worker {
   WorkerStats stats;
   QueryLogRing query_log;  // written by this worker only; see query_log.h
 
-  // Used by the UDP and TCP code of this worker (same thread).
+  // Used by the TCP code of this worker (same thread).
   ServerShared& shared() { return shared_; }
   zone::CatalogReader& reader() { return reader_; }
   uv_loop_t* loop() { return &loop_; }
@@ -76,7 +59,6 @@ class Worker {
   zone::CatalogReader reader_;
   uv_loop_t loop_{};
   uv_async_t stop_async_{};
-  std::vector<std::unique_ptr<UdpReceiver>> udp_;
   std::vector<uv_tcp_t*> listeners_;
   std::vector<uint8_t> tcp_scratch_;
   std::thread thread_;

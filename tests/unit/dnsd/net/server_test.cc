@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -311,6 +312,79 @@ TEST_F(ServerTest, RateLimitingHoldsAFloodButNotOtherClients) {
   close(other);
   EXPECT_EQ(answered, 15);
   EXPECT_GT(server_->stats().rrl_dropped, 0u);
+}
+
+// Each UDP socket has a thread blocked in recvmmsg: stop() must wake it at once (shutdown),
+// not when its receive timeout (a second) next fires.
+TEST_F(ServerTest, StopWakesTheBlockedUdpThreadsAtOnce) {
+  cfg_.workers = 3;
+  start();
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(udp_rcode("www.example.com."), 0);  // each wait restarted
+  auto t0 = std::chrono::steady_clock::now();
+  server_->stop();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(ms, 400);
+  EXPECT_EQ(server_->stats().udp_queries, 6u);  // still readable after the stop
+  server_.reset();
+}
+
+// A socket that gets no more queries still lets go of a replaced catalog (its thread
+// wakes every second to take the current one), so the old zone can be freed.
+TEST_F(ServerTest, IdleUdpThreadLetsGoOfAReplacedCatalog) {
+  cfg_.workers = 1;
+  start();
+  EXPECT_EQ(udp_rcode("www.example.com."), 0);  // the UDP thread now holds t1
+  holder_.publish(testutil::make_catalog({{"example.com.", kZone, {}, {}, {}}}, "t2"));
+  EXPECT_TRUE(eventually([&] {
+    holder_.reclaim();
+    return holder_.retired() == 0;
+  }));
+}
+
+// A reload or update (a published catalog) is answered from at the next batch.
+TEST_F(ServerTest, UdpAnswersFromANewlyPublishedCatalog) {
+  start();
+  EXPECT_EQ(udp_rcode("new.example.com."), 3);  // NXDOMAIN
+  holder_.publish(testutil::make_catalog(
+      {{"example.com.", std::string(kZone) + "new A 192.0.2.99\n", {}, {}, {}}}, "t2"));
+  EXPECT_EQ(udp_rcode("new.example.com."), 0);
+}
+
+// Every (address, worker) socket is served, and the scrape may read the UDP threads'
+// counters while they write them (the TSan build checks that this is race-free).
+TEST_F(ServerTest, EveryListenAddressIsServedAndCountedWhileServing) {
+  cfg_.listen.push_back(*common::parse_socket_address("127.0.0.2:" + std::to_string(port_)));
+  start();
+  std::atomic<bool> done{false};
+  std::thread scraper([&] {
+    while (!done.load()) {
+      (void)server_->stats();
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  int answered = 0;
+  for (const char* ip : {"127.0.0.1", "127.0.0.2"}) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a = addr();
+    inet_pton(AF_INET, ip, &a.sin_addr);
+    for (int i = 0; i < 20; ++i) {
+      auto q = testutil::make_query("www.example.com.", 1, {.id = static_cast<uint16_t>(i)});
+      sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      pollfd p{fd, POLLIN, 0};
+      uint8_t buf[512];
+      if (poll(&p, 1, 2000) > 0 && recv(fd, buf, sizeof buf, 0) >= 12 && (buf[3] & 0xF) == 0) ++answered;
+    }
+    close(fd);
+  }
+  done.store(true);
+  scraper.join();
+  EXPECT_EQ(answered, 40);
+  StatsTotals t = server_->stats();
+  EXPECT_EQ(t.udp_queries, 40u);
+  uint64_t counted = 0;
+  for (const auto& zone : t.answered)
+    for (uint64_t c : zone) counted += c;
+  EXPECT_EQ(counted, 40u);
 }
 
 TEST_F(ServerTest, BindErrorIsReportedWithTheAddress) {
