@@ -188,11 +188,13 @@ std::string Controller::metrics_text() const {
   m.delegation_in_sync = delegation_ && delegation_->in_sync;
   m.parent_updates = parent_updates_;
   for (const char* rcode : metrics::kParentRefusalRcodes) m.parent_refusals.emplace_back(rcode, 0);
-  for (const auto& [rcode, count] : parent_refusals_) {
+  for (const auto& refusal : parent_refusals_) {
+    // (not a structured binding: clang 14 does not let a lambda capture one)
+    const auto& rcode = refusal.first;
     auto it = std::find_if(m.parent_refusals.begin(), m.parent_refusals.end(),
                            [&](const auto& p) { return p.first == rcode; });
-    if (it == m.parent_refusals.end()) m.parent_refusals.emplace_back(rcode, count);
-    else it->second = count;
+    if (it == m.parent_refusals.end()) m.parent_refusals.emplace_back(rcode, refusal.second);
+    else it->second = refusal.second;
   }
   for (size_t i = 0; i < c_.nodes.size(); ++i) {
     const auto& name = c_.nodes[i].name;
