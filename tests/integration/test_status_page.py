@@ -24,8 +24,9 @@ from sentinel_harness import Cluster, free_tcp_port, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-# Everything the test reads from the page, as one JSON string ("null" while it loads).
-READ_PAGE = """!document.getElementById('refresh') ? 'null' : JSON.stringify({
+# Everything the test reads from the page, as one JSON string ("null" while it loads:
+# until the parser is done, the elements after #refresh may not exist yet).
+READ_PAGE = """document.readyState === 'loading' || !document.getElementById('refresh') ? 'null' : JSON.stringify({
   master: document.getElementById('master').dataset.master,
   refreshes: Number(document.getElementById('refresh').dataset.refreshes),
   ok: document.getElementById('refresh').dataset.ok,
