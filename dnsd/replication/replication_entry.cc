@@ -207,14 +207,36 @@ std::vector<uint8_t> build_marker_query(const std::string& origin, uint16_t id) 
 
 std::vector<uint8_t> build_soa_query(const std::string& origin, uint16_t id) { return question(origin, T::SOA, id); }
 
-bool read_soa_serial(const std::vector<uint8_t>& response, uint16_t id, const std::string& origin,
-                     uint32_t& serial, std::string& error) {
+namespace {
+
+// One answer record of a response, as walk_answers hands it over: the owner (lowercased),
+// the type and where the rdata lies in the message.
+struct AnswerRecord {
+  std::string_view owner;
+  uint16_t type;
+  size_t rdata;
+  uint16_t rdlen;
+};
+
+// Checks that `response` answers query `id` authoritatively with NOERROR (or NXDOMAIN when
+// `nxdomain_ok`), then calls `visit` for each answer record until it returns false.
+// False with `error` (its text begins with `what`: "SOA " or "") when the header or a
+// record does not hold.
+template <typename Visit>
+bool walk_answers(const std::vector<uint8_t>& response, uint16_t id, bool nxdomain_ok, const char* what,
+                  std::string& error, Visit&& visit) {
   wire::WireReader r(response.data(), response.size());
   uint16_t rid = r.u16(), flags = r.u16(), qd = r.u16(), an = r.u16();
   r.skip(4);
-  if (!r.ok() || rid != id || !(flags & wire::flag::QR)) { error = "not a response to our SOA query"; return false; }
-  if (!(flags & wire::flag::AA) || (flags & 0xF) != wire::rcode::NOERROR) {
-    error = "SOA query answered rcode " + std::to_string(flags & 0xF) + (flags & wire::flag::AA ? "" : " without AA");
+  if (!r.ok() || rid != id || !(flags & wire::flag::QR)) {
+    error = std::string("not a response to our ") + what + "query";
+    return false;
+  }
+  uint8_t rcode = flags & 0xF;
+  bool rcode_ok = rcode == wire::rcode::NOERROR || (nxdomain_ok && rcode == wire::rcode::NXDOMAIN);
+  if (!(flags & wire::flag::AA) || !rcode_ok) {
+    error = std::string(what) + (*what ? "query " : "") + "answered rcode " + std::to_string(rcode) +
+            (flags & wire::flag::AA ? "" : " without AA");
     return false;
   }
   wire::NameBuf name;
@@ -230,49 +252,61 @@ bool read_soa_serial(const std::vector<uint8_t>& response, uint16_t id, const st
     uint16_t rdlen = r.u16();
     size_t rdata = r.pos();
     r.skip(rdlen);
-    if (!r.ok() || type != T::SOA || name.view() != origin) continue;
-    // MNAME and RNAME (possibly compressed), then the serial.
-    wire::WireReader f(response.data(), rdata + rdlen);
-    f.seek(rdata);
-    f.name(name);
-    f.name(name);
-    serial = f.u32();
-    if (f.ok()) return true;
+    if (!r.ok()) break;
+    if (!visit(AnswerRecord{name.view(), type, rdata, rdlen})) return true;
   }
-  error = r.ok() ? "no SOA in the answer" : "truncated SOA answer";
-  return false;
+  if (!r.ok()) {
+    error = std::string("truncated ") + what + "answer";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool read_soa_serial(const std::vector<uint8_t>& response, uint16_t id, const std::string& origin,
+                     uint32_t& serial, std::string& error) {
+  bool found = false;
+  bool walked = walk_answers(response, id, false, "SOA ", error, [&](const AnswerRecord& rr) {
+    if (rr.type != T::SOA || rr.owner != origin) return true;
+    // MNAME and RNAME (possibly compressed), then the serial.
+    wire::WireReader f(response.data(), rr.rdata + rr.rdlen);
+    f.seek(rr.rdata);
+    wire::NameBuf name;
+    f.name(name);
+    f.name(name);
+    uint32_t s = f.u32();
+    if (!f.ok()) return true;
+    serial = s;
+    found = true;
+    return false;
+  });
+  if (!walked) return false;
+  if (!found) error = "no SOA in the answer";
+  return found;
 }
 
 bool read_marker_answer(const std::vector<uint8_t>& response, uint16_t id, std::optional<Marker>& out,
                         std::string& error) {
   out.reset();
-  wire::WireReader r(response.data(), response.size());
-  uint16_t rid = r.u16(), flags = r.u16(), qd = r.u16(), an = r.u16();
-  r.skip(4);
-  if (!r.ok() || rid != id || !(flags & wire::flag::QR)) { error = "not a response to our query"; return false; }
-  uint8_t rcode = flags & 0xF;
-  if (!(flags & wire::flag::AA) || (rcode != wire::rcode::NOERROR && rcode != wire::rcode::NXDOMAIN)) {
-    error = "answered rcode " + std::to_string(rcode) + (flags & wire::flag::AA ? "" : " without AA");
+  bool bad = false;
+  bool walked = walk_answers(response, id, true, "", error, [&](const AnswerRecord& rr) {
+    if (rr.type != T::TXT) return true;
+    auto text = txt_text(std::string_view(reinterpret_cast<const char*>(response.data() + rr.rdata), rr.rdlen));
+    auto m = text ? parse_marker(*text) : std::nullopt;
+    if (!m) {
+      bad = true;
+      return false;
+    }
+    out = m;
+    return true;
+  });
+  if (!walked) return false;
+  if (bad) {
+    out.reset();
+    error = "its _replication TXT is not a marker";
     return false;
   }
-  wire::NameBuf name;
-  for (uint16_t i = 0; i < qd; ++i) {
-    r.name(name);
-    r.skip(4);
-  }
-  for (uint16_t i = 0; i < an && r.ok(); ++i) {
-    r.name(name);
-    uint16_t type = r.u16();
-    r.skip(6);
-    uint16_t rdlen = r.u16();
-    const uint8_t* rd = r.bytes(rdlen);
-    if (!r.ok() || type != T::TXT) continue;
-    auto text = txt_text(std::string_view(reinterpret_cast<const char*>(rd), rdlen));
-    auto m = text ? parse_marker(*text) : std::nullopt;
-    if (!m) { error = "its _replication TXT is not a marker"; return false; }
-    out = m;
-  }
-  if (!r.ok()) { error = "truncated response"; return false; }
   return true;
 }
 
