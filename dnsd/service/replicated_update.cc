@@ -242,6 +242,10 @@ void ZoneService::sync_replication() {
     // The zone must serve the marker of the log's last entry, or the order is broken here.
     auto served = replication::served_marker(*z.snapshot);
     auto logged = replication_logs_[origin]->last_marker();
+    if (served && *served != logged && redo_logged_entry(z, *replication_logs_[origin], *served)) {
+      sync_replication();  // the zone changed: start over from the catalog that serves it
+      return;
+    }
     if (!served || *served != logged)
       spdlog::error("zone {}: this primary serves _replication {} but its replication log ends at {}; "
                     "replicated changes may differ between the nodes (docs/dnsd.md \"One zone on every "

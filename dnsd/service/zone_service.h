@@ -96,6 +96,12 @@ class ZoneService {
   // After a publish: a replication log for every replicated zone, a push loop set for
   // every zone this node is the primary of.
   void sync_replication();
+  // At start-up or reload on the primary: when the log is exactly one entry ahead of the
+  // zone (stopped between the log's write and the journal's), applies that entry through
+  // the normal commit; false when there is no such gap or it could not be applied
+  // (replication_redo.cc).
+  bool redo_logged_entry(const zone::ZoneEntry& z, replication::ReplicationLog& log,
+                         const std::optional<replication::Marker>& served);
   replication::ReplicationLog* replication_log(const std::string& origin);
   bool journal_usable(update::Journal& journal, const zone::ZoneSnapshot& current,
                       const std::string& zone_text);

@@ -236,6 +236,36 @@ class Replication(unittest.TestCase):
         self.assertIn("this primary serves _replication seq=1 primary=lb1", self.lb1.read_log())
         self.assertIn("but its replication log ends at (none)", self.lb1.read_log())
 
+    def test_primary_stopped_between_its_log_and_its_journal_applies_the_logged_entry(self):
+        # The state a stop between the two writes leaves: the primary's replication log
+        # holds entry 2, its journal (and snapshot) only entry 1.
+        import shutil
+        self.assert_ok(self.lb2.update("update add first.example.com 60 TXT one"))
+        self.visible_everywhere("first", "one")
+        state = os.path.join(self.lb1.dir, "state")
+        saved = os.path.join(self.lb1.dir, "state-at-entry-1")
+        self.lb1.stop()
+        shutil.copytree(state, saved)
+        self.lb1.start()
+        self.assert_ok(self.lb2.update("update add second.example.com 60 TXT two"))
+        self.visible_everywhere("second", "two")
+        self.lb1.stop()
+        for name in os.listdir(saved):
+            if not name.endswith(".replication") and not name.endswith(".sock"):
+                shutil.copy2(os.path.join(saved, name), os.path.join(state, name))
+        self.lb1.start()
+        self.assertEqual(self.lb1.txt("second"), ['"two"'])
+        log = self.lb1.read_log()
+        self.assertIn("the replication log holds entry 2 but the zone stopped at entry 1", log)
+        self.assertNotIn("but its replication log ends at", log)
+        # Every node is in step: the next entry is 3 everywhere, on the same content.
+        self.assert_ok(self.lb3.update("update add third.example.com 60 TXT three"))
+        self.visible_everywhere("third", "three")
+        self.c.wait_converged()
+        markers = [n.txt("_replication") for n in self.c.nodes]
+        self.assertEqual(markers[0][0], '"seq=3', markers)
+        self.assertTrue(all(m == markers[0] for m in markers), markers)
+
     def test_propagation_time(self):
         """Prints p50/p99 of: update acknowledged by lb2 -> visible on all three nodes."""
         socks = []
