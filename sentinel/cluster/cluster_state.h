@@ -15,7 +15,10 @@ namespace sentinel::cluster {
 // A change of the master role, persisted before it is acted on so that a restart finishes
 // (or repeats: every step is idempotent) what was interrupted.
 struct Plan {
-  enum class Kind : uint8_t { Failover, Switchover, Bootstrap, Demote };
+  // Reinstate: a failover persisted but not carried out (the sentinel stopped before a
+  // candidate accepted) whose old master is up again when it resumes: the old master is
+  // promoted again at a new epoch, and the candidates it named are told to step down.
+  enum class Kind : uint8_t { Failover, Switchover, Bootstrap, Demote, Reinstate };
   Kind kind = Kind::Failover;
   std::string reason;                   // "master lb1 down", "manual promote lb2"
   uint64_t epoch = 0;                   // the epoch this plan publishes

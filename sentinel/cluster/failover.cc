@@ -23,6 +23,7 @@ const char* plan_kind_name(Plan::Kind k) {
     case Plan::Kind::Switchover: return "switchover";
     case Plan::Kind::Bootstrap: return "bootstrap";
     case Plan::Kind::Demote: return "demote";
+    case Plan::Kind::Reinstate: return "reinstate";
   }
   return "?";
 }
@@ -37,7 +38,8 @@ const char* failover_cause(const Plan& plan) {
     case Plan::Kind::Switchover:
       return plan.reason.rfind("drain ", 0) == 0 ? "drain" : "manual_promote";
     case Plan::Kind::Bootstrap:
-    case Plan::Kind::Demote: break;
+    case Plan::Kind::Demote:
+    case Plan::Kind::Reinstate: break;  // the master does not change
   }
   return nullptr;
 }
@@ -65,8 +67,33 @@ std::vector<std::string> candidates(const std::vector<NodeView>& nodes, const Cl
   return out;
 }
 
+std::optional<Plan> reinstate_plan(const ClusterState& s, const std::vector<NodeView>& nodes) {
+  if (!s.pending) return std::nullopt;
+  const Plan& pending = *s.pending;
+  // Only a failover nothing was promoted for yet: after a promote the new master may
+  // already serve, and the publish is owed (resumed as is).
+  if (pending.kind != Plan::Kind::Failover || pending.promoted || pending.old_master.empty())
+    return std::nullopt;
+  const NodeView* old = find(nodes, pending.old_master);
+  if (!old || !in_service(*old, s)) return std::nullopt;  // still down (or drained): resume
+  Plan plan;
+  plan.kind = Plan::Kind::Reinstate;
+  // A new epoch: a candidate may have accepted the promote of the pending epoch just before
+  // the stop, and one epoch must never have two masters.
+  plan.epoch = pending.epoch + 1;
+  plan.reason = "master " + pending.old_master + " is up again: the failover of epoch " +
+                std::to_string(pending.epoch) + " is not resumed";
+  plan.candidates = {pending.old_master};
+  for (const auto& c : pending.candidates)
+    if (c != pending.old_master) plan.demote.push_back(c);
+  return plan;
+}
+
 Decision decide(const ClusterState& s, const std::vector<NodeView>& nodes, const Policy& p,
                 TimeMs now_ms) {
+  // A plan persisted before a stop is resumed, unless the evidence it was made on is gone
+  // (its master is up again): decisions are made on fresh health, never on a stale one.
+  if (auto reinstate = reinstate_plan(s, nodes)) return {reinstate, ""};
   if (s.pending) return {s.pending, ""};
   for (const auto& [name, epoch] : s.owed_demotes) {
     const NodeView* n = find(nodes, name);
@@ -170,6 +197,9 @@ std::optional<std::string> apply_undrain(ClusterState& s, const std::vector<Node
 void begin_plan(ClusterState& s, const Plan& plan) {
   s.epoch = std::max(s.epoch, plan.epoch);
   s.pending = plan;
+  // The candidates of the dropped failover stay out of service until they stepped down.
+  if (plan.kind == Plan::Kind::Reinstate)
+    for (const auto& d : plan.demote) s.owed_demotes[d] = plan.epoch;
 }
 
 void plan_promoted(ClusterState& s, const std::string& node, TimeMs now_ms) {

@@ -36,6 +36,11 @@ struct Decision {
   std::string waiting;  // "cooldown until ...", "no healthy candidate", ...
 };
 
+// For a pending failover no candidate accepted yet whose old master is in service again:
+// the plan that keeps that master (Plan::Kind::Reinstate, the next epoch, the pending
+// candidates to step down). nullopt otherwise (the pending plan is resumed as it is).
+std::optional<Plan> reinstate_plan(const ClusterState& s, const std::vector<NodeView>& nodes);
+
 // The next plan to carry out, given the state and the nodes' health at `now_ms` (wall).
 Decision decide(const ClusterState& s, const std::vector<NodeView>& nodes, const Policy& p,
                 TimeMs now_ms);

@@ -256,7 +256,7 @@ PlanOutcome run_plan(const config::SentinelConfig& c, cluster::ClusterState s,
       std::string old = s.master;
       cluster::plan_promoted(s, cand, now());
       r.event("+promoted", cand, res.detail);
-      r.event("+switch-master", cand, (old.empty() ? "none" : old) + " -> " + cand);
+      if (old != cand) r.event("+switch-master", cand, (old.empty() ? "none" : old) + " -> " + cand);
       promoted = true;
       break;
     }

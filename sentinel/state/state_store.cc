@@ -72,6 +72,7 @@ Plan plan_from(const json& j) {
   else if (kind == "switchover") p.kind = Plan::Kind::Switchover;
   else if (kind == "bootstrap") p.kind = Plan::Kind::Bootstrap;
   else if (kind == "demote") p.kind = Plan::Kind::Demote;
+  else if (kind == "reinstate") p.kind = Plan::Kind::Reinstate;
   else throw std::runtime_error("unknown plan kind " + kind);
   p.reason = str(j, "reason");
   p.epoch = u64(j, "epoch");

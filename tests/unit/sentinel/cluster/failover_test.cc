@@ -137,6 +137,60 @@ TEST(Decide, APendingPlanIsResumedAsIs) {
   EXPECT_EQ(again.plan->candidates, d.plan->candidates);
 }
 
+// A failover persisted, then the sentinel stopped before any candidate accepted; on its
+// return the old master is in service again (e.g. the sentinel alone had been cut off from
+// it): the failover is not resumed on stale evidence; the old master is promoted again at
+// the next epoch and the pending candidates (one may have accepted just before the stop)
+// step down.
+TEST(Decide, APendingFailoverWhoseMasterIsBackReinstatesIt) {
+  struct Case {
+    const char* name;
+    std::vector<NodeView> views;
+    std::set<std::string> drained;
+    bool promoted;
+    bool reinstated;
+  };
+  std::vector<Case> cases = {
+      {"master up again", nodes(U, U, U), {}, false, true},
+      {"master still down: resumed", nodes(D, U, U), {}, false, false},
+      {"master state unknown: resumed", nodes(K, U, U), {}, false, false},
+      {"master damped: resumed", {{"lb1", 0, U, true}, {"lb2", 10, U, false}, {"lb3", 20, U, false}}, {},
+       false, false},
+      {"master drained meanwhile: resumed", nodes(U, U, U), {"lb1"}, false, false},
+      {"a candidate already accepted: only the publish is owed", nodes(U, U, U), {}, true, false},
+  };
+  for (const auto& c : cases) {
+    FakeClock clock;
+    ClusterState s = with_master("lb1", 3);
+    auto d = decide(s, nodes(D, U, U), Policy{}, clock.now);
+    ASSERT_TRUE(d.plan) << c.name;
+    begin_plan(s, *d.plan);  // persisted, then the sentinel stopped
+    if (c.promoted) plan_promoted(s, "lb2", clock.now);
+    s.drained = c.drained;
+    auto again = decide(s, c.views, Policy{}, clock.advance(5000));
+    ASSERT_TRUE(again.plan) << c.name;
+    EXPECT_EQ(again.plan->kind == Plan::Kind::Reinstate, c.reinstated) << c.name;
+    if (!c.reinstated) {
+      EXPECT_EQ(again.plan->epoch, 4u) << c.name;  // the pending plan, as it was
+      continue;
+    }
+    EXPECT_EQ(again.plan->epoch, 5u) << c.name;
+    EXPECT_EQ(again.plan->candidates, std::vector<std::string>{"lb1"}) << c.name;
+    EXPECT_EQ(again.plan->demote, (std::vector<std::string>{"lb2", "lb3"})) << c.name;
+    EXPECT_EQ(failover_cause(*again.plan), nullptr) << c.name;  // not counted as a failover
+    begin_plan(s, *again.plan);
+    EXPECT_EQ(s.epoch, 5u);
+    EXPECT_EQ(s.owed_demotes.count("lb2"), 1u);  // out of service until it stepped down
+    demote_done(s, "lb2");
+    plan_promoted(s, "lb1", clock.now);
+    plan_published(s);
+    EXPECT_EQ(s.master, "lb1");
+    EXPECT_EQ(s.owed_demotes.count("lb1"), 0u);
+    EXPECT_EQ(s.owed_demotes.count("lb3"), 1u);  // not reached: told once it is back
+    EXPECT_FALSE(decide(s, nodes(U, U, D), Policy{}, clock.now).plan);  // lb1 stays master
+  }
+}
+
 TEST(Decide, ResumeAfterPromoteOnlyPublishes) {
   FakeClock clock;
   ClusterState s = with_master("lb1", 3);
