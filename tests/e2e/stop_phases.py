@@ -1,30 +1,19 @@
 """The phases of a planned stop as the resolver matrix measures them (issue 19): when each
-slow answer was asked (before the stop signal, in the stop_grace window, after the exit),
-the parent's delegation as the parent serves it, and how long a drained node must keep
-answering so that no resolver still has it in the NS set it picks servers from.
+slow or failed answer was asked (before the stop signal, in the stop_grace window, after
+the exit), and the parent's delegation as the parent serves it.
 
-Why the last one: Knot Resolver 5.6 keeps every address of a zone cut's NS set as a choice
-and explores a random one on 1 in 20 queries (lib/selection.c, EPSILON 1/20). A gone
-server's timeout is capped at twice the best server's when explored, which is 40 ms on
-loopback (srtt 0 + MINIMAL_TIMEOUT_ADDITION 20 ms, x2), and a capped timeout is not
-recorded (`timeout_capped`), so kresd never learns the server is gone: it keeps costing
-about 1 in 60 queries a 40 ms wait for as long as the address is in the NS set. Only an NS
-set without the node avoids it, and kresd holds a cached NS set for at least its
-cache.min_ttl (5 s by default) even when the TTL is shorter."""
+Why the phases: Knot Resolver 5.6 keeps every address of a zone cut's NS set as a choice
+and explores a random one on 1 query in 20 (lib/selection.c, EPSILON 1/20). A gone
+server's timeout is then capped at twice the best server's (srtt + at least 20 ms: 40-42
+ms on loopback), and a capped timeout is not recorded (`timeout_capped`), so kresd never
+learns the server is gone: its 40 ms answers all fall after the exit, for as long as the
+address is in the NS set it holds (`sentinel drain --wait` waits until it is not)."""
 import socket
 import struct
 
 from e2e_cluster import read_name, skip_name
 
 SLOW = 0.040
-KRESD_MIN_TTL = 5.0   # Knot Resolver's default cache.min_ttl: shorter TTLs are raised to it
-SETTLE_MARGIN = 1.0   # the resolvers' last fetch of the old NS set, and this machine's jitter
-
-
-def settle_seconds(ns_ttl):
-    """How long after the delegation lost a node every resolver has dropped the old NS set:
-    its TTL (ns_ttl), but never less than Knot Resolver's minimum cache TTL, plus margin."""
-    return max(float(ns_ttl), KRESD_MIN_TTL) + SETTLE_MARGIN
 
 
 def phase_counts(samples, events):

@@ -90,8 +90,8 @@ class PlannedStopThroughFourResolvers(MatrixCase):
 
 class DrainedOutOfTheDelegation(MatrixCase):
     """sentinel keeps the apex NS set and the parent's delegation (ns_ttl 1 s): the drain
-    step stops the node only once the parent no longer names it and every resolver's cached
-    NS set has expired (stop_phases.settle_seconds). Knot Resolver explores every address
+    step is `sentinel drain --wait`, which returns once the parent no longer names the node
+    and every resolver's cached NS set has expired. Knot Resolver explores every address
     of the NS set it holds, a gone one for 40 ms: from the stop signal on it must not pick
     the node's address at all."""
     ns_ttl, delegation = 1, True
@@ -103,7 +103,7 @@ class DrainedOutOfTheDelegation(MatrixCase):
             out, res = self.run_step(step, mark)
         finally:
             resolvers.Knot.log_selection = False
-        self.assertIn("delegation", step.events, "the drain step did not wait for the delegation")
+        self.assertIn("settled", step.events, "the drain step did not wait for the delegation")
         victim = self.c.nodes[rm.VICTIM]
         self.assertGreater(res["knot"].chose(victim) - res["knot"].chose(victim, mark["log"]), 0,
                            "Knot Resolver never picked the node before the drain: nothing shown")
