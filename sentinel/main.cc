@@ -151,6 +151,9 @@ int main(int argc, char** argv) {
   promote->add_flag("--json", req.json, "print JSON");
   auto* drain = add("drain", "take NODE out of service");
   drain->add_option("NODE", req.node, "node name")->required();
+  drain->add_flag("--wait", req.wait,
+                  "with [parent]: return once the parent no longer names NODE and resolvers have "
+                  "dropped the NS set that did (then stop its dnsd)");
   auto* undrain = add("undrain", "put NODE back into service");
   undrain->add_option("NODE", req.node, "node name")->required();
   auto* history = add("history", "recent events, newest last");

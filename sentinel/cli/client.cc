@@ -3,15 +3,59 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "sentinel/api/api_token.h"
 #include "sentinel/cli/client_format.h"
+#include "sentinel/cli/drain_wait.h"
 
 namespace sentinel::cli {
 using nlohmann::json;
+
+namespace {
+
+// drain --wait: polls the status until the parent's delegation, as sentinel read it back,
+// no longer names the node, then waits for the resolvers' copies of the old NS set.
+int wait_out_of_delegation(const config::SentinelConfig& c, const std::string& node,
+                           httplib::Client& cli, const httplib::Headers& headers) {
+  auto n = std::find_if(c.nodes.begin(), c.nodes.end(), [&](const auto& x) { return x.name == node; });
+  if (!c.parent.enabled || n == c.nodes.end() || n->ns.empty()) {
+    std::cerr << "sentinel: nothing to wait for: sentinel does not keep the parent's delegation "
+                 "([parent], and an `ns` for " << node << "), so resolvers keep " << node
+              << "'s address in the NS set they use; Knot Resolver tries it after the stop "
+                 "(docs/operations.md \"Maintenance\")\n";
+    return 0;
+  }
+  using clock = std::chrono::steady_clock;
+  auto limit = std::max<std::chrono::milliseconds>(std::chrono::seconds(30), 3 * c.reconcile_interval);
+  auto deadline = clock::now() + limit;
+  while (true) {
+    auto res = cli.Get("/v1/status", headers);
+    json status = res && res->status == 200 ? json::parse(res->body, nullptr, false) : json();
+    if (delegation_names(status, n->ns) == DelegationView::Gone) break;
+    if (clock::now() >= deadline) {
+      std::cerr << "sentinel: the parent " << c.parent.zone << " still names " << n->ns << " after "
+                << limit.count() / 1000 << " s (see `sentinel status`): do not stop " << node
+                << "'s dnsd yet\n";
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  auto settle = resolver_settle_seconds(c.parent.ns_ttl);
+  std::cout << node << ": the parent " << c.parent.zone << " no longer names " << n->ns
+            << "; waiting " << settle << " s until resolvers have dropped the NS set that did\n"
+            << std::flush;
+  std::this_thread::sleep_for(std::chrono::seconds(settle));
+  std::cout << node << ": out of every resolver's NS set; stop its dnsd now\n";
+  return 0;
+}
+
+}  // namespace
 
 int run_client(const config::SentinelConfig& c, const ClientRequest& r) {
   std::string error;
@@ -57,7 +101,8 @@ int run_client(const config::SentinelConfig& c, const ClientRequest& r) {
     std::cout << body.dump(2) << "\n";
     return 0;
   }
-  std::cout << format_reply(r.verb, r.node, body);
+  std::cout << format_reply(r.verb, r.node, body) << std::flush;
+  if (r.verb == "drain" && r.wait) return wait_out_of_delegation(c, r.node, cli, headers);
   return 0;
 }
 

@@ -13,6 +13,7 @@ struct ClientRequest {
   std::string node;
   bool dry_run = false;
   bool json = false;
+  bool wait = false;  // drain: until the parent's delegation lost the node (drain_wait.h)
 };
 
 // Returns the process exit code: 0 done, 1 refused or failed (reason on stderr).

@@ -14,23 +14,20 @@ while the step's action runs; each resolver is started fresh (and warmed with a 
 before each step, so one step's memory does not leak into the next."""
 import os
 import random
-import select
 import signal
 import socket
-import struct
-import subprocess
-import threading
 import time
 
 import resolvers
-from e2e_cluster import ZONE, E2ECluster, Proc, parse_answers
+import stop_phases
+from e2e_cluster import ZONE, E2ECluster, Proc
+from matrix_probe import probe, query
 from sentinel_harness import wait_until
 
 SLOW = 0.040       # "slow": answered in 40 ms or more
 STALL = 0.030      # ... unless at that instant 3 resolvers (all, if fewer) took this long
 STALL_MAX = 0.200  # but less than this: the machine stalled (CPU contention); a resolver's
                    # wait on a gone node (0.37 s and more, Knot's aside) always counts
-TIMEOUT = 4.0      # a query not answered in this long has failed
 VICTIM = "lb2"     # the node every step acts on
 SRV, TXT = 33, 16
 
@@ -69,6 +66,7 @@ class MatrixCluster(E2ECluster):
                          stop_answer=stop_answer)
         if delegation and not ns_ttl:
             raise ValueError("the delegation follows the apex NS set: it needs ns_ttl")
+        self.ns_ttl, self.delegation = ns_ttl, delegation
         if ns_ttl:
             self.manage_ns(ns_ttl)
         if delegation:
@@ -109,6 +107,10 @@ class MatrixCluster(E2ECluster):
         text = text.replace('reconcile_interval = "2s"',
                             'reconcile_interval = "2s"\nns_ttl = %d' % ns_ttl)
         self._write("sentinel.toml", text)
+
+    def ns_name(self, node):
+        """The name the delegation knows `node` by (lbN is nsN.example.test)."""
+        return "ns%d.example.test." % (sorted(self.nodes).index(node) + 1)
 
     def manage_delegation(self):
         """sentinel also keeps the parent's delegation ([parent]): the parent dnsd takes its
@@ -160,122 +162,10 @@ class MatrixCluster(E2ECluster):
             if r.returncode != 0:
                 raise RuntimeError("sentinel undrain: " + r.stdout + r.stderr)
         wait_until(lambda: self.in_srv(name), 30, step=0.1, what=name + " back in the SRV set")
-
-
-def query(host, port, name, qtype, timeout):
-    qid = random.randint(0, 65535)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        s.sendto(build(name, qtype, qid), (host, port))
-        while True:
-            data, _ = s.recvfrom(4096)
-            if len(data) >= 12 and struct.unpack(">H", data[:2])[0] == qid:
-                return data[3] & 0x0F, parse_answers(data)
-    except (socket.timeout, ConnectionRefusedError):
-        return None
-    finally:
-        s.close()
-
-
-def build(name, qtype, qid):
-    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
-    for label in name.rstrip(".").split("."):
-        q += bytes([len(label)]) + label.encode()
-    return q + b"\x00" + struct.pack(">HH", qtype, 1)
-
-
-def rand_name():
-    return "m%08x.%s" % (random.getrandbits(32), ZONE)
-
-
-class Sample:
-    __slots__ = ("at", "latency", "rcode", "addrs")
-
-    def __init__(self, at):
-        self.at, self.latency, self.rcode, self.addrs = at, None, None, []
-
-
-def probe(res, count, spacing, action=None, tail=0.0):
-    """Sends `count` fresh names to every resolver in `res` ({kind: Resolver}), one every
-    `spacing` s, at the same instants, while `action(t0)` runs in a thread; keeps sending
-    until the action has returned and `tail` s more. Returns {kind: [Sample]} with times
-    relative to t0 (the first send)."""
-    socks, pending, out = {}, {}, {k: [] for k in res}
-    for k, r in res.items():
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.connect((r.host, r.port))
-        s.setblocking(False)
-        socks[s.fileno()] = (k, s)
-    t0 = time.monotonic()
-    done = threading.Event()
-    errors = []
-
-    def run_action():
-        try:
-            if action:
-                action(t0)
-        except Exception as e:  # reported by the caller, after the sockets are closed
-            errors.append(e)
-        finally:
-            done.set()
-    th = threading.Thread(target=run_action)
-    th.start()
-    sent, end_after_done = 0, None
-    try:
-        while True:
-            now = time.monotonic()
-            if done.is_set() and end_after_done is None:
-                end_after_done = now + tail
-            sending = sent < count or end_after_done is None or now < end_after_done
-            if not sending and not pending:
-                break
-            if not sending and now > t0 + sent * spacing + TIMEOUT:
-                break
-            next_send = t0 + sent * spacing
-            if sending and now >= next_send:
-                for fd, (k, s) in socks.items():
-                    qid = (sent * 7 + 13) & 0xFFFF
-                    smp = Sample(now - t0)
-                    out[k].append(smp)
-                    pending[(k, qid)] = (smp, now)
-                    try:
-                        s.send(build(rand_name(), 1, qid))
-                    except OSError:
-                        pass
-                sent += 1
-                continue
-            wait = (next_send - now) if sending else 0.05
-            ready, _, _ = select.select(list(socks), [], [], max(0.0, min(wait, 0.05)))
-            for fd in ready:
-                k, s = socks[fd]
-                while True:
-                    try:
-                        data = s.recv(4096)
-                    except (BlockingIOError, ConnectionRefusedError):
-                        break
-                    if len(data) < 12:
-                        continue
-                    got = pending.pop((k, struct.unpack(">H", data[:2])[0]), None)
-                    if got is None:
-                        continue
-                    smp, at = got
-                    smp.latency = time.monotonic() - at
-                    smp.rcode = data[3] & 0x0F
-                    try:
-                        smp.addrs = parse_answers(data)
-                    except (IndexError, struct.error):
-                        smp.addrs = []
-            now = time.monotonic()
-            for key in [key for key, (smp, at) in pending.items() if now - at > TIMEOUT]:
-                del pending[key]
-    finally:
-        th.join()
-        for _, s in socks.values():
-            s.close()
-    if errors:
-        raise errors[0]
-    return out
+        if self.delegation:
+            wait_until(lambda: self.ns_name(name) in (
+                stop_phases.delegation_ns(self.p + ".10", ZONE) or []), 30, step=0.1,
+                what=name + " back in the parent's delegation")
 
 
 class Counts:
@@ -395,28 +285,50 @@ class PlannedStop(Step):
 
     def act(self, c, t0):
         sleep_until(t0 + 0.5)
+        self.events["term"] = time.monotonic() - t0
         c.procs[VICTIM].send(signal.SIGTERM)
         c.procs[VICTIM].proc.wait(timeout=30)
         self.events["exit"] = time.monotonic() - t0
 
+    def summarize(self, kind, samples, c):
+        return stop_phases.phase_note(samples, self.events)
+
 
 class DrainStop(Step):
+    """`sentinel drain`, then the stop. When sentinel keeps the parent's delegation it is
+    `sentinel drain --wait`, which returns once the parent no longer names the node and
+    every resolver has dropped the NS set that did: a resolver that still has the address
+    keeps asking it after the exit (Knot Resolver's 40 ms explorations)."""
+
     def __init__(self, grace):
         super().__init__("drain-stop", "`sentinel drain`, then planned stop (grace %s, default "
                          "`stop_answer`)" % grace)
+        self.before_stop = None  # called just before the signal (tests mark the logs)
 
     def act(self, c, t0):
         sleep_until(t0 + 0.3)
-        r = c.cli("drain", VICTIM)
+        r = c.cli("drain", VICTIM, *(["--wait"] if c.delegation else []))
         if r.returncode != 0:
             raise RuntimeError("sentinel drain: " + r.stdout + r.stderr)
         wait_until(lambda: VICTIM in drained(c.sentinel_txt(VICTIM)), 15, step=0.02,
                    what="%s told it is drained" % VICTIM)
         self.events["drained"] = time.monotonic() - t0
-        time.sleep(0.5)
+        if c.delegation:
+            if c.ns_name(VICTIM) in (stop_phases.delegation_ns(c.p + ".10", ZONE) or []):
+                raise RuntimeError("sentinel drain --wait returned while the parent still names "
+                                   + c.ns_name(VICTIM) + ": " + r.stdout)
+            self.events["settled"] = time.monotonic() - t0
+        else:
+            time.sleep(0.5)
+        if self.before_stop:
+            self.before_stop()
+        self.events["term"] = time.monotonic() - t0
         c.procs[VICTIM].send(signal.SIGTERM)
         c.procs[VICTIM].proc.wait(timeout=30)
         self.events["exit"] = time.monotonic() - t0
+
+    def summarize(self, kind, samples, c):
+        return stop_phases.phase_note(samples, self.events)
 
 
 def drained(txt):

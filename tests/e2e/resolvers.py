@@ -211,6 +211,9 @@ class PowerDns(Resolver):
 
 class Knot(Resolver):
     kind = "knot"
+    # True: kresd logs its server selection (every "choosing: NAME@ADDRESS with timeout N
+    # ms" and each timeout), which tests read to see which nameservers it still picks.
+    log_selection = False
 
     def configure(self):
         self.conf = self.write("kresd.conf", "\n".join([
@@ -222,7 +225,22 @@ class Knot(Resolver):
             "trust_anchors.remove('.')",
             # .test is special-use (RFC 6761): kresd refuses it unless the list is emptied.
             "policy.special_names = {}",
-            "cache.open(16 * MB, 'lmdb://%s/cache')" % self.dir, ""]))
+            # kresd drops 127.0.0.0/8 addresses of nameservers it meets in a referral (glue,
+            # or an NS name resolved in that request), so each fresh referral to the nodes
+            # fails its query (SERVFAIL) until the addresses come from its cache: allow them.
+            "policy.add(policy.all(policy.FLAGS({'ALLOW_LOCAL'})))",
+            "cache.open(16 * MB, 'lmdb://%s/cache')" % self.dir]
+            + (["log_groups({'select'})"] if self.log_selection else []) + [""]))
+
+    def chose(self, address, log_from=0):
+        """How often kresd picked `address` since byte `log_from` of its log (log_selection)."""
+        return self.read_log()[log_from:].count("@'%s#" % address)
+
+    def log_size(self):
+        try:
+            return os.path.getsize(self.log_path)
+        except OSError:
+            return 0
 
     def command(self):
         return ["kresd", "-n", "-c", self.conf, self.dir]

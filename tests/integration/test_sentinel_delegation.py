@@ -2,7 +2,8 @@
 serving example.test takes TSIG-signed updates with a key only sentinel and it hold; when
 a child node's dnsd is killed its NS name (and glue) leaves the delegation the parent
 refers resolvers to, two of three down never leave fewer than two NS, and a restarted
-node comes back. A parent that refuses the key is logged and counted, never fatal."""
+node comes back. `sentinel drain --wait` returns once resolvers can no longer have the
+node. A parent that refuses the key is logged and counted, never fatal."""
 import base64
 import os
 import time
@@ -120,6 +121,30 @@ class Delegation(unittest.TestCase):
         self.assertEqual(st["ns"], names("lb1", "lb2", "lb3"))
         self.assertTrue(st["in_sync"], st)
         self.assertIn("delegation by %s.: ns" % PARENT, c.cli("status").stdout)
+
+    def test_drain_wait_returns_once_resolvers_can_no_longer_have_the_node(self):
+        # `sentinel drain --wait` (docs/operations.md "Maintenance"): it returns only once
+        # the parent no longer names the node and max(ns_ttl, 5 s) + 1 s passed after that.
+        c = self.start()
+        self.wait_delegation(names("lb1", "lb2", "lb3"), "at the start")
+        t = time.monotonic()
+        r = c.cli("drain", "lb3", "--wait", check=True)
+        took = time.monotonic() - t
+        self.assertEqual(delegation(self.parent)[0], names("lb1", "lb2"), r.stdout)
+        self.assertGreaterEqual(took, NS_TTL + 1, r.stdout)
+        self.assertIn("no longer names lb3.%s" % ZONE, r.stdout)
+        self.assertIn("waiting %d s" % (NS_TTL + 1), r.stdout)
+        self.assertIn("stop its dnsd now", r.stdout)
+
+    def test_drain_wait_without_a_parent_says_there_is_nothing_to_wait_for(self):
+        c = Cluster(n=3, driver="none", ns_ttl=NS_TTL)
+        self.addCleanup(c.stop)
+        c.start()
+        t = time.monotonic()
+        r = c.cli("drain", "lb3", "--wait", check=True)
+        self.assertLess(time.monotonic() - t, 5, r.stdout)
+        self.assertIn("nothing to wait for", r.stderr)
+        self.assertIn("Knot Resolver", r.stderr)
 
     def test_a_parent_that_refuses_the_key_is_counted_not_fatal(self):
         c = self.start(sentinel_key_secret=base64.b64encode(os.urandom(32)).decode())
