@@ -32,8 +32,8 @@ class PublishAtScale(unittest.TestCase):
         # The probe timeout is also each DNS exchange's (at least 1 s): a loaded machine can
         # take more than a second to apply an update of 2,000 records (dnsd's zone service
         # runs at nice 10). No periodic reconcile: its reads would blur the counts below.
-        self.c = Cluster(n=1, driver="none", interval="3s", fall=3, rise=1, reconcile="1h",
-                         probe_timeout="3s")
+        self.c = Cluster(n=1, driver="none", interval="5s", fall=3, rise=1, reconcile="1h",
+                         probe_timeout="5s")
         self.lb1 = self.c.nodes[0]
         self.responder = None
         self.start_responder()
