@@ -283,7 +283,7 @@ TEST(PlanUpdates, NothingChangedAt1000NodesIsTheSentinelTxtOnly) {
 TEST(PlanUpdates, TheMasterRrsetsMustFitOneUpdate) {
   // The limit of a split: the SRV set (a record per node in service) goes whole.
   int largest = 0;
-  for (int nodes = 1000; nodes <= 2000; nodes += 100) {
+  for (int nodes = 1500; nodes <= 2000; nodes += 100) {
     RecordSet after = fleet_records(nodes, "n1", 2);
     std::string error;
     auto parts = plan_updates(kZone, served_as(fleet_records(nodes, "n0", 1), after), after, error);
