@@ -338,7 +338,7 @@ void Controller::adopt_job() {
     uint64_t best = 0;
     std::string master;
     for (const auto& n : c_.nodes) {
-      auto r = records::read_owned(n.dns, probe, std::chrono::milliseconds(1000));
+      auto r = records::read_by_queries(n.dns, probe, std::chrono::milliseconds(1000));
       if (r.ok && r.epoch > best && c_.node(r.master)) {
         best = r.epoch;
         master = r.master;

@@ -67,7 +67,7 @@ Published for_each_node(const config::SentinelConfig& c, const records::RecordSe
     p.node = n.name;
     auto t = dns_timeout(c);
     if (only_if_lagging) {
-      auto r = records::read_owned(n.dns, desired, t);
+      auto r = records::read_owned(n.dns, n.update_key, c.zone, desired, t);
       if (records::in_sync(r, desired)) {
         p.outcome = {records::PushOutcome::Status::InSync, "in sync"};
         p.in_sync = true;
@@ -75,9 +75,12 @@ Published for_each_node(const config::SentinelConfig& c, const records::RecordSe
       }
     }
     p.outcome = records::push_records(n.dns, n.update_key, c.zone, desired, epoch, t);
+    if (p.outcome.status == records::PushOutcome::Status::Updated)
+      spdlog::info("published to {}: {}", n.name, p.outcome.detail);
     if (p.outcome.status == records::PushOutcome::Status::Updated ||
         p.outcome.status == records::PushOutcome::Status::InSync)
-      p.in_sync = records::in_sync(records::read_owned(n.dns, desired, t), desired);
+      p.in_sync = records::in_sync(records::read_owned(n.dns, n.update_key, c.zone, desired, t),
+                                   desired);
   });
   Published out;
   for (auto& r : results) {

@@ -95,27 +95,58 @@ bool read_all(int fd, uint8_t* p, size_t n, Clock::time_point deadline) {
   return true;
 }
 
-Exchange over_tcp(const dnsd::common::SocketAddress& server, const std::vector<uint8_t>& q,
-                  Clock::time_point deadline) {
-  if (q.size() > 65535) return fail("message too large");
-  Fd s{::socket(server.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
-  if (s.fd < 0) return fail(std::string("socket: ") + std::strerror(errno));
-  if (::connect(s.fd, server.sa(), server.length) != 0 && errno != EINPROGRESS)
-    return fail(std::string("connect: ") + std::strerror(errno));
-  if (!wait_for(s.fd, POLLOUT, deadline)) return fail("timeout connecting");
+// A connected non-blocking TCP socket to `server`, or -1 with `error`.
+int tcp_connect(const dnsd::common::SocketAddress& server, Clock::time_point deadline, Fd& s,
+                std::string& error) {
+  s.fd = ::socket(server.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (s.fd < 0) {
+    error = std::string("socket: ") + std::strerror(errno);
+    return -1;
+  }
+  if (::connect(s.fd, server.sa(), server.length) != 0 && errno != EINPROGRESS) {
+    error = std::string("connect: ") + std::strerror(errno);
+    return -1;
+  }
+  if (!wait_for(s.fd, POLLOUT, deadline)) {
+    error = "timeout connecting";
+    return -1;
+  }
   int err = 0;
   socklen_t len = sizeof err;
   ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-  if (err) return fail(err == ECONNREFUSED ? "connection refused" : std::strerror(err));
+  if (err) {
+    error = err == ECONNREFUSED ? "connection refused" : std::strerror(err);
+    return -1;
+  }
+  return s.fd;
+}
+
+bool send_framed(int fd, const std::vector<uint8_t>& q, Clock::time_point deadline) {
   std::vector<uint8_t> framed{static_cast<uint8_t>(q.size() >> 8), static_cast<uint8_t>(q.size())};
   framed.insert(framed.end(), q.begin(), q.end());
-  if (!write_all(s.fd, framed.data(), framed.size(), deadline)) return fail("timeout writing");
+  return write_all(fd, framed.data(), framed.size(), deadline);
+}
+
+// One length-prefixed message; empty on close, timeout or a message under a header.
+std::vector<uint8_t> read_framed(int fd, Clock::time_point deadline) {
   uint8_t lenbuf[2];
-  if (!read_all(s.fd, lenbuf, 2, deadline)) return fail("timeout or close reading");
+  if (!read_all(fd, lenbuf, 2, deadline)) return {};
   size_t n = static_cast<size_t>(lenbuf[0]) << 8 | lenbuf[1];
+  std::vector<uint8_t> msg(n);
+  if (n < 12 || !read_all(fd, msg.data(), n, deadline)) return {};
+  return msg;
+}
+
+Exchange over_tcp(const dnsd::common::SocketAddress& server, const std::vector<uint8_t>& q,
+                  Clock::time_point deadline) {
+  if (q.size() > 65535) return fail("message too large");
+  Fd s;
+  std::string error;
+  if (tcp_connect(server, deadline, s, error) < 0) return fail(error);
+  if (!send_framed(s.fd, q, deadline)) return fail("timeout writing");
   Exchange e;
-  e.response.resize(n);
-  if (n < 12 || !read_all(s.fd, e.response.data(), n, deadline)) return fail("short response");
+  e.response = read_framed(s.fd, deadline);
+  if (e.response.empty()) return fail("timeout, close or short response reading");
   e.ok = true;
   return e;
 }
@@ -131,6 +162,31 @@ Exchange dns_exchange(const dnsd::common::SocketAddress& server, const std::vect
     if (!e.ok || !tc_bit(e.response)) return e;
   }
   return over_tcp(server, query, deadline);
+}
+
+bool dns_stream(const dnsd::common::SocketAddress& server, const std::vector<uint8_t>& query,
+                std::chrono::milliseconds timeout,
+                const std::function<bool(std::vector<uint8_t>&&)>& on_message, std::string& error) {
+  if (query.size() < 12 || query.size() > 65535) {
+    error = "bad query size";
+    return false;
+  }
+  auto deadline = Clock::now() + timeout;
+  Fd s;
+  if (tcp_connect(server, deadline, s, error) < 0) return false;
+  if (!send_framed(s.fd, query, deadline)) {
+    error = "timeout writing";
+    return false;
+  }
+  for (;;) {
+    std::vector<uint8_t> msg = read_framed(s.fd, deadline);
+    if (msg.empty()) {
+      error = Clock::now() >= deadline ? "timeout reading the answer"
+                                       : "connection closed before the end of the answer";
+      return false;
+    }
+    if (!on_message(std::move(msg))) return true;
+  }
 }
 
 }  // namespace sentinel::records

@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,13 @@ struct Exchange {
 // (TC) response is retried over TCP.
 Exchange dns_exchange(const dnsd::common::SocketAddress& server, const std::vector<uint8_t>& query,
                       std::chrono::milliseconds timeout, bool tcp);
+
+// Sends `query` over one TCP connection and hands each response message (RFC 7766 length
+// prefix removed) to `on_message` until it returns false: the answer is complete (a zone
+// transfer spans several messages). False with `error` on a connection error, a close
+// before the end, or when `timeout`, which covers the whole stream, passes.
+bool dns_stream(const dnsd::common::SocketAddress& server, const std::vector<uint8_t>& query,
+                std::chrono::milliseconds timeout,
+                const std::function<bool(std::vector<uint8_t>&&)>& on_message, std::string& error);
 
 }  // namespace sentinel::records

@@ -78,15 +78,23 @@ RecordSet desired_records(const config::SentinelConfig& c, const cluster::Cluste
       srv.push_back(std::to_string(prio) + " 100 " + std::to_string(n->port) + " " +
                     fqdn(n->name, c.zone));
     }
-    for (const auto& owner : c.srv) rs.rrsets[{fqdn(owner, c.zone), "SRV"}] = srv;
+    for (const auto& owner : c.srv) {
+      rs.rrsets[{fqdn(owner, c.zone), "SRV"}] = srv;
+      rs.master_rrsets.insert({fqdn(owner, c.zone), "SRV"});
+    }
     put_addresses(rs, fqdn(c.pool_name, c.zone), serving);
   }
-  if (const auto* m = c.node(s.master)) put_addresses(rs, fqdn(c.master_name, c.zone), {m});
+  if (const auto* m = c.node(s.master)) {
+    put_addresses(rs, fqdn(c.master_name, c.zone), {m});
+    rs.master_rrsets.insert({fqdn(c.master_name, c.zone), "A"});
+    rs.master_rrsets.insert({fqdn(c.master_name, c.zone), "AAAA"});
+  }
   for (const auto& n : c.nodes) put_addresses(rs, fqdn(n.name, c.zone), {&n});
   std::string txt;
   for (const auto& part : sentinel_txt(s.epoch, s.master, c.id, s.drained))
     txt += (txt.empty() ? "\"" : " \"") + part + "\"";
   rs.rrsets[{fqdn("_sentinel", c.zone), "TXT"}] = {txt};
+  rs.master_rrsets.insert({fqdn("_sentinel", c.zone), "TXT"});
   if (auto ns = apex_ns_names(c, in_service); !ns.empty()) {
     RecordSet::Key apex{c.zone, "NS"};
     rs.rrsets[apex] = ns;
@@ -127,6 +135,7 @@ RecordSet canonicalize(const RecordSet& in) {
   RecordSet out;
   out.ttl = in.ttl;
   out.ttls = in.ttls;
+  out.master_rrsets = in.master_rrsets;
   auto canon = [](const RecordSet::Key& key, const std::vector<std::string>& rdatas) {
     std::vector<std::string> dst;
     for (const auto& r : rdatas)

@@ -29,6 +29,10 @@ struct RecordSet {
   // here are its own. It adds and deletes those one record at a time (RFC 2136 2.5.4) and
   // never touches the others; `rrsets` then holds the owned rdatas that must be served.
   std::map<Key, std::vector<std::string>> shared;
+  // The RRsets that say which node is master (master A/AAAA, the SRV sets, `_sentinel`):
+  // never published apart. An update split into several messages carries them all in its
+  // last one (update_plan.h). Not content: operator== leaves it out.
+  std::set<Key> master_rrsets;
 
   uint32_t ttl_of(const Key& k) const {
     auto it = ttls.find(k);

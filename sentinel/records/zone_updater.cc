@@ -1,4 +1,4 @@
-// Read-back and fenced RFC 2136 updates of the owned records on one dnsd.
+// The fenced RFC 2136 updates of the owned records on one dnsd: built, sized, sent.
 #include "sentinel/records/zone_updater.h"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include "dnsd/common/ldns_include.h"
 #include "sentinel/records/dns_client.h"
 #include "sentinel/records/dns_message.h"
+#include "sentinel/records/update_plan.h"
 
 namespace sentinel::records {
 namespace {
@@ -37,71 +38,11 @@ const char* push_status_name(PushOutcome::Status s) {
   return "?";
 }
 
-Readout read_owned(const dnsd::common::SocketAddress& server, const RecordSet& desired,
-                   std::chrono::milliseconds timeout) {
-  Readout out;
-  out.records.ttl = desired.ttl;
-  out.records.ttls = desired.ttls;
-  out.records.shared = desired.shared;
-  bool ttl_ok = true;
-  for (const auto& [key, want] : desired.rrsets) {
-    auto q = build_query(key.first, key.second);
-    if (q.empty()) {
-      out.error = "cannot build a query for " + key.first;
-      return out;
-    }
-    Exchange ex = dns_exchange(server, q, timeout, false);
-    if (!ex.ok) {
-      out.error = ex.error;
-      return out;
-    }
-    ldns_pkt* raw = nullptr;
-    if (ldns_wire2pkt(&raw, ex.response.data(), ex.response.size()) != LDNS_STATUS_OK) {
-      out.error = "malformed response";
-      return out;
-    }
-    PktPtr pkt(raw);
-    auto& got = out.records.rrsets[key];
-    int rcode = ldns_pkt_get_rcode(pkt.get());
-    if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
-      got.push_back("; " + std::string(rcode_name(rcode)));  // never equal to a record
-      continue;
-    }
-    ldns_rr_list* ans = ldns_pkt_answer(pkt.get());
-    ldns_rr_type want_type = ldns_get_rr_type_by_name(key.second.c_str());
-    auto shared = desired.shared.find(key);
-    for (size_t i = 0; i < ldns_rr_list_rr_count(ans); ++i) {
-      ldns_rr* rr = ldns_rr_list_rr(ans, i);
-      if (ldns_rr_get_type(rr) != want_type) continue;
-      std::string text = rdata_text(rr);
-      // Of a shared RRset only our own records count (the zone file's others are not ours).
-      if (shared != desired.shared.end() &&
-          std::find(shared->second.begin(), shared->second.end(), text) == shared->second.end())
-        continue;
-      got.push_back(std::move(text));
-      if (ldns_rr_ttl(rr) != desired.ttl_of(key)) ttl_ok = false;
-    }
-    std::sort(got.begin(), got.end());
-    if (key.first.rfind("_sentinel.", 0) == 0 && key.second == "TXT") {
-      out.sentinel_txt = got;
-      for (const auto& t : got) {
-        out.epoch = std::max(out.epoch, epoch_of_txt(t));
-        if (out.master.empty()) out.master = master_of_txt(t);
-      }
-    }
-  }
-  if (!ttl_ok) out.records.ttl = 0;  // forces a mismatch: the TTL must be rewritten
-  out.ok = true;
-  return out;
-}
+namespace {
 
-bool in_sync(const Readout& r, const RecordSet& desired) {
-  return r.ok && r.records == desired;
-}
-
-std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::string& zone,
-                                  const RecordSet& desired,
-                                  const std::vector<std::string>& prereq_txt, std::string& error) {
+// The unsigned update that rewrites the RRsets of `desired`; null when it cannot be built.
+PktPtr update_packet(const std::string& zone, const RecordSet& desired,
+                     const std::vector<std::string>& prereq_txt, std::string& error) {
   ldns_rr_list* pr = ldns_rr_list_new();
   ldns_rr_list* up = ldns_rr_list_new();
   std::string sentinel_owner = "_sentinel." + zone;
@@ -143,16 +84,42 @@ std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::s
     }
   }
   ldns_rdf* zone_rdf = ldns_dname_new_frm_str(zone.c_str());
-  ldns_pkt* pkt = ldns_update_pkt_new(zone_rdf, LDNS_RR_CLASS_IN, pr, up, nullptr);
+  PktPtr pkt(ldns_update_pkt_new(zone_rdf, LDNS_RR_CLASS_IN, pr, up, nullptr));
   ldns_rr_list_deep_free(pr);  // the packet holds clones
   ldns_rr_list_deep_free(up);
-  std::vector<uint8_t> wire;
   if (!pkt) {
     error = "cannot build the update";
-    return wire;
+    return pkt;
   }
-  ldns_pkt_set_random_id(pkt);
-  ldns_pkt_set_rd(pkt, false);
+  ldns_pkt_set_random_id(pkt.get());
+  ldns_pkt_set_rd(pkt.get(), false);
+  return pkt;
+}
+
+}  // namespace
+
+size_t update_size(const std::string& zone, const RecordSet& desired,
+                   const std::vector<std::string>& prereq_txt) {
+  std::string error;
+  PktPtr pkt = update_packet(zone, desired, prereq_txt, error);
+  return pkt ? packed_size(pkt.get()) : SIZE_MAX;
+}
+
+std::vector<RecordSet> plan_updates(const std::string& zone, const Readout& r,
+                                    const RecordSet& desired, std::string& error) {
+  RecordSet changed = changed_rrsets(r.records, r.wrong_ttl, desired);
+  return split_update(changed, kMaxUpdateSize,
+                      [&](const RecordSet& part) { return update_size(zone, part, r.sentinel_txt); },
+                      error);
+}
+
+std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::string& zone,
+                                  const RecordSet& desired,
+                                  const std::vector<std::string>& prereq_txt, std::string& error) {
+  std::vector<uint8_t> wire;
+  PktPtr owned = update_packet(zone, desired, prereq_txt, error);
+  if (!owned) return wire;
+  ldns_pkt* pkt = owned.get();
   size_t records = 0;
   for (const auto& [k, rdatas] : desired.rrsets) records += rdatas.size();
   if (size_t size = packed_size(pkt); size > kMaxUpdateSize) {
@@ -160,20 +127,21 @@ std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::s
             " records) would be " + (size == SIZE_MAX ? std::string("too many") : std::to_string(size)) +
             " bytes before its TSIG, over the " + std::to_string(kMaxUpdateSize) +
             " one DNS message can carry with it";
-    ldns_pkt_free(pkt);
     return wire;
   }
-  std::string secret = dnsd::common::base64_encode(key.secret.data(), key.secret.size());
-  if (ldns_pkt_tsig_sign(pkt, key.name.c_str(), secret.c_str(), 300,
-                         dnsd::common::tsig_algorithm_name(key.algorithm), nullptr) !=
-      LDNS_STATUS_OK) {
-    error = "TSIG signing failed";
-  } else {
-    wire = to_wire(pkt);
-  }
-  ldns_pkt_free(pkt);
-  return wire;
+  return sign_to_wire(pkt, key, error);
 }
+
+namespace {
+
+std::string sizes_text(const std::vector<size_t>& sizes) {
+  std::string out;
+  for (size_t n : sizes) out += (out.empty() ? "" : " + ") + std::to_string(n);
+  return std::to_string(sizes.size()) + (sizes.size() == 1 ? " update (" : " updates (") + out +
+         " bytes)";
+}
+
+}  // namespace
 
 PushOutcome push_records(const dnsd::common::SocketAddress& server,
                          const dnsd::common::TsigKey& key, const std::string& zone,
@@ -181,23 +149,46 @@ PushOutcome push_records(const dnsd::common::SocketAddress& server,
                          std::chrono::milliseconds timeout) {
   using S = PushOutcome::Status;
   PushOutcome out;
+  std::vector<size_t> sent;  // bytes of each signed update answered NOERROR
+  auto with = [&out](S status, std::string detail) {
+    out.status = status;
+    out.detail = std::move(detail);
+    return out;
+  };
   for (int attempt = 0; attempt < 3; ++attempt) {
-    Readout r = read_owned(server, desired, timeout);
-    if (!r.ok) return {S::Unreachable, r.error};
+    Readout r = read_owned(server, key, zone, desired, timeout);
+    if (!r.ok) return with(S::Unreachable, r.error);
     if (r.epoch > epoch)
-      return {S::Fenced, "serves epoch " + std::to_string(r.epoch) + " (master " + r.master +
-                             "), newer than ours (" + std::to_string(epoch) + ")"};
-    if (in_sync(r, desired)) return {S::InSync, "already serves epoch " + std::to_string(epoch)};
+      return with(S::Fenced, "serves epoch " + std::to_string(r.epoch) + " (master " + r.master +
+                                 "), newer than ours (" + std::to_string(epoch) + ")");
+    if (in_sync(r, desired))
+      return with(S::InSync, "already serves epoch " + std::to_string(epoch) + ", read by " +
+                                 r.summary());
     std::string error;
-    auto wire = build_update(key, zone, desired, r.sentinel_txt, error);
-    if (wire.empty()) return {S::Rejected, error};
-    Exchange ex = dns_exchange(server, wire, timeout, true);
-    if (!ex.ok) return {S::Unreachable, "update: " + ex.error};
-    int rcode = ex.response[3] & 0x0f;
-    if (rcode == LDNS_RCODE_NOERROR) return {S::Updated, "epoch " + std::to_string(epoch)};
-    out = {S::Rejected, std::string("update answered ") + rcode_name(rcode)};
-    // NXRRSET/YXRRSET: `_sentinel` changed between our read and the update: re-read.
-    if (rcode != LDNS_RCODE_NXRRSET && rcode != LDNS_RCODE_YXRRSET) return out;
+    std::vector<RecordSet> parts = plan_updates(zone, r, desired, error);
+    if (parts.empty()) return with(S::Rejected, error);
+    bool reread = false;
+    for (size_t i = 0; i < parts.size() && !reread; ++i) {
+      auto wire = build_update(key, zone, parts[i], r.sentinel_txt, error);
+      if (wire.empty()) return with(S::Rejected, error);
+      std::string which = parts.size() == 1 ? "update" :
+          "update " + std::to_string(i + 1) + " of " + std::to_string(parts.size());
+      Exchange ex = dns_exchange(server, wire, timeout, true);
+      if (!ex.ok) return with(S::Unreachable, which + ": " + ex.error);
+      int rcode = ex.response[3] & 0x0f;
+      if (rcode == LDNS_RCODE_NOERROR) {
+        sent.push_back(wire.size());
+        continue;
+      }
+      with(S::Rejected, which + " answered " + response_rcode(ex.response));
+      // NXRRSET/YXRRSET: `_sentinel` changed since our read (another writer, or an earlier
+      // part of ours got lost): read again and send what is still missing.
+      if (rcode != LDNS_RCODE_NXRRSET && rcode != LDNS_RCODE_YXRRSET) return out;
+      reread = true;
+    }
+    if (!reread)
+      return with(S::Updated, "epoch " + std::to_string(epoch) + " in " +
+                                  sizes_text(sent) + ", read by " + r.summary());
   }
   return out;
 }

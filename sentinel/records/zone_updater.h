@@ -1,5 +1,7 @@
-// Reads the owned records back from one dnsd and rewrites them with one TSIG-signed
-// RFC 2136 update, fenced by the `_sentinel` TXT (compare-and-swap on the epoch).
+// Brings one dnsd's owned records to the desired ones: reads them back (owned_reader.h),
+// rewrites only the RRsets that differ with TSIG-signed RFC 2136 updates, one when they fit
+// one message, else several in the order of update_plan.h, each fenced by the `_sentinel`
+// TXT as read (compare-and-swap on the epoch).
 #pragma once
 #include <chrono>
 #include <string>
@@ -7,35 +9,20 @@
 
 #include "dnsd/common/address.h"
 #include "dnsd/common/tsig_key.h"
+#include "sentinel/records/owned_reader.h"
 #include "sentinel/records/record_set.h"
 
 namespace sentinel::records {
 
-struct Readout {
-  bool ok = false;
-  std::string error;
-  RecordSet records;                      // the owned RRsets as this dnsd serves them
-  std::vector<std::string> sentinel_txt;  // raw `_sentinel` TXT rdata texts (prerequisite)
-  uint64_t epoch = 0;                     // from `_sentinel`, 0 if none
-  std::string master;                     // from `_sentinel`
-};
-
-// Queries every owner/type of `desired` from the dnsd at `server`.
-Readout read_owned(const dnsd::common::SocketAddress& server, const RecordSet& desired,
-                   std::chrono::milliseconds timeout);
-
-// True when the readout serves exactly `desired` (rdata and TTL).
-bool in_sync(const Readout& r, const RecordSet& desired);
-
 struct PushOutcome {
   enum class Status : uint8_t { Updated, InSync, Fenced, Unreachable, Rejected };
   Status status = Status::Unreachable;
-  std::string detail;
+  std::string detail;  // Updated: "epoch 7 in 2 updates (52114 + 30270 bytes), read by AXFR ..."
 };
 const char* push_status_name(PushOutcome::Status s);
 
 // Brings one dnsd to `desired`, whose `_sentinel` carries `epoch`. Refuses (Fenced) when
-// the dnsd already serves a higher epoch. The update's prerequisite is the `_sentinel`
+// the dnsd already serves a higher epoch. Each update's prerequisite is the `_sentinel`
 // TXT exactly as read, so a concurrent change makes it fail (NXRRSET) and it is re-read.
 PushOutcome push_records(const dnsd::common::SocketAddress& server,
                          const dnsd::common::TsigKey& key, const std::string& zone,
@@ -46,10 +33,20 @@ PushOutcome push_records(const dnsd::common::SocketAddress& server,
 // bytes, and the TSIG record (key and algorithm names, MAC) needs room after it.
 inline constexpr size_t kMaxUpdateSize = 65535 - 512;
 
-// Builds the signed update message (exposed for tests and --dry-run). Empty, with `error`
-// set, when a record does not parse or the message would not fit in kMaxUpdateSize.
+// Builds the signed update that rewrites the RRsets of `desired` (exposed for tests and
+// --dry-run). Empty, with `error` set, when a record does not parse or the message would
+// not fit in kMaxUpdateSize.
 std::vector<uint8_t> build_update(const dnsd::common::TsigKey& key, const std::string& zone,
                                   const RecordSet& desired,
                                   const std::vector<std::string>& prereq_txt, std::string& error);
+
+// The unsigned size of that update (SIZE_MAX when it cannot be built), for split_update.
+size_t update_size(const std::string& zone, const RecordSet& desired,
+                   const std::vector<std::string>& prereq_txt);
+
+// The updates that bring `r` (read from a dnsd) to `desired`: changed_rrsets, then
+// split_update within kMaxUpdateSize. Empty with `error` when they cannot fit.
+std::vector<RecordSet> plan_updates(const std::string& zone, const Readout& r,
+                                    const RecordSet& desired, std::string& error);
 
 }  // namespace sentinel::records
