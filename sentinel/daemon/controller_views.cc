@@ -213,6 +213,7 @@ std::string Controller::metrics_text() const {
       const auto& st = monitor_.stats(i, j);
       metrics::CheckMetrics ck;
       ck.name = st.name;
+      ck.labels = st.label_text;
       ck.state = h.checks()[j].state();
       ck.latency = st.latency;
       ck.results = st.results;

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "sentinel/daemon/probe_schedule.h"
 #include "sentinel/metrics/metrics_text.h"
 
 namespace sentinel::daemon {
@@ -49,12 +50,22 @@ probe::CheckSpec check_spec(const config::SentinelConfig& c, const config::NodeC
   return s;
 }
 
+namespace {
+
+void name_stats(CheckStats& st, const std::string& node, const std::string& check) {
+  st.name = check;
+  st.label_text = metrics::check_label_text(node, check);
+}
+
+}  // namespace
+
 struct NodeMonitor::Slot {
   NodeMonitor* owner;
   size_t node;
   size_t check;
   probe::CheckSpec spec;
   uint64_t interval_ms;
+  uint64_t planned_ms = 0;  // when the probe now due or in flight was planned to start
   uv_timer_t timer{};
   bool in_flight = false;
   bool retired = false;
@@ -72,7 +83,7 @@ NodeMonitor::NodeMonitor(uv_loop_t* loop, const config::SentinelConfig& c,
     for (const auto& ck : c.nodes[i].checks) kinds.push_back(check_kind_name(ck.kind));
     auto names = metrics::unique_check_names(kinds);
     stats_[i].resize(names.size());
-    for (size_t j = 0; j < names.size(); ++j) stats_[i][j].name = names[j];
+    for (size_t j = 0; j < names.size(); ++j) name_stats(stats_[i][j], c.nodes[i].name, names[j]);
     std::vector<cluster::CheckHealth> checks;
     for (size_t j = 0; j < c.nodes[i].checks.size(); ++j) {
       const auto& ck = c.nodes[i].checks[j];
@@ -136,7 +147,7 @@ void NodeMonitor::reconfigure(const std::vector<config::NodeCarry>& carry) {
         configure_slot(*slot, i, j);
         schedule_first(slot.get());
       }
-      stats[i][j].name = names[j];
+      name_stats(stats[i][j], node.name, names[j]);
       slots_.push_back(std::move(slot));
     }
     cluster::NodeHealth h = nc.from ? health_[*nc.from] : cluster::NodeHealth{};
@@ -170,8 +181,10 @@ void NodeMonitor::start() {
 }
 
 void NodeMonitor::schedule_first(Slot* slot) {
-  std::uniform_int_distribution<uint64_t> spread(0, std::min<uint64_t>(slot->interval_ms, 200));
-  schedule(slot, spread(rng_));  // first round spread out, not all at once
+  std::uniform_int_distribution<uint64_t> spread(0, first_round_spread(slot->interval_ms));
+  uint64_t offset = spread(rng_);  // first round spread out, not all at once
+  slot->planned_ms = uv_now(loop_) + offset;
+  schedule(slot, offset);
 }
 
 void NodeMonitor::stop() {
@@ -191,9 +204,8 @@ void NodeMonitor::schedule(Slot* slot, uint64_t delay_ms) {
 void NodeMonitor::on_timer(uv_timer_t* t) {
   auto* slot = static_cast<Slot*>(t->data);
   NodeMonitor* self = slot->owner;
-  uint64_t started = uv_now(self->loop_);
   slot->in_flight = true;
-  self->prober_.start(slot->spec, [self, slot, started](const probe::ProbeResult& r) {
+  self->prober_.start(slot->spec, [self, slot](const probe::ProbeResult& r) {
     if (self->stopped_) return;
     slot->in_flight = false;
     if (slot->retired) return self->reap();  // a reload removed this check meanwhile
@@ -215,13 +227,12 @@ void NodeMonitor::on_timer(uv_timer_t* t) {
       spdlog::info("node {} check {} is {}: {}", self->c_.nodes[slot->node].name,
                    check_kind_name(self->c_.nodes[slot->node].checks[slot->check].kind),
                    cluster::health_name(after), r.detail);
-    // Next probe one interval after this one started, +-10% jitter.
-    uint64_t elapsed = uv_now(self->loop_) - started;
-    int64_t jitter_span = static_cast<int64_t>(slot->interval_ms / 10);
-    std::uniform_int_distribution<int64_t> jitter(-jitter_span, jitter_span);
-    int64_t next = static_cast<int64_t>(slot->interval_ms) - static_cast<int64_t>(elapsed) +
-                   jitter(self->rng_);
-    self->schedule(slot, static_cast<uint64_t>(std::max<int64_t>(next, 0)));
+    // The next probe one interval (+-10 % jitter) after this one was planned to start.
+    int64_t span = jitter_span(slot->interval_ms);
+    std::uniform_int_distribution<int64_t> jitter(-span, span);
+    uint64_t now = uv_now(self->loop_);
+    slot->planned_ms = next_start(slot->planned_ms, slot->interval_ms, jitter(self->rng_), now);
+    self->schedule(slot, slot->planned_ms > now ? slot->planned_ms - now : 0);
     if (changed) self->changed_(slot->node);
   });
 }

@@ -1,6 +1,7 @@
 // Schedules every check of every node on the loop (interval with a small random jitter so
-// probes of many nodes do not align, never two probes of one check at once) and feeds the
-// results to per-node rise/fall + damping.
+// probes of many nodes do not align, each next start planned from the previous plan so a
+// late loop does not realign them (probe_schedule.h), never two probes of one check at
+// once) and feeds the results to per-node rise/fall + damping.
 #pragma once
 #include <uv.h>
 
@@ -26,6 +27,7 @@ const char* check_kind_name(config::CheckKind k);
 // What the probes of one check measured, for /metrics and the status JSON.
 struct CheckStats {
   std::string name;  // the `check` label: "dns", "http", "http_2"
+  std::string label_text;  // node="lb1",check="dns": made once, not on every /metrics scrape
   metrics::Histogram latency{metrics::kProbeLatencyBounds};  // seconds
   std::array<uint64_t, probe::kProbeFailureCount> results{};  // by ProbeFailure
   probe::ProbeFailure last_failure = probe::ProbeFailure::None;

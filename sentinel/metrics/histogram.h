@@ -18,6 +18,9 @@ class Histogram {
   std::span<const double> bounds() const { return bounds_; }
   // Cumulative count of observations <= bounds()[i], as Prometheus exposes them.
   uint64_t cumulative(size_t i) const;
+  // Observations in (bounds()[i-1], bounds()[i]] alone: a renderer sums these as it goes
+  // rather than calling cumulative() (quadratic in the bucket count) for every bound.
+  uint64_t in_bucket(size_t i) const { return i < per_bucket_.size() ? per_bucket_[i] : 0; }
   uint64_t count() const { return count_; }
   double sum() const { return sum_; }
 

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <map>
+#include <span>
+#include <string_view>
 
 namespace sentinel::metrics {
 namespace {
@@ -16,38 +19,58 @@ constexpr std::array<cluster::Health, 3> kStates = {cluster::Health::Up, cluster
 
 using dnsd::common::sample_value;
 
+// `key="value"`, the value escaped.
+std::string label(std::string_view key, std::string_view value) {
+  std::string out;
+  out.reserve(key.size() + value.size() + 3);
+  out += key;
+  out += "=\"";
+  out += dnsd::common::escape_label_value(value);
+  out += '"';
+  return out;
+}
+
+// Appends every line to one buffer reserved up front. A sample's labels come in two
+// pieces of ready label text (the series' own, kept per check or node, and one more such
+// as `le="0.5"`), so no line builds a std::string of its own: at 1,000 nodes a page has
+// about 100,000 lines, rendered on the loop that runs the probes.
 class Writer {
  public:
+  explicit Writer(size_t expected_bytes) { out_.reserve(expected_bytes); }
+
   void family(const char* name, const char* type, const char* help) {
     dnsd::common::append_family_header(out_, name, type, help);
   }
 
-  // labels: "node=\"lb1\",check=\"dns\"" (already escaped), or empty.
-  void sample(const std::string& name, const std::string& labels, const std::string& value) {
+  // name{labels,extra} value; labels and extra are escaped label text, either may be empty.
+  void sample(std::string_view name, std::string_view labels, std::string_view extra,
+              std::string_view value) {
     out_ += name;
-    if (!labels.empty()) out_ += "{" + labels + "}";
+    if (!labels.empty() || !extra.empty()) {
+      out_ += '{';
+      out_ += labels;
+      if (!labels.empty() && !extra.empty()) out_ += ',';
+      out_ += extra;
+      out_ += '}';
+    }
     out_ += ' ';
     out_ += value;
     out_ += '\n';
   }
-  void sample(const std::string& name, const std::string& labels, uint64_t v) {
-    sample(name, labels, std::to_string(v));
+  void sample(std::string_view name, std::string_view labels, std::string_view extra, uint64_t v) {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    sample(name, labels, extra, std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
   }
-  void sample(const std::string& name, const std::string& labels, bool v) {
-    sample(name, labels, std::string(v ? "1" : "0"));
+  void sample(std::string_view name, std::string_view labels, std::string_view extra, bool v) {
+    sample(name, labels, extra, std::string_view(v ? "1" : "0"));
   }
-  void sample(const std::string& name, const std::string& labels, double v) {
-    sample(name, labels, sample_value(v));
+  void sample(std::string_view name, std::string_view labels, std::string_view extra, double v) {
+    sample(name, labels, extra, std::string_view(sample_value(v)));
   }
-
-  void histogram(const std::string& name, const std::string& labels, const Histogram& h) {
-    std::string sep = labels.empty() ? "" : ",";
-    for (size_t i = 0; i < h.bounds().size(); ++i)
-      sample(name + "_bucket", labels + sep + "le=\"" + sample_value(h.bounds()[i]) + "\"",
-             h.cumulative(i));
-    sample(name + "_bucket", labels + sep + "le=\"+Inf\"", h.count());
-    sample(name + "_sum", labels, h.sum());
-    sample(name + "_count", labels, h.count());
+  template <typename V>
+  void sample(std::string_view name, std::string_view labels, V v) {
+    sample(name, labels, std::string_view(), v);
   }
 
   std::string take() { return std::move(out_); }
@@ -56,60 +79,123 @@ class Writer {
   std::string out_;
 };
 
-std::string label(const char* key, const std::string& value) {
-  return std::string(key) + "=\"" + dnsd::common::escape_label_value(value) + "\"";
+// One histogram family's series: the `le` label texts are made once per bounds array,
+// not once per series, and the buckets are summed as they are written.
+class HistogramWriter {
+ public:
+  HistogramWriter(Writer& w, std::string_view name)
+      : w_(w), bucket_(std::string(name) + "_bucket"), sum_(std::string(name) + "_sum"),
+        count_(std::string(name) + "_count") {}
+
+  void series(std::string_view labels, const Histogram& h) {
+    if (h.bounds().data() != bounds_.data() || h.bounds().size() != bounds_.size()) {
+      bounds_ = h.bounds();
+      le_.clear();
+      for (double b : bounds_) le_.push_back(label("le", sample_value(b)));
+    }
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < le_.size(); ++i) {
+      cumulative += h.in_bucket(i);
+      w_.sample(bucket_, labels, le_[i], cumulative);
+    }
+    w_.sample(bucket_, labels, std::string_view("le=\"+Inf\""), h.count());
+    w_.sample(sum_, labels, h.sum());
+    w_.sample(count_, labels, h.count());
+  }
+
+ private:
+  Writer& w_;
+  std::string bucket_, sum_, count_;
+  std::span<const double> bounds_;
+  std::vector<std::string> le_;
+};
+
+// The label texts of one render: every node's and every check's (the caller's kept text
+// where it has one), and the fixed `state` and `result` values.
+struct Labels {
+  std::vector<std::string> node;                // by node
+  std::vector<std::vector<std::string>> built;  // by node, by check: only where not kept
+  std::array<std::string, kStates.size()> state;
+  std::array<std::string, probe::kProbeFailureCount> result;
+
+  explicit Labels(const MetricsSnapshot& s) {
+    node.reserve(s.nodes.size());
+    built.resize(s.nodes.size());
+    for (size_t i = 0; i < s.nodes.size(); ++i) {
+      const auto& n = s.nodes[i];
+      node.push_back(label("node", n.name));
+      for (const auto& c : n.checks)
+        built[i].push_back(c.labels.empty() ? check_label_text(n.name, c.name) : std::string());
+    }
+    for (size_t i = 0; i < kStates.size(); ++i) state[i] = label("state", cluster::health_name(kStates[i]));
+    for (size_t r = 0; r < result.size(); ++r) result[r] = label("result", probe::kProbeFailureNames[r]);
+  }
+
+  std::string_view check(const MetricsSnapshot& s, size_t n, size_t c) const {
+    const auto& kept = s.nodes[n].checks[c].labels;
+    return kept.empty() ? std::string_view(built[n][c]) : std::string_view(kept);
+  }
+};
+
+// A generous guess of the page's size, so the buffer is allocated once.
+size_t expected_bytes(const MetricsSnapshot& s, const Labels& l) {
+  constexpr size_t kLinesPerCheck = kStates.size() + probe::kProbeFailureCount +
+                                    std::size(kProbeLatencyBounds) + 3;
+  size_t bytes = 16384;
+  for (size_t i = 0; i < s.nodes.size(); ++i) {
+    bytes += 8 * (l.node[i].size() + 72) + s.nodes[i].role.size();
+    for (size_t j = 0; j < s.nodes[i].checks.size(); ++j)
+      bytes += kLinesPerCheck * (l.check(s, i, j).size() + 72);
+  }
+  return bytes;
 }
 
-std::string node_label(const NodeMetrics& n) { return label("node", n.name); }
-
-std::string check_labels(const NodeMetrics& n, const CheckMetrics& c) {
-  return node_label(n) + "," + label("check", c.name);
-}
-
-void render_nodes(Writer& w, const MetricsSnapshot& s) {
+void render_nodes(Writer& w, const MetricsSnapshot& s, const Labels& l) {
+  const size_t count = s.nodes.size();
   w.family("sentinel_node_up", "gauge", "1 when every check of the node is up");
-  for (const auto& n : s.nodes) w.sample("sentinel_node_up", node_label(n), n.up);
+  for (size_t i = 0; i < count; ++i) w.sample("sentinel_node_up", l.node[i], s.nodes[i].up);
   w.family("sentinel_node_master", "gauge", "1 for the node that holds the master role");
-  for (const auto& n : s.nodes) w.sample("sentinel_node_master", node_label(n), n.master);
+  for (size_t i = 0; i < count; ++i) w.sample("sentinel_node_master", l.node[i], s.nodes[i].master);
   w.family("sentinel_node_role", "gauge",
            "The node's role as sentinel status shows it (master, replica, master-down, "
            "drained, damped, stepping-down, down, unknown); always 1");
-  for (const auto& n : s.nodes)
-    w.sample("sentinel_node_role", node_label(n) + "," + label("role", n.role), uint64_t{1});
+  for (size_t i = 0; i < count; ++i)
+    w.sample("sentinel_node_role", l.node[i], label("role", s.nodes[i].role), uint64_t{1});
   w.family("sentinel_node_in_service", "gauge",
            "1 when the node carries traffic (up, undrained, not damped, owes no step-down)");
-  for (const auto& n : s.nodes) w.sample("sentinel_node_in_service", node_label(n), n.in_service);
+  for (size_t i = 0; i < count; ++i)
+    w.sample("sentinel_node_in_service", l.node[i], s.nodes[i].in_service);
   w.family("sentinel_node_drained", "gauge", "1 when the operator drained the node");
-  for (const auto& n : s.nodes) w.sample("sentinel_node_drained", node_label(n), n.drained);
+  for (size_t i = 0; i < count; ++i) w.sample("sentinel_node_drained", l.node[i], s.nodes[i].drained);
   w.family("sentinel_node_damping_penalty", "gauge",
            "The node's flap damping penalty now (held out of service above the suppress "
            "threshold until it decays below reuse)");
-  for (const auto& n : s.nodes)
-    w.sample("sentinel_node_damping_penalty", node_label(n), n.damping_penalty);
+  for (size_t i = 0; i < count; ++i)
+    w.sample("sentinel_node_damping_penalty", l.node[i], s.nodes[i].damping_penalty);
 }
 
-void render_checks(Writer& w, const MetricsSnapshot& s) {
+void render_checks(Writer& w, const MetricsSnapshot& s, const Labels& l) {
   w.family("sentinel_check_state", "gauge",
            "1 for the check's current state (up, down, or unknown while deciding), 0 for the others");
-  for (const auto& n : s.nodes)
-    for (const auto& c : n.checks)
-      for (auto st : kStates)
-        w.sample("sentinel_check_state",
-                 check_labels(n, c) + "," + label("state", cluster::health_name(st)),
-                 c.state == st);
+  for (size_t i = 0; i < s.nodes.size(); ++i)
+    for (size_t j = 0; j < s.nodes[i].checks.size(); ++j)
+      for (size_t k = 0; k < kStates.size(); ++k)
+        w.sample("sentinel_check_state", l.check(s, i, j), l.state[k],
+                 s.nodes[i].checks[j].state == kStates[k]);
   w.family("sentinel_probe_results_total", "counter",
            "Probe results by outcome: ok, or why the probe failed");
-  for (const auto& n : s.nodes)
-    for (const auto& c : n.checks)
-      for (size_t r = 0; r < c.results.size(); ++r)
-        w.sample("sentinel_probe_results_total",
-                 check_labels(n, c) + "," + label("result", probe::kProbeFailureNames[r]),
-                 c.results[r]);
+  for (size_t i = 0; i < s.nodes.size(); ++i)
+    for (size_t j = 0; j < s.nodes[i].checks.size(); ++j) {
+      const auto& results = s.nodes[i].checks[j].results;
+      for (size_t r = 0; r < results.size(); ++r)
+        w.sample("sentinel_probe_results_total", l.check(s, i, j), l.result[r], results[r]);
+    }
   w.family("sentinel_probe_duration_seconds", "histogram",
            "Time from starting a probe to its result, failures included");
-  for (const auto& n : s.nodes)
-    for (const auto& c : n.checks)
-      w.histogram("sentinel_probe_duration_seconds", check_labels(n, c), c.latency);
+  HistogramWriter latency(w, "sentinel_probe_duration_seconds");
+  for (size_t i = 0; i < s.nodes.size(); ++i)
+    for (size_t j = 0; j < s.nodes[i].checks.size(); ++j)
+      latency.series(l.check(s, i, j), s.nodes[i].checks[j].latency);
 }
 
 }  // namespace
@@ -125,7 +211,8 @@ std::vector<std::string> unique_check_names(const std::vector<std::string>& type
 }
 
 std::string render_metrics(const MetricsSnapshot& s) {
-  Writer w;
+  Labels l(s);
+  Writer w(expected_bytes(s, l));
   w.family("sentinel_build_info", "gauge", "The running sentinel's version; always 1");
   w.sample("sentinel_build_info", label("version", s.version), uint64_t{1});
   w.family("sentinel_process_start_time_seconds", "gauge",
@@ -138,8 +225,8 @@ std::string render_metrics(const MetricsSnapshot& s) {
   w.sample("sentinel_state_file_ok", "", s.state_file_ok);
   w.family("sentinel_probes_total", "counter", "Probes run, every check of every node");
   w.sample("sentinel_probes_total", "", s.probes_total);
-  render_nodes(w, s);
-  render_checks(w, s);
+  render_nodes(w, s, l);
+  render_checks(w, s, l);
   w.family("sentinel_failovers_total", "counter",
            "Completed changes of master by cause (master_down, master_damped, "
            "manual_promote, drain)");
@@ -148,10 +235,11 @@ std::string render_metrics(const MetricsSnapshot& s) {
   w.family("sentinel_failover_duration_seconds", "histogram",
            "Automatic failovers: from the master's health turning down to the new records "
            "read back from every dnsd that is not down itself");
-  w.histogram("sentinel_failover_duration_seconds", "", s.failover_duration);
+  HistogramWriter(w, "sentinel_failover_duration_seconds").series("", s.failover_duration);
   w.family("sentinel_dnsd_in_sync", "gauge",
            "1 when the last publish or reconcile read this node's dnsd records back as desired");
-  for (const auto& n : s.nodes) w.sample("sentinel_dnsd_in_sync", node_label(n), n.dnsd_in_sync);
+  for (size_t i = 0; i < s.nodes.size(); ++i)
+    w.sample("sentinel_dnsd_in_sync", l.node[i], s.nodes[i].dnsd_in_sync);
   w.family("sentinel_published_nodes", "gauge",
            "dnsd nodes serving the desired records (N of \"published on N/M\")");
   w.sample("sentinel_published_nodes", "", static_cast<uint64_t>(std::max(0, s.dnsd_in_sync)));
@@ -174,6 +262,10 @@ std::string render_metrics(const MetricsSnapshot& s) {
       w.sample("sentinel_parent_update_refusals_total", label("rcode", rcode), count);
   }
   return w.take();
+}
+
+std::string check_label_text(std::string_view node, std::string_view check) {
+  return label("node", node) + "," + label("check", check);
 }
 
 }  // namespace sentinel::metrics

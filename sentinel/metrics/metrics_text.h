@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace sentinel::metrics {
 
 struct CheckMetrics {
   std::string name;  // the `check` label: "dns", "http", a second http check is "http_2"
+  // The series' labels as check_label_text() builds them, kept by the caller from one
+  // scrape to the next (a 1,000-node page has 3,000 of them); empty: built from the names.
+  std::string labels;
   cluster::Health state = cluster::Health::Unknown;
   Histogram latency{kProbeLatencyBounds};                 // seconds
   std::array<uint64_t, probe::kProbeFailureCount> results{};  // by ProbeFailure ("ok" first)
@@ -57,6 +61,9 @@ struct MetricsSnapshot {
 };
 
 std::string render_metrics(const MetricsSnapshot& s);
+
+// `node="lb1",check="dns"`, escaped: the labels every series of one check starts with.
+std::string check_label_text(std::string_view node, std::string_view check);
 
 // The `check` labels of one node's checks, from their types in config order: the first
 // check of a type is named by it, later ones get "_2", "_3" so every series stays unique.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dnsd/common/ldns_include.h"
+#include "sentinel/probe/http_probe.h"
 #include "tests/unit/sentinel/probe/loopback_servers.h"
 #include "tests/unit/sentinel/probe/tls_test_server.h"
 
@@ -172,6 +173,47 @@ TEST_F(ProbeTest, DnsInvalidZoneFailsAsynchronously) {
   ProbeResult r = run(s);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.detail.find("invalid zone"), std::string::npos) << r.detail;
+}
+
+TEST(UrlHostIsAddress, OnlyLiteralAddressesNeedNoLookup) {
+  struct Case {
+    const char* url;
+    bool address;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"http://127.0.0.1:8080/health", true},
+           {"http://127.1.0.5/", true},
+           {"https://10.0.0.1", true},
+           {"http://user:pw@192.0.2.7:80/x", true},
+           {"https://[::1]:8443/health", true},
+           {"http://[2001:db8::5]/", true},
+           {"http://localhost:8080/health", false},
+           {"https://api.example.com/health", false},
+           {"http://127.1/", false},  // curl would normalize it; unsure is "no"
+           {"http://[::1/", false},
+           {"http://1.2.3.4.example/", false},
+           {"127.0.0.1/health", false},
+           {"http:///path", false},
+       }) {
+    EXPECT_EQ(url_host_is_address(c.url), c.address) << c.url;
+  }
+}
+
+// Checks on one Prober reuse finished easy handles: each check still gets its own URL,
+// expectation and TLS settings (nothing carries over from the handle's last check).
+TEST_F(ProbeTest, HttpChecksAfterOthersGetTheirOwnOptions) {
+  TcpServer ok(2, testing::http_responder("200 OK"));
+  TcpServer failing(1, testing::http_responder("503 Service Unavailable"));
+  CheckSpec a = spec_for(CheckType::Http, {});
+  a.url = "http://127.0.0.1:" + std::to_string(ok.port()) + "/health";
+  CheckSpec b = spec_for(CheckType::Http, {});
+  b.url = "http://127.0.0.1:" + std::to_string(failing.port()) + "/health";
+  EXPECT_EQ(run(a).detail, "HTTP 200");
+  ProbeResult r = run(b);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.detail, "HTTP 503, expected 200");
+  a.expect_status = 201;
+  EXPECT_EQ(run(a).detail, "HTTP 200, expected 201");
 }
 
 TEST_F(ProbeTest, HttpStatusMatchesOrNot) {
