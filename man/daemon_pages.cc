@@ -80,7 +80,8 @@ ManPage sentinel_page(const PageInfo& info) {
   p.synopsis = {"sentinel run [-c FILE]", "sentinel check [-c FILE]", "sentinel keys",
                 "sentinel status|history|reconcile [-c FILE] [--json]",
                 "sentinel promote NODE [-c FILE] [--dry-run] [--json]",
-                "sentinel drain|undrain NODE [-c FILE]",
+                "sentinel drain NODE [-c FILE] [--wait]",
+                "sentinel undrain NODE [-c FILE]",
                 "sentinel explain NODE [-c FILE] [--json]"};
   p.description = {
       "sentinel probes the nodes of a dnsd(8) cluster, decides when the master is down, "
@@ -111,6 +112,9 @@ ManPage sentinel_page(const PageInfo& info) {
                             "/etc/sentinel/sentinel.toml)"},
       {"--json", "status, promote, history, explain, reconcile: print JSON"},
       {"--dry-run", "promote: print the record diff and the new epoch only"},
+      {"--wait", "drain: return once the parent zone's delegation no longer names NODE and "
+                 "resolvers' cached NS sets have expired (max(ns_ttl, 5 s) + 1 s), so it can be "
+                 "stopped; exit 1 if the parent still names it after the timeout (without [parent]: nothing to wait for, exit 0)"},
       {"--version", "print the version and exit"},
       {"-h, --help", "print the commands or a command's options and exit"},
   }, ""});
