@@ -10,21 +10,16 @@
 #include "dnsd/common/tsig_key.h"
 #include "sentinel/records/record_set.h"
 #include "sentinel/records/zone_updater.h"
+#include "tests/unit/sentinel/records/records_test_config.h"
 
 namespace sentinel::records {
 namespace {
 
-constexpr const char* kSecret = "MvBp6ZVj9D0L1rLDkn/syVNjPNKRyfOyC7fpmglR1t8=";
-const std::string kZone = "api.example.com.";
+using test_config::kSecret;
+using test_config::kZone;
 
 config::SentinelConfig make_config() {
-  config::SentinelConfig c;
-  c.zone = kZone;
-  c.ttl = 30;
-  c.srv = {"_tunnel._tcp"};
-  c.master_name = "master";
-  c.pool_name = "cluster";
-  c.id = "s1";
+  config::SentinelConfig c = test_config::config_without_nodes();
   const char* names[] = {"lb1", "lb2", "lb3"};
   for (int i = 0; i < 3; ++i) {
     config::NodeConfig n;

@@ -14,23 +14,18 @@
 #include "sentinel/records/record_set.h"
 #include "sentinel/records/update_plan.h"
 #include "sentinel/records/zone_updater.h"
+#include "tests/unit/sentinel/records/records_test_config.h"
 
 namespace sentinel::records {
 namespace {
 
 using Key = RecordSet::Key;
-const std::string kZone = "api.example.com.";
-constexpr const char* kSecret = "MvBp6ZVj9D0L1rLDkn/syVNjPNKRyfOyC7fpmglR1t8=";
+using test_config::kSecret;
+using test_config::kZone;
 const std::string kPrereq = "\"epoch=1\" \"master=n0\" \"by=s1\" \"drained=\"";
 
 config::SentinelConfig fleet_config(int nodes) {
-  config::SentinelConfig c;
-  c.zone = kZone;
-  c.ttl = 30;
-  c.srv = {"_tunnel._tcp"};
-  c.master_name = "master";
-  c.pool_name = "cluster";
-  c.id = "s1";
+  config::SentinelConfig c = test_config::config_without_nodes();
   for (int i = 0; i < nodes; ++i) {
     config::NodeConfig n;
     n.name = "n" + std::to_string(i);
