@@ -2,6 +2,9 @@
 // and validate the OPT pseudo-RR (RFC 6891 6.1.1: at most one, owner root, additional only).
 #include "dnsd/answer/query_parser.h"
 
+#include <new>
+#include <type_traits>
+
 #include "dnsd/answer/cookie.h"
 
 #include "dnsd/wire/dns_constants.h"
@@ -40,12 +43,19 @@ Options parse_opt_options(wire::WireReader& r, uint16_t rdlen, ParsedQuery& q) {
 }  // namespace
 
 void parse_query(const uint8_t* data, size_t len, ParsedQuery& q) noexcept {
-  q = ParsedQuery{};
+  // Every field back to its initializer, the name buffers' bytes left as they are (only
+  // the first `length` of them are ever read): `q = ParsedQuery{}` zeroed ~800 bytes.
+  static_assert(std::is_trivially_destructible_v<ParsedQuery>);
+  new (&q) ParsedQuery;
   if (len < wire::kHeaderSize) return;  // Drop: nothing to echo an ID into
+  // The header is there: its six words without a bounds check each.
+  auto header_word = [data](size_t i) { return static_cast<uint16_t>(data[2 * i] << 8 | data[2 * i + 1]); };
+  q.id = header_word(0);
+  q.flags = header_word(1);
+  uint16_t qdcount = header_word(2), ancount = header_word(3), nscount = header_word(4),
+           arcount = header_word(5);
   wire::WireReader r(data, len);
-  q.id = r.u16();
-  q.flags = r.u16();
-  uint16_t qdcount = r.u16(), ancount = r.u16(), nscount = r.u16(), arcount = r.u16();
+  r.seek(wire::kHeaderSize);
   if (q.flags & wire::flag::QR) return;  // a response: drop
   q.opcode = static_cast<uint8_t>((q.flags >> 11) & 0xF);
   if (q.opcode != wire::opcode::QUERY && q.opcode != wire::opcode::NOTIFY &&
@@ -61,8 +71,7 @@ void parse_query(const uint8_t* data, size_t len, ParsedQuery& q) noexcept {
   if (!r.ok()) return;
   q.has_question = true;
   q.question_end = r.pos();
-  q.qname_lower = q.qname;
-  wire::lowercase(q.qname_lower);
+  wire::copy_lowercase(q.qname, q.qname_lower);
 
   // Walk answer/authority (UPDATE prerequisites and updates live there) and additional.
   wire::NameBuf owner;

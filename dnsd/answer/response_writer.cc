@@ -74,11 +74,7 @@ bool ResponseWriter::rrset(Section s, const Owner& o, const zone::ZoneSnapshot::
     if (i == set.count - first) p = blob;  // wrapped around
     uint16_t len = static_cast<uint16_t>(p[0] << 8 | p[1]);
     owner(o);
-    w_.u16(set.type);
-    w_.u16(wire::klass::IN);
-    w_.u32(ttl);
-    size_t rdlen_at = w_.size();
-    w_.u16(0);
+    size_t rdlen_at = w_.rr_fixed(set.type, wire::klass::IN, ttl);
     rdata(set.type, p + 2, len);
     if (!w_.ok()) {
       w_.rewind(start);

@@ -26,7 +26,7 @@ class Resolver {
 
   Resolution apex_referral(bool upward) noexcept {
     res_.authoritative = false;
-    const Node* apex = z_.find(z_.apex());
+    const Node* apex = z_.apex_node();
     if (!apex) return res_;
     if (!upward) {
       referral(*apex, z_.apex());
@@ -42,7 +42,7 @@ class Resolver {
   // Finds the node for `qname`, following RFC 1034 4.3.2 step 3 with RFC 4592 wildcards.
   void lookup(const wire::NameBuf& qname, const Owner& owner, uint16_t qtype, int depth) noexcept {
     unsigned zl = z_.apex_labels();
-    const Node* node = z_.find(z_.apex());
+    const Node* node = z_.apex_node();
     std::string_view node_name = z_.apex();
     if (!node) return servfail();
     // Walk down from the apex, one label at a time; ENTs exist, so a miss ends the walk.

@@ -54,6 +54,41 @@ void lowercase(NameBuf& name) noexcept {
   // Length bytes are <= 63, below 'A' (65), so lowercasing the whole buffer is safe.
 }
 
+namespace {
+
+// ASCII A-Z to a-z in eight bytes at once; every other byte (>= 0x80 too) unchanged.
+uint64_t lower_word(uint64_t x) noexcept {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  uint64_t low7 = x & ~kHigh;
+  uint64_t above_z = low7 + (0x7F - 'Z') * kOnes;  // high bit: low7 > 'Z' (no carry out)
+  uint64_t from_a = low7 + (0x80 - 'A') * kOnes;   // high bit: low7 >= 'A'
+  uint64_t upper = (from_a ^ above_z) & ~x & kHigh;
+  return x | upper >> 2;  // 0x80 >> 2 = 0x20
+}
+
+}  // namespace
+
+void copy_lowercase(const NameBuf& from, NameBuf& to) noexcept {
+  const size_t n = from.length;
+  if (n >= 8) {
+    // Whole words, then the last eight bytes (overlapping: lowering twice changes nothing).
+    uint64_t w;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&w, from.data + i, 8);
+      w = lower_word(w);
+      std::memcpy(to.data + i, &w, 8);
+    }
+    std::memcpy(&w, from.data + n - 8, 8);
+    w = lower_word(w);
+    std::memcpy(to.data + n - 8, &w, 8);
+  } else {
+    for (size_t i = 0; i < n; ++i) to.data[i] = lower_byte(from.data[i]);
+  }
+  std::memcpy(to.label_offset, from.label_offset, from.labels);
+  to.length = from.length;
+  to.labels = from.labels;
+}
+
 bool index_labels(NameBuf& name) noexcept {
   size_t p = 0;
   uint8_t labels = 0;

@@ -36,6 +36,8 @@ bool read_name(const uint8_t* pkt, size_t pkt_len, size_t& pos, NameBuf& out) no
 
 // Lowercases ASCII letters in place (names compare case-insensitively, RFC 4343).
 void lowercase(NameBuf& name) noexcept;
+// `to` = `from` lowercased: only its `length` bytes and `labels` offsets are copied.
+void copy_lowercase(const NameBuf& from, NameBuf& to) noexcept;
 inline uint8_t lower_byte(uint8_t c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<uint8_t>(c + 32) : c;
 }

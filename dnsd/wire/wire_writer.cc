@@ -6,9 +6,13 @@
 namespace dnsd::wire {
 
 bool WireWriter::name_at_equals(size_t offset, std::string_view suffix) const noexcept {
-  // Walk the (possibly compressed) name in our own buffer, comparing label by label.
+  // Walk the (possibly compressed) name in our own buffer, comparing label by label. The
+  // bounds are checked once per label, and bytes are folded to lowercase only when they
+  // differ (names in a response mostly share their case).
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(suffix.data());
+  const size_t n = suffix.size();
   size_t p = offset;
-  size_t s = 0;
+  size_t i = 0;
   for (int hops = 0; hops < 64;) {
     if (p >= pos_) return false;
     uint8_t c = buf_[p];
@@ -18,14 +22,15 @@ bool WireWriter::name_at_equals(size_t offset, std::string_view suffix) const no
       ++hops;
       continue;
     }
-    if (s >= suffix.size() || static_cast<uint8_t>(suffix[s]) != c) return false;
-    if (c == 0) return s + 1 == suffix.size();
-    for (size_t i = 1; i <= c; ++i) {
-      if (p + i >= pos_ || s + i >= suffix.size()) return false;
-      if (lower_byte(buf_[p + i]) != lower_byte(static_cast<uint8_t>(suffix[s + i]))) return false;
-    }
+    if (i >= n || s[i] != c) return false;
+    if (c == 0) return i + 1 == n;
+    if (p + c >= pos_ || i + c >= n) return false;
+    const uint8_t* a = buf_ + p + 1;
+    const uint8_t* b = s + i + 1;
+    for (size_t k = 0; k < c; ++k)
+      if (a[k] != b[k] && lower_byte(a[k]) != lower_byte(b[k])) return false;
     p += 1u + c;
-    s += 1u + c;
+    i += 1u + c;
   }
   return false;
 }

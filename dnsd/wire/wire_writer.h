@@ -55,6 +55,25 @@ class WireWriter {
     std::memcpy(buf_ + pos_, p, n);
     pos_ += n;
   }
+  // An RR's type, class, TTL and a zero RDLENGTH in one bounds check; returns where the
+  // RDLENGTH is, for put_u16_at once the RDATA is written.
+  size_t rr_fixed(uint16_t type, uint16_t klass, uint32_t ttl) noexcept {
+    size_t at = pos_ + 8;
+    if (!need(10)) return at;
+    uint8_t* b = buf_ + pos_;
+    b[0] = static_cast<uint8_t>(type >> 8);
+    b[1] = static_cast<uint8_t>(type);
+    b[2] = static_cast<uint8_t>(klass >> 8);
+    b[3] = static_cast<uint8_t>(klass);
+    b[4] = static_cast<uint8_t>(ttl >> 24);
+    b[5] = static_cast<uint8_t>(ttl >> 16);
+    b[6] = static_cast<uint8_t>(ttl >> 8);
+    b[7] = static_cast<uint8_t>(ttl);
+    b[8] = 0;
+    b[9] = 0;
+    pos_ += 10;
+    return at;
+  }
   void put_u16_at(size_t at, uint16_t v) noexcept {
     if (at + 2 > pos_) return;
     buf_[at] = static_cast<uint8_t>(v >> 8);

@@ -39,7 +39,7 @@ ZoneSnapshot::ZoneSnapshot(std::string origin, std::shared_ptr<const SelfSpec> s
   shard_mask_ = shards_.size() - 1;  // a power of two, at least one
   for (const ShardPtr& s : shards_) node_count_ += s->node_count;
   apex_labels_ = wire::count_labels(origin_);
-  const Node* apex = find(origin_);
+  const Node* apex = apex_node_ = find(origin_);
   soa_ = apex ? rrset(*apex, wire::type::SOA) : nullptr;
   if (soa_ && soa_->count > 0) {
     std::vector<std::string> rd = rdatas(*soa_);

@@ -137,6 +137,8 @@ class ZoneSnapshot {
   }
 
   std::string_view apex() const noexcept { return origin_; }
+  // The apex's node (find(apex()), looked up once when the snapshot is made), or nullptr.
+  const Node* apex_node() const noexcept { return apex_node_; }
   const std::string& origin() const noexcept { return origin_; }
   unsigned apex_labels() const noexcept { return apex_labels_; }
   const RRset* soa() const noexcept { return soa_; }
@@ -168,6 +170,7 @@ class ZoneSnapshot {
   uint64_t shard_mask_ = 0;
   size_t node_count_ = 0;
   unsigned apex_labels_ = 0;
+  const Node* apex_node_ = nullptr;  // in one of shards_, which live as long as this
   const RRset* soa_ = nullptr;
   uint32_t negative_ttl_ = 0;
   uint32_t serial_ = 0;

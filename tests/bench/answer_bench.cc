@@ -1,5 +1,6 @@
 // Micro-benchmark of answer() alone (no sockets), over the bench query mix: existing A,
 // self/wildcard, SRV, NXDOMAIN, NODATA, out of zone. Regressions in lookup show here first.
+// BM_AnswerMix sends it with EDNS (1232), BM_AnswerMixNoEdns without, as scripts/bench does.
 // BM_AnswerCookies runs the same mix with DNS cookies (RFC 7873, RFC 9018): none, a client
 // cookie alone (one SipHash to make the server cookie) and a valid server cookie (one to
 // check it); scripts/bench prints the ratios to the no-cookie run.
@@ -21,13 +22,14 @@ std::string bench_zone(int names) {
   return z;
 }
 
-std::vector<std::vector<uint8_t>> mix(int names, int count, const std::vector<uint8_t>& cookie = {}) {
+std::vector<std::vector<uint8_t>> mix(int names, int count, const std::vector<uint8_t>& cookie = {},
+                                      bool edns = true) {
   std::mt19937 rng(42);
   std::vector<std::vector<uint8_t>> qs;
   for (int i = 0; i < count; ++i) {
     int r = static_cast<int>(rng() % 100);
     int h = static_cast<int>(rng() % static_cast<unsigned>(names));
-    QueryOptions o{.id = static_cast<uint16_t>(i), .cookie = cookie};
+    QueryOptions o{.edns = edns, .id = static_cast<uint16_t>(i), .cookie = cookie};
     if (r < 40) qs.push_back(make_query("host" + std::to_string(h) + ".api.example.test.", 1, o));
     else if (r < 70) qs.push_back(make_query("w" + std::to_string(h) + ".api.example.test.", 1, o));
     else if (r < 80) qs.push_back(make_query("_tunnel._tcp.api.example.test.", 33, o));
@@ -38,10 +40,10 @@ std::vector<std::vector<uint8_t>> mix(int names, int count, const std::vector<ui
   return qs;
 }
 
-void BM_AnswerMix(benchmark::State& state) {
+void run_mix(benchmark::State& state, bool edns) {
   int names = static_cast<int>(state.range(0));
   auto cat = make_catalog({{"api.example.test.", bench_zone(names), {"@", "*"}, {"198.51.100.10"}, {}}}, "lb1");
-  auto qs = mix(names, 4096);
+  auto qs = mix(names, 4096, {}, edns);
   std::vector<uint8_t> out(65535);
   answer::QueryContext ctx;
   size_t i = 0;
@@ -52,7 +54,11 @@ void BM_AnswerMix(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+void BM_AnswerMix(benchmark::State& state) { run_mix(state, true); }
 BENCHMARK(BM_AnswerMix)->Arg(1000)->Arg(100000);
+// The same mix without EDNS, as scripts/bench's query file sends it (dnsperf, dnsbatch).
+void BM_AnswerMixNoEdns(benchmark::State& state) { run_mix(state, false); }
+BENCHMARK(BM_AnswerMixNoEdns)->Arg(100000);
 
 // Arg: 0 = no COOKIE option, 1 = a client cookie alone, 2 = a valid server cookie.
 void BM_AnswerCookies(benchmark::State& state) {

@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <vector>
-
 namespace dnsd::wire {
 namespace {
 
@@ -78,6 +76,25 @@ TEST(NameTest, LowercaseAndCompare) {
   EXPECT_TRUE(is_subdomain(w("example.com."), w("example.com.")));
   EXPECT_FALSE(is_subdomain(w("badexample.com."), w("example.com.")));
   EXPECT_FALSE(is_subdomain(w("com."), w("example.com.")));
+}
+
+// copy_lowercase folds eight bytes at a time: every byte value, every length, as lower_byte.
+TEST(NameTest, CopyLowercaseFoldsEveryByteAsLowerByte) {
+  for (size_t len = 1; len <= 255; ++len) {
+    for (unsigned start : {0u, 37u, 64u, 128u, 200u}) {
+      NameBuf from, to;
+      for (size_t i = 0; i < len; ++i) from.data[i] = static_cast<uint8_t>(start + i * 7);
+      from.length = static_cast<uint16_t>(len);
+      from.labels = 2;
+      from.label_offset[0] = 0;
+      from.label_offset[1] = 5;
+      copy_lowercase(from, to);
+      ASSERT_EQ(to.length, len);
+      ASSERT_EQ(to.labels, 2);
+      EXPECT_EQ(to.label_offset[1], 5);
+      for (size_t i = 0; i < len; ++i) ASSERT_EQ(to.data[i], lower_byte(from.data[i])) << len << " " << i;
+    }
+  }
 }
 
 TEST(NameTest, TextRoundTripWithEscapes) {
