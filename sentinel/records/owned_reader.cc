@@ -17,18 +17,6 @@ struct RdfDeleter {
 };
 using RdfPtr = std::unique_ptr<ldns_rdf, RdfDeleter>;
 
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-std::string owner_text(const ldns_rr* rr) {
-  char* s = ldns_rdf2str(ldns_rr_owner(rr));
-  std::string out = s ? s : "";
-  free(s);
-  return lower(out);
-}
-
 std::string type_text(const ldns_rr* rr) {
   char* s = ldns_rr_type2str(ldns_rr_get_type(rr));
   std::string out = s ? s : "";

@@ -10,14 +10,6 @@
 namespace sentinel::records {
 namespace {
 
-std::string owner_of(const ldns_rr* rr) {
-  char* s = ldns_rdf2str(ldns_rr_owner(rr));
-  std::string out = s ? s : "";
-  free(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -63,7 +55,7 @@ DelegationReadout parse_delegation(const std::vector<uint8_t>& response,
   for (ldns_rr_list* section : {ldns_pkt_answer(pkt.get()), ldns_pkt_authority(pkt.get())})
     for (size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
       const ldns_rr* rr = ldns_rr_list_rr(section, i);
-      if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || owner_of(rr) != child_zone) continue;
+      if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS || owner_text(rr) != child_zone) continue;
       std::string name = rdata_text(rr);
       if (std::none_of(ns.begin(), ns.end(), [&](const auto& p) { return p.first == name; }))
         ns.emplace_back(name, ldns_rr_ttl(rr));
@@ -78,7 +70,7 @@ DelegationReadout parse_delegation(const std::vector<uint8_t>& response,
     const ldns_rr* rr = ldns_rr_list_rr(extra, i);
     ldns_rr_type t = ldns_rr_get_type(rr);
     if (t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA) continue;
-    std::string owner = owner_of(rr);
+    std::string owner = owner_text(rr);
     if (!contains(out.ns, owner)) continue;
     bool v4 = t == LDNS_RR_TYPE_A;
     auto& addrs = (v4 ? out.a : out.aaaa)[owner];

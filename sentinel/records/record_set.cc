@@ -117,6 +117,14 @@ std::optional<std::string> canonical_rdata(const std::string& owner, const std::
   return out;
 }
 
+std::string owner_text(const ldns_rr* rr) {
+  char* s = ldns_rdf2str(ldns_rr_owner(rr));
+  std::string out = s ? s : "";
+  free(s);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 std::string rdata_text(const ldns_rr* rr) {
   std::string out;
   for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {

@@ -71,6 +71,8 @@ std::optional<std::string> canonical_rdata(const std::string& owner, const std::
 RecordSet canonicalize(const RecordSet& in);
 // The canonical rdata text of one RR read from the wire.
 std::string rdata_text(const ldns_struct_rr* rr);
+// Its owner name as ldns prints it ("_sentinel.api.example.com."), lowercased.
+std::string owner_text(const ldns_struct_rr* rr);
 
 // "+ master.api.example.com. 30 A 127.0.0.12" / "- ..." lines, sorted, from -> to.
 std::vector<std::string> diff_records(const RecordSet& from, const RecordSet& to);

@@ -115,17 +115,7 @@ struct PktDeleter {
 };
 using PktPtr = std::unique_ptr<ldns_pkt, PktDeleter>;
 
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-std::string owner_of(const ldns_rr* rr) {
-  char* s = ldns_rdf2str(ldns_rr_owner(rr));
-  std::string out = s ? s : "";
-  free(s);
-  return lower(out);
-}
+std::string owner_of(const ldns_rr* rr) { return sentinel::records::owner_text(rr); }
 
 TEST(ApexNsUpdate, AddsOwnNamesThenDeletesTheLeftOnesOneByOne) {
   dnsd::common::TsigKey key;

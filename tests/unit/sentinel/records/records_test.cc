@@ -201,13 +201,7 @@ dnsd::common::TsigKey make_key() {
   return k;
 }
 
-std::string owner_of(const ldns_rr* rr) {
-  char* s = ldns_rdf2str(ldns_rr_owner(rr));
-  std::string out = s ? s : "";
-  free(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
+std::string owner_of(const ldns_rr* rr) { return sentinel::records::owner_text(rr); }
 
 std::string type_of(const ldns_rr* rr) {
   char* s = ldns_rr_type2str(ldns_rr_get_type(rr));
