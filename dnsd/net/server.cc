@@ -60,7 +60,11 @@ void Server::start() {
 }
 
 void Server::stop() {
-  for (auto& u : udp_) u->request_stop();  // every UDP thread wakes at once
+  // Every UDP socket stops taking queries first (later ones get ICMP port unreachable),
+  // then every thread wakes, answers what its socket still holds and leaves: a stop
+  // drops no query silently, whatever the order of the joins (udp_receiver.h).
+  for (auto& u : udp_) u->stop_receiving();
+  for (auto& u : udp_) u->request_stop();
   for (auto& u : udp_) u->stop();
   for (auto& w : workers_) w->stop();
   query_logger_.stop();
