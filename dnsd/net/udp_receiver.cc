@@ -123,6 +123,7 @@ void UdpReceiver::run() {
   // A short slice, the operator's nice value kept: see thread_schedule.h.
   common::set_thread_schedule(common::current_thread_nice());
   bool draining = false;  // stopping seen: answer what is queued, then leave (udp_wait.h)
+  int drained = 0;        // reads since draining began (udp_wait.h: kMaxDrainReads)
   for (;;) {
     for (int i = 0; i < kBatch; ++i) {
       rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
@@ -134,7 +135,8 @@ void UdpReceiver::run() {
     int n = recvmmsg(fd_, rx_msgs_, kBatch, recv_flags(draining), nullptr);
     int err = n < 0 ? errno : 0;
     draining = draining || stopping_.load(std::memory_order_acquire);
-    switch (next_recv_step(n, err, n > 0 ? rx_msgs_[0].msg_len : 0, draining)) {
+    const int reads_before = draining ? drained++ : 0;
+    switch (next_recv_step(n, err, n > 0 ? rx_msgs_[0].msg_len : 0, draining, reads_before)) {
       case RecvStep::Stop:
         return;
       case RecvStep::Idle:

@@ -45,14 +45,23 @@ constexpr bool is_queued_socket_error(int err) {
          err == EHOSTDOWN || err == ENETDOWN || err == EMSGSIZE || err == EPROTO;
 }
 
+// The most reads a stopping thread makes. Connected to the stop sink, its queue only
+// shrinks and empties long before (a receive buffer of net.core.rmem_max holds some
+// thousands of datagrams); if that connect failed, the kernel keeps feeding the socket and
+// this ends the drain instead of the stop hanging under load.
+inline constexpr int kMaxDrainReads = 1024;
+
 // `n` as recvmmsg returned, `err` its errno when n < 0, `first_len` the length of the
-// first datagram when n > 0, `stopping` the stop flag read after it returned.
+// first datagram when n > 0, `stopping` the stop flag read after it returned, `drained`
+// how many reads the thread made before this one since it saw the flag.
 // While stopping, every datagram received is answered; an empty queue ends the thread:
 // EAGAIN from the MSG_DONTWAIT drain, and the one empty "datagram" a blocking read
 // returns on a socket shut for reading is the wake, not a query (a real empty datagram is
 // no query either: it would only be dropped as too short).
-constexpr RecvStep next_recv_step(int n, int err, size_t first_len, bool stopping) {
+constexpr RecvStep next_recv_step(int n, int err, size_t first_len, bool stopping,
+                                  int drained) {
   if (stopping) {
+    if (drained >= kMaxDrainReads) return RecvStep::Stop;
     if (n == 1 && first_len == 0) return RecvStep::Drain;
     if (n > 0) return RecvStep::Answer;
     if (n == 0) return RecvStep::Drain;

@@ -43,8 +43,30 @@ TEST(UdpWaitTest, EachRecvReturnHasItsStep) {
       {-1, ENOMEM, 0, true, RecvStep::Stop},
   };
   for (const auto& c : cases)
-    EXPECT_EQ(next_recv_step(c.n, c.err, c.first_len, c.stopping), c.want)
+    EXPECT_EQ(next_recv_step(c.n, c.err, c.first_len, c.stopping, 0), c.want)
         << "n=" << c.n << " errno=" << c.err << " first_len=" << c.first_len
+        << " stopping=" << c.stopping;
+}
+
+// A socket the kernel keeps feeding (its connect to the stop sink failed) never drains:
+// the stop ends anyway, after kMaxDrainReads reads. The budget means nothing while
+// serving.
+TEST(UdpWaitTest, TheDrainHasABudget) {
+  struct Case {
+    int n, err, drained;
+    bool stopping;
+    RecvStep want;
+  } cases[] = {
+      {32, 0, 0, true, RecvStep::Answer},
+      {32, 0, kMaxDrainReads - 1, true, RecvStep::Answer},
+      {32, 0, kMaxDrainReads, true, RecvStep::Stop},
+      {-1, EINTR, kMaxDrainReads, true, RecvStep::Stop},
+      {32, 0, kMaxDrainReads, false, RecvStep::Answer},
+      {-1, EAGAIN, kMaxDrainReads, false, RecvStep::Idle},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(next_recv_step(c.n, c.err, 40, c.stopping, c.drained), c.want)
+        << "n=" << c.n << " errno=" << c.err << " drained=" << c.drained
         << " stopping=" << c.stopping;
 }
 
@@ -70,7 +92,8 @@ TEST(UdpWaitTest, AStopAnswersTheQueueThenLeaves) {
     for (; i < c.returns.size(); ++i) {
       if (recv_flags(draining) == MSG_WAITFORONE) ++flags_seen_blocking;
       draining = true;  // the flag is read after the first return
-      RecvStep s = next_recv_step(c.returns[i].n, c.returns[i].err, c.returns[i].first_len, draining);
+      RecvStep s = next_recv_step(c.returns[i].n, c.returns[i].err, c.returns[i].first_len,
+                                  draining, static_cast<int>(i));
       if (s == RecvStep::Stop) break;
       if (s == RecvStep::Answer) ++answered;
     }
