@@ -124,7 +124,7 @@ TEST(ServerStopTest, AStopUnderAStreamAnswersOrRefusesEveryQuery) {
   config::ServerConfig cfg;
   cfg.listen = {*common::parse_socket_address("0.0.0.0:" + std::to_string(port))};
   cfg.workers = 2;
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < 8; ++round) {
     SCOPED_TRACE("stop " + std::to_string(round + 1));
     Server server(cfg, holder);
     std::vector<std::string> errors;
