@@ -60,10 +60,9 @@ void Server::start() {
 }
 
 void Server::stop() {
-  // Every UDP socket stops taking queries first (later ones get ICMP port unreachable),
-  // then every thread wakes, answers what its socket still holds and leaves: a stop
+  // Every UDP thread wakes at once, connects its socket to the stop sink (later queries
+  // get ICMP port unreachable), answers what the socket still holds and leaves: a stop
   // drops no query silently, whatever the order of the joins (udp_receiver.h).
-  for (auto& u : udp_) u->stop_receiving();
   for (auto& u : udp_) u->request_stop();
   for (auto& u : udp_) u->stop();
   for (auto& w : workers_) w->stop();

@@ -95,18 +95,8 @@ void UdpReceiver::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void UdpReceiver::stop_receiving() {
-  if (fd_ < 0 || !thread_.joinable() || !receiving_) return;
-  receiving_ = false;
-  // From here the kernel queues no new query on this socket: a later one gets ICMP port
-  // unreachable (or goes to a socket of another process in the SO_REUSEPORT group).
-  std::string err;
-  if (!connect_to_stop_sink(fd_, err)) spdlog::warn("udp stop: {}", err);
-}
-
 void UdpReceiver::request_stop() {
   if (fd_ < 0 || !thread_.joinable() || stopping_.load(std::memory_order_relaxed)) return;
-  stop_receiving();
   stopping_.store(true, std::memory_order_release);
   ::shutdown(fd_, SHUT_RD);  // wakes the blocked recvmmsg: see udp_wait.h
 }
@@ -134,7 +124,10 @@ void UdpReceiver::run() {
     }
     int n = recvmmsg(fd_, rx_msgs_, kBatch, recv_flags(draining), nullptr);
     int err = n < 0 ? errno : 0;
-    draining = draining || stopping_.load(std::memory_order_acquire);
+    if (!draining && stopping_.load(std::memory_order_acquire)) {
+      draining = true;
+      stop_taking_queries();
+    }
     const int reads_before = draining ? drained++ : 0;
     switch (next_recv_step(n, err, n > 0 ? rx_msgs_[0].msg_len : 0, draining, reads_before)) {
       case RecvStep::Stop:
@@ -158,6 +151,15 @@ void UdpReceiver::run() {
       spdlog::error("udp thread: {}", e.what());
     }
   }
+}
+
+void UdpReceiver::stop_taking_queries() {
+  // From here the kernel queues no new query on this socket: a later one gets ICMP port
+  // unreachable (or goes to a socket of another process in the SO_REUSEPORT group). This
+  // thread does it, not stop()'s: every thread is woken at once, and each one's own
+  // socket calls stay on its own thread.
+  std::string err;
+  if (!connect_to_stop_sink(fd_, err)) spdlog::warn("udp stop: {}", err);
 }
 
 void UdpReceiver::hand_off(int i, size_t len) {

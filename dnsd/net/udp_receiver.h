@@ -32,14 +32,11 @@ class UdpReceiver {
   UdpReceiver& operator=(const UdpReceiver&) = delete;
 
   void start();
-  // The first step of a stop: the kernel stops queueing new queries on the socket (it is
-  // connected to the stop sink, socket_setup.h), later ones get ICMP port unreachable.
-  // The thread keeps answering. Server::stop() does this for every socket before waking
-  // any thread: every socket of an address (its SO_REUSEPORT group) stops at once.
-  void stop_receiving();
-  // stop_receiving(), then asks the thread to end and wakes it (shutdown), without
-  // waiting: the thread answers every query already queued, then leaves. Server::stop()
-  // asks every receiver first, then joins them one by one.
+  // Asks the thread to end and wakes it (shutdown), without waiting. The thread connects
+  // its socket to the stop sink (socket_setup.h: the kernel queues no new query on it,
+  // later ones get ICMP port unreachable), answers every query already queued, then
+  // leaves (udp_wait.h). Server::stop() asks every receiver first, then joins them one by
+  // one: every socket of an address (its SO_REUSEPORT group) stops at once.
   void request_stop();
   // request_stop(), joins the thread (the queue drained) and closes the socket. From the
   // thread that called start(); twice is harmless.
@@ -51,6 +48,7 @@ class UdpReceiver {
 
  private:
   void run();
+  void stop_taking_queries();
   void answer_batch(int n);
   void hand_off(int i, size_t len);
   void log_batch(int out, uint64_t received_ns);
@@ -59,7 +57,6 @@ class UdpReceiver {
   zone::CatalogReader reader_;  // this thread's own: CatalogReader is not thread-safe
   int fd_;
   std::atomic<bool> stopping_{false};
-  bool receiving_ = true;  // until stop_receiving(); the controlling thread's own
   std::thread thread_;
   std::vector<uint8_t> rx_;
   std::vector<uint8_t> tx_;

@@ -12,11 +12,11 @@
 //   take the current catalog, so a replaced one is not held (and its memory kept) by an
 //   idle thread until its next query. Under load the timeout never fires.
 //
-// A stop loses no query silently (see UdpReceiver::request_stop): before the wake, the
-// socket is connect()ed to an address no query comes from (stop_sink_address() in
+// A stop loses no query silently (see UdpReceiver::request_stop): woken, the thread first
+// connect()s its socket to an address no query comes from (stop_sink_address() in
 // socket_setup.h), so the kernel stops queueing queries on it and answers later ones with
-// ICMP port unreachable, as if dnsd had exited. The thread then drains what was queued
-// before that - recvmmsg(MSG_DONTWAIT), answering each batch - and leaves at EAGAIN.
+// ICMP port unreachable, as if dnsd had exited. It then drains what was queued before
+// that - recvmmsg(MSG_DONTWAIT), answering each batch - and leaves at EAGAIN.
 #pragma once
 #include <sys/socket.h>
 
