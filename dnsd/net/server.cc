@@ -60,7 +60,10 @@ void Server::start() {
 }
 
 void Server::stop() {
-  for (auto& u : udp_) u->request_stop();  // every UDP thread wakes at once
+  // Every UDP thread wakes at once, connects its socket to the stop sink (later queries
+  // get ICMP port unreachable), answers what the socket still holds and leaves: a stop
+  // drops no query silently, whatever the order of the joins (udp_receiver.h).
+  for (auto& u : udp_) u->request_stop();
   for (auto& u : udp_) u->stop();
   for (auto& w : workers_) w->stop();
   query_logger_.stop();

@@ -61,6 +61,31 @@ int open_udp_socket(const common::SocketAddress& addr, std::string& error) {
   return fd;
 }
 
+common::SocketAddress stop_sink_address(const common::SocketAddress& local) {
+  common::SocketAddress sink = local;
+  if (!is_wildcard(local)) return sink;
+  if (local.family() == AF_INET)
+    reinterpret_cast<sockaddr_in*>(&sink.storage)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  else if (local.family() == AF_INET6)
+    reinterpret_cast<sockaddr_in6*>(&sink.storage)->sin6_addr = in6addr_loopback;
+  return sink;
+}
+
+bool connect_to_stop_sink(int fd, std::string& error) {
+  common::SocketAddress local;
+  local.length = sizeof local.storage;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local.storage), &local.length) != 0) {
+    error = std::string("getsockname: ") + std::strerror(errno);
+    return false;
+  }
+  common::SocketAddress sink = stop_sink_address(local);
+  if (connect(fd, sink.sa(), sink.length) != 0) {
+    error = local.to_string() + ": connect to " + sink.to_string() + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
 int open_tcp_listener(const common::SocketAddress& addr, int backlog, std::string& error) {
   int fd = make_socket(addr, SOCK_STREAM, error);
   if (fd < 0) return -1;

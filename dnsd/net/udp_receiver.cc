@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <string>
 
 #include "dnsd/answer/answer.h"
 #include "dnsd/common/thread_schedule.h"
@@ -111,6 +112,8 @@ void UdpReceiver::stop() {
 void UdpReceiver::run() {
   // A short slice, the operator's nice value kept: see thread_schedule.h.
   common::set_thread_schedule(common::current_thread_nice());
+  bool draining = false;  // stopping seen: answer what is queued, then leave (udp_wait.h)
+  int drained = 0;        // reads since draining began (udp_wait.h: kMaxDrainReads)
   for (;;) {
     for (int i = 0; i < kBatch; ++i) {
       rx_msgs_[i].msg_hdr.msg_name = &peers_[i];
@@ -119,15 +122,21 @@ void UdpReceiver::run() {
       rx_msgs_[i].msg_hdr.msg_control = wildcard_ ? rx_control_[i] : nullptr;
       rx_msgs_[i].msg_hdr.msg_controllen = wildcard_ ? kControl : 0;
     }
-    int n = recvmmsg(fd_, rx_msgs_, kBatch, MSG_WAITFORONE, nullptr);
+    int n = recvmmsg(fd_, rx_msgs_, kBatch, recv_flags(draining), nullptr);
     int err = n < 0 ? errno : 0;
-    switch (next_recv_step(n, err, stopping_.load(std::memory_order_acquire))) {
+    if (!draining && stopping_.load(std::memory_order_acquire)) {
+      draining = true;
+      stop_taking_queries();
+    }
+    const int reads_before = draining ? drained++ : 0;
+    switch (next_recv_step(n, err, n > 0 ? rx_msgs_[0].msg_len : 0, draining, reads_before)) {
       case RecvStep::Stop:
         return;
       case RecvStep::Idle:
         reader_.refresh();  // let go of a catalog replaced meanwhile
         continue;
       case RecvStep::Retry:
+      case RecvStep::Drain:
         continue;
       case RecvStep::Fail:
         bump(stats.errors);
@@ -142,6 +151,15 @@ void UdpReceiver::run() {
       spdlog::error("udp thread: {}", e.what());
     }
   }
+}
+
+void UdpReceiver::stop_taking_queries() {
+  // From here the kernel queues no new query on this socket: a later one gets ICMP port
+  // unreachable (or goes to a socket of another process in the SO_REUSEPORT group). This
+  // thread does it, not stop()'s: every thread is woken at once, and each one's own
+  // socket calls stay on its own thread.
+  std::string err;
+  if (!connect_to_stop_sink(fd_, err)) spdlog::warn("udp stop: {}", err);
 }
 
 void UdpReceiver::hand_off(int i, size_t len) {

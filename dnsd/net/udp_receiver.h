@@ -32,11 +32,14 @@ class UdpReceiver {
   UdpReceiver& operator=(const UdpReceiver&) = delete;
 
   void start();
-  // Asks the thread to end and wakes it (shutdown), without waiting: Server::stop() asks
-  // every receiver first, then joins them one by one.
+  // Asks the thread to end and wakes it (shutdown), without waiting. The thread connects
+  // its socket to the stop sink (socket_setup.h: the kernel queues no new query on it,
+  // later ones get ICMP port unreachable), answers every query already queued, then
+  // leaves (udp_wait.h). Server::stop() asks every receiver first, then joins them one by
+  // one: every socket of an address (its SO_REUSEPORT group) stops at once.
   void request_stop();
-  // request_stop(), joins the thread and closes the socket. From the thread that called
-  // start(); twice is harmless.
+  // request_stop(), joins the thread (the queue drained) and closes the socket. From the
+  // thread that called start(); twice is harmless.
   void stop();
 
   // Written by this receiver's thread only (bump()), read by Server::stats() (relaxed).
@@ -45,6 +48,7 @@ class UdpReceiver {
 
  private:
   void run();
+  void stop_taking_queries();
   void answer_batch(int n);
   void hand_off(int i, size_t len);
   void log_batch(int out, uint64_t received_ns);

@@ -1,5 +1,9 @@
-"""dnsd as an operator runs it: --check, start-up errors, SIGHUP reload, SIGTERM grace."""
+"""dnsd as an operator runs it: --check, start-up errors, SIGHUP reload, SIGTERM grace,
+and a stop under a steady query stream that loses no query silently."""
+import errno
 import os
+import selectors
+import socket
 import signal
 import subprocess
 import time
@@ -12,6 +16,94 @@ from dnsd_harness import wait_for, DNSD, SELF_ZONE, ZONE, Dnsd, build_query
 def check(config):
     return subprocess.run([DNSD, "-c", config, "--check"], capture_output=True, text=True,
                           timeout=30)
+
+
+def icmp_rate_limited():
+    """How many ICMP errors the kernel has not sent for its global rate limit (1000/s,
+    burst 50): a refusal it held back would look like a query that vanished."""
+    with open("/proc/net/snmp") as f:
+        rows = [line.split() for line in f if line.startswith("Icmp:")]
+    if len(rows) < 2 or "OutRateLimitGlobal" not in rows[0]:
+        return 0
+    return int(rows[1][rows[0].index("OutRateLimitGlobal")])
+
+
+class QueryStream:
+    """`senders` UDP sockets, each connect()ed to dnsd and each with one query in flight:
+    the next goes out when the last one is answered. A query is answered, refused (the
+    kernel's ICMP port unreachable shows as ECONNREFUSED on the connected socket's next
+    read; that sender then stops) or, if neither came by the end, it vanished."""
+
+    def __init__(self, host, port, senders):
+        self.sel = selectors.DefaultSelector()
+        self.socks = []
+        for _ in range(senders):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setblocking(False)
+            s.connect((host, port))
+            self.socks.append(s)
+            self.sel.register(s, selectors.EVENT_READ)
+        self.in_flight = {}  # socket -> query id
+        self.next_id = 0
+        self.sent = self.answered = self.refused = 0
+
+    def send(self, s):
+        self.next_id = (self.next_id + 1) & 0xFFFF
+        try:
+            s.send(build_query("www.example.com", qid=self.next_id))
+        except ConnectionRefusedError:  # the refusal of the query before: counted there
+            return
+        self.in_flight[s] = self.next_id
+        self.sent += 1
+
+    def read(self, s, sending):
+        try:
+            reply = s.recv(4096)
+        except ConnectionRefusedError:
+            if s in self.in_flight:
+                del self.in_flight[s]
+                self.refused += 1
+            self.sel.unregister(s)
+            return
+        except BlockingIOError:
+            return
+        if len(reply) < 12 or self.in_flight.get(s) != int.from_bytes(reply[:2], "big"):
+            return
+        del self.in_flight[s]
+        self.answered += 1
+        if sending:
+            self.send(s)
+
+    def run(self, proc, stop_after, keep_sending=0.2, settle=1.5):
+        """Streams until `stop_after` s, sends SIGTERM, streams on until `keep_sending` s
+        after dnsd exited, then waits at most `settle` s for the queries still in flight
+        (any answer or ICMP error is there at once: dnsd is gone). Returns their count."""
+        t0 = time.monotonic()
+        for s in self.socks:
+            self.send(s)
+        signalled_at = exited_at = None
+        while True:
+            now = time.monotonic()
+            if signalled_at is None and now - t0 >= stop_after:
+                proc.send_signal(signal.SIGTERM)
+                signalled_at = now
+            if exited_at is None and signalled_at is not None and proc.poll() is not None:
+                exited_at = now
+            sending = exited_at is None or now - exited_at < keep_sending
+            if not sending and (not self.in_flight or now - exited_at > keep_sending + settle):
+                break
+            if signalled_at is not None and now - signalled_at > 20:
+                raise AssertionError("dnsd did not exit 20 s after SIGTERM")
+            if not self.sel.get_map():
+                time.sleep(0.01)  # every sender refused: wait for the exit
+                continue
+            for key, _ in self.sel.select(0.05):
+                self.read(key.fileobj, sending)
+        self.rate = self.sent / max(1e-3, exited_at - t0)
+        for s in self.socks:
+            s.close()
+        self.sel.close()
+        return len(self.in_flight)
 
 
 class CheckAndStartup(unittest.TestCase):
@@ -144,6 +236,41 @@ class Stop(unittest.TestCase):
             self.assertLess(time.time() - t0, 1.0)
         finally:
             d.stop()
+
+
+class StopUnderLoad(unittest.TestCase):
+    """At a stop every query dnsd received is answered, and every later one gets the
+    kernel's ICMP port unreachable (as if dnsd had already exited): none just vanishes,
+    leaving a resolver to wait out its timeout. Two workers: two sockets share the address
+    (SO_REUSEPORT)."""
+
+    def stops(self, extra, rounds):
+        d = Dnsd(server_extra='workers = 2\n' + extra)
+        report = []
+        try:
+            for i in range(rounds):
+                d.start()
+                limited = icmp_rate_limited()
+                stream = QueryStream(d.host, d.port, senders=16)
+                vanished = stream.run(d.proc, stop_after=0.3)
+                self.assertEqual(d.proc.wait(timeout=10), 0)
+                d.log.close()  # start() opens it again
+                report.append("stop %d: %d sent (%.0f/s), %d answered, %d refused, %d vanished" % (
+                    i + 1, stream.sent, stream.rate, stream.answered, stream.refused, vanished))
+                self.assertGreater(stream.answered, 100, report[-1])
+                self.assertEqual(vanished, 0, "%s%s\n%s" % (
+                    report[-1], " (the kernel held back %d ICMP errors meanwhile)" % (
+                        icmp_rate_limited() - limited) if icmp_rate_limited() > limited else "",
+                    "\n".join(report)))
+        finally:
+            d.stop()
+            print("\n".join(report), flush=True)
+
+    def test_sigterm_without_grace_loses_no_query(self):
+        self.stops('stop_grace = "0s"', 4)
+
+    def test_sigterm_after_a_grace_window_loses_no_query(self):
+        self.stops('stop_grace = "300ms"\nstop_answer = "refused"', 2)
 
 
 if __name__ == "__main__":
