@@ -111,9 +111,18 @@ const auto kKeys = std::to_array<KeySpec>({
      SET(t.config.server.tcp_max_clients = u(std::move(v))),
      CFG(num(t.config.server.tcp_max_clients))},
     {"server", "stop_grace", VK::Duration, false, "\"0s\"", 0, 5 * 60'000, "", 0, R,
-     "on SIGTERM answer stop_answer this long first, so resolvers leave this node at once",
+     "on SIGTERM answer stop_answer at most this long first, so resolvers leave this node at "
+     "once; it ends earlier once the node has left the zones' NS sets (stop_leave_wait)",
      SET(t.config.server.stop_grace = take<common::Millis>(std::move(v))),
      CFG(dur(t.config.server.stop_grace))},
+    {"server", "stop_leave_wait", VK::Duration, false, "\"5s\"", 0, 5 * 60'000, "", 0, R,
+     "the stop_grace window ends early once this node has left the apex NS set of every zone "
+     "with self names (sentinel's push): after max(the NS set's TTL, this) + 1 s. 5s is Knot "
+     "Resolver's minimum cache TTL; set it to [parent] ns_ttl when sentinel keeps a parent "
+     "delegation with a longer TTL than the zone's NS set, or to stop_grace or more to always "
+     "wait the whole window (docs/dnsd.md \"Stopping\")",
+     SET(t.config.server.stop_leave_wait = take<common::Millis>(std::move(v))),
+     CFG(dur(t.config.server.stop_leave_wait))},
     {"server", "stop_answer", VK::Choice, false, "\"upward\"", 0, 0, answer::kStopAnswerChoices, 0, R,
      "what the stop_grace window answers: upward (the default: a non-authoritative referral to "
      "the zone's parent, which Unbound, BIND, PowerDNS Recursor and Knot Resolver all treat as "

@@ -38,6 +38,7 @@ Config changed() {
   c.server.tcp_max_clients = 9;
   c.server.stop_grace = common::Millis{2000};
   c.server.stop_answer = answer::StopAnswer::Lame;
+  c.server.stop_leave_wait = common::Millis{9000};
   c.server.journal_compact_after = 3;
   c.server.cookie_secret_file = "/etc/dnsd/cookie.secret";
   c.node.name = "lb9";

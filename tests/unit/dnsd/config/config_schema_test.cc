@@ -60,6 +60,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "server.tcp_max_clients",
                                 "server.stop_grace",
                                 "server.stop_answer",  // ours
+                                "server.stop_leave_wait",  // ours: issue 19
                                 "server.journal_compact_after",  // ours
                                 "server.cookie_secret_file",  // ours
                                 "node.name",
