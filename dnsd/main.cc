@@ -235,7 +235,7 @@ void on_signal(uv_signal_t* s, int signum) {
   size_t named = 0;
   for (const auto& z : d->leave.zones) named += z.named_at_start;
   if (named > 0 && named == d->leave.zones.size())
-    spdlog::info("{}: answering {} for at most {} ms, then stopping; less once this node has "
+    spdlog::info("{}: answering {} for {} ms at most, then stopping; less once this node has "
                  "left the NS set of its {} zone(s) with self names (stop_leave_wait {} ms)",
                  strsignal(signum), what, grace, named, d->config.server.stop_leave_wait.count());
   else
