@@ -188,7 +188,8 @@ void stop_tick(uv_timer_t* t) {
   auto now = static_cast<int64_t>(uv_now(d.loop));
   if (uint64_t g = d.holder.generation(); g != d.leave_generation) {
     d.leave_generation = g;
-    if (auto catalog = d.holder.get()) service::observe(d.leave, service::ns_views(*catalog), now);
+    if (auto catalog = d.holder.get())
+      service::observe(d.leave, service::ns_views(*catalog, d.config.node.ns), now);
   }
   service::StopVerdict v = service::decide(d.leave, now);
   if (!v.exit) {
@@ -230,7 +231,7 @@ void on_signal(uv_signal_t* s, int signum) {
   d->leave_generation = d->holder.generation();
   auto catalog = d->holder.get();
   d->leave = service::begin_stop_leave(now, grace, d->config.server.stop_leave_wait.count(),
-                                       catalog ? service::ns_views(*catalog)
+                                       catalog ? service::ns_views(*catalog, d->config.node.ns)
                                                : std::vector<service::NsView>{});
   size_t named = 0;
   for (const auto& z : d->leave.zones) named += z.named_at_start;

@@ -38,6 +38,7 @@ struct NodeConfig {
   std::string name;
   std::vector<in_addr> ipv4;
   std::vector<in6_addr> ipv6;
+  std::vector<std::string> ns;  // its NS names, lowercase absolute text ("ns1.example.com.")
 };
 
 // One node of a replicated zone: its [node] name and the address it answers on.

@@ -152,6 +152,13 @@ const auto kKeys = std::to_array<KeySpec>({
      "this node's own IPv6 addresses: the AAAA answer of every self name",
      SET(t.config.node.ipv6 = take<std::vector<in6_addr>>(std::move(v))),
      CFG(list(t.config.node.ipv6, v6))},
+    {"node", "ns", VK::AbsoluteNames, false, "[]", 0, 64, "", 0, R,
+     "this node's names in the zones' apex NS sets (sentinel's [[node]] ns for it): when set, "
+     "an NS target names this node exactly when it is one of these, in the zone or not; when "
+     "empty, when its A/AAAA in the zone is one of ipv4/ipv6 (or it is a self name). Lets a "
+     "stop end early once sentinel took the node out of the NS set (docs/dnsd.md \"Stopping\")",
+     SET(t.config.node.ns = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.config.node.ns))},
     // [[zone]]
     {"zone", "name", VK::ZoneName, true, "", 0, 0, "", 0, R,
      "the zone's apex, e.g. \"api.example.com\"",
@@ -327,6 +334,7 @@ std::string type_name(ValueKind kind) {
     case VK::Ipv4List: return "IPv4 address list";
     case VK::Ipv6List: return "IPv6 address list";
     case VK::RelativeNames: return "list of relative names";
+    case VK::AbsoluteNames: return "list of names";
     case VK::KeyRefs: return "list of [[key]] names";
     case VK::KeyRef: return "[[key]] name";
     case VK::ReplicaList: return "list of name=address";
@@ -351,6 +359,7 @@ std::string range_text(const KeySpec& k) {
     case VK::Ipv4List:
     case VK::Ipv6List:
     case VK::RelativeNames:
+    case VK::AbsoluteNames:
     case VK::KeyRefs:
     case VK::ReplicaList: return span(" entries");
     default: return "";

@@ -67,23 +67,29 @@ std::string seconds(int64_t ms) {
 
 }  // namespace
 
-NsView read_apex_ns(const zone::ZoneSnapshot& z) {
+NsView read_apex_ns(const zone::ZoneSnapshot& z, const std::vector<std::string>& ns_names) {
   NsView v;
   v.zone = wire::name_to_text(z.apex());
   const auto* apex = z.apex_node();
   const auto* ns = apex ? zone::ZoneSnapshot::rrset(*apex, kNs) : nullptr;
   if (!ns || !z.self()) return v;
   v.ttl = ns->ttl;
-  for (const std::string& rd : zone::ZoneSnapshot::rdatas(*ns))
-    if (target_names_node(z, *z.self(), lower(rd))) v.names_node = true;
+  for (const std::string& rd : zone::ZoneSnapshot::rdatas(*ns)) {
+    std::string target = lower(rd);
+    bool names = ns_names.empty()
+                     ? target_names_node(z, *z.self(), target)
+                     : std::find(ns_names.begin(), ns_names.end(), lower(wire::name_to_text(target))) !=
+                           ns_names.end();
+    if (names) v.names_node = true;
+  }
   return v;
 }
 
-std::vector<NsView> ns_views(const zone::Catalog& c) {
+std::vector<NsView> ns_views(const zone::Catalog& c, const std::vector<std::string>& ns_names) {
   std::vector<NsView> out;
   for (const auto& e : c.zones)
     if (e.snapshot && e.snapshot->self() && !e.snapshot->self()->owners.empty())
-      out.push_back(read_apex_ns(*e.snapshot));
+      out.push_back(read_apex_ns(*e.snapshot, ns_names));
   return out;
 }
 

@@ -33,14 +33,17 @@ struct NsView {
   uint32_t ttl = 0;          // the apex NS set's TTL (0: no NS set)
 };
 
-// The apex NS set of `z` against the node's addresses (its SelfSpec, from [node]): a target
-// names the node when its A/AAAA in the zone is one of them, or when it is a self name
-// (exactly, or by a self wildcard "*" where the target has no data), whose A/AAAA are them.
-// Out-of-zone targets never count: dnsd cannot see where they point.
-NsView read_apex_ns(const zone::ZoneSnapshot& z);
+// The apex NS set of `z` against this node. With `ns_names` ([node] ns: lowercase absolute
+// text names, "ns1.example.com.") a target names the node exactly when it is one of them,
+// in the zone or not: the operator said so, as sentinel's [[node]] ns does. Without, the
+// node's addresses (its SelfSpec, from [node]) decide: a target names it when its A/AAAA
+// in the zone is one of them, or when it is a self name (exactly, or by a self wildcard
+// "*" where the target has no data), whose A/AAAA are them; an out-of-zone target never
+// does, as dnsd cannot see where it points.
+NsView read_apex_ns(const zone::ZoneSnapshot& z, const std::vector<std::string>& ns_names = {});
 
 // read_apex_ns of every zone with self names, in catalog order.
-std::vector<NsView> ns_views(const zone::Catalog& c);
+std::vector<NsView> ns_views(const zone::Catalog& c, const std::vector<std::string>& ns_names = {});
 
 struct StopLeaveZone {
   std::string zone;

@@ -170,6 +170,22 @@ class ReloadEveryReloadableKey(unittest.TestCase):
         self.assertGreaterEqual(time.time() - t, 1.8)
         self.assertIn("waited max(1 s, 1 s) + 1 s", d.read_log())
 
+    def case_node_ns(self):
+        # The zone's NS names are out of the zone for this node until [node] ns names one:
+        # then an update taking ns2 out ends the stop window early (max(1 s, 0 s) + 1 s),
+        # where without it the window lasts its 40 s.
+        d = Node(ns_ttl=1, **{"zone.update_keys": '["sentinel"]', "server.stop_grace": '"40s"',
+                              "server.stop_leave_wait": '"0s"'}).start()
+        self.addCleanup(d.stop)
+        d.reload(**{"node.ns": '["NS2.example.com"]'})
+        d.signal(signal.SIGTERM)
+        wait_for(lambda: d.dig("www.example.com", "A").status == "REFUSED", 5, "the stop window")
+        p = nsupdate(d.host, d.port, ["zone example.com", "update delete example.com. NS ns2.example.com.",
+                                      "send"], key=SHA256)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(d.proc.wait(timeout=15), 0)
+        self.assertIn("waited max(1 s, 0 s) + 1 s", d.read_log())
+
     def case_server_journal_compact_after(self):
         d = self.node(**{"zone.update_keys": '["sentinel"]'})
         snapshot = os.path.join(d.dir, "state", d.origin() + ".snapshot")

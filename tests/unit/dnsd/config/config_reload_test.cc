@@ -44,6 +44,7 @@ Config changed() {
   c.node.name = "lb9";
   c.node.ipv4 = {v4("192.0.2.9")};
   c.node.ipv6 = {v6("2001:db8::9")};
+  c.node.ns = {"ns9.example.com."};
   c.rrl.responses_per_second = 50;
   c.rrl.slip = 3;
   c.metrics.listen.reset();

@@ -66,6 +66,7 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "node.name",
                                 "node.ipv4",
                                 "node.ipv6",
+                                "node.ns",  // ours: issue 19
                                 "zone.name",
                                 "zone.file",
                                 "zone.self",

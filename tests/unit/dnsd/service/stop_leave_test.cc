@@ -130,5 +130,37 @@ TEST(StopLeaveTest, ReadsWhetherTheApexNsSetNamesTheNode) {
   EXPECT_TRUE(ns_views(*none).empty());
 }
 
+// [node] ns: the NS names that are this node, wherever they are (sentinel's [[node]] ns,
+// e.g. ns1.example.test for a zone api.example.test); addresses then do not count.
+TEST(StopLeaveTest, NodeNsNamesDecideWhenSet) {
+  struct NamesCase {
+    const char* what;
+    std::string records;
+    std::vector<std::string> ns;
+    bool names;
+  };
+  const NamesCase cases[] = {
+      {"an out-of-zone name of this node", "@ 10 NS ns1.example.test.\n@ 10 NS ns2.example.test.\n",
+       {"ns1.example.test."}, true},
+      {"matched without regard to case", "@ 10 NS NS1.Example.Test.\n", {"ns1.example.test."}, true},
+      {"its name gone", "@ 10 NS ns2.example.test.\n@ 10 NS ns3.example.test.\n", {"ns1.example.test."},
+       false},
+      {"one of several names", "@ 10 NS ns2.example.test.\n", {"ns1.example.test.", "ns2.example.test."},
+       true},
+      {"the node's address alone no longer counts", "@ 10 NS ns-lb1\nns-lb1 A 198.51.100.10\n",
+       {"ns1.example.test."}, false},
+      {"nor a self wildcard", "@ 10 NS ns9\n", {"ns1.example.test."}, false},
+  };
+  for (const auto& c : cases) {
+    auto cat = testutil::make_catalog({{"api.example.test.", std::string(kHead) + c.records, {"*"},
+                                        {"198.51.100.10"}, {}, "lb1"}});
+    ASSERT_TRUE(cat) << c.what;
+    auto views = ns_views(*cat, c.ns);
+    ASSERT_EQ(views.size(), 1u) << c.what;
+    EXPECT_EQ(views[0].names_node, c.names) << c.what;
+    EXPECT_EQ(views[0].ttl, 10u) << c.what;
+  }
+}
+
 }  // namespace
 }  // namespace dnsd::service
