@@ -223,7 +223,7 @@ void on_signal(uv_signal_t* s, int signum) {
   d->server->begin_grace(how);
   if (d->metrics) d->metrics->set_ready(false);
   if (grace <= 0) {
-    spdlog::info("{}: stopping (stop_grace 0s)", strsignal(signum));
+    spdlog::info("{}: answering {} for 0 ms, then stopping", strsignal(signum), what);
     uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); }, 0, 0);
     return;
   }
