@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -26,6 +27,7 @@
 #include "dnsd/metrics/metrics_server.h"
 #include "dnsd/metrics/metrics_text.h"
 #include "dnsd/net/server.h"
+#include "dnsd/service/stop_leave.h"
 #include "dnsd/service/zone_service.h"
 #include "dnsd/update/journal_state.h"
 #include "dnsd/update/serial_rule.h"
@@ -46,11 +48,13 @@ struct Daemon {
   std::unique_ptr<metrics::MetricsServer> metrics;  // after server: it reads the server
   uv_loop_t* loop = nullptr;
   uv_signal_t sighup{}, sigterm{}, sigint{};
-  uv_timer_t grace_timer{};
+  uv_timer_t grace_timer{};  // the stop window: ticks until service::decide says exit
   uv_timer_t watchdog_timer{};
   // The zone service's last sign of life (loop time, ms), for the watchdog.
   std::atomic<uint64_t> zone_service_beat{0};
   bool stopping = false;
+  service::StopLeave leave;     // the stop window's early end (service/stop_leave.h)
+  uint64_t leave_generation = 0;  // the catalog generation `leave` last saw
   sigset_t startup_mask{};  // before SIGTERM/SIGINT/SIGHUP were held for the start-up
   common::CookieSecrets random_cookie_secret;  // made once at start, kept across reloads
   std::unique_ptr<control::ControlServer> control;  // dnsdctl; null with socket = "off"
@@ -175,6 +179,27 @@ void finish(Daemon& d) {
   uv_close(reinterpret_cast<uv_handle_t*>(&d.grace_timer), nullptr);
 }
 
+// The stop window's tick: takes in the zones' NS sets when the catalog changed (an update
+// or reload published a new one), then exits if service::decide says so. Every 100 ms at
+// most, so a push that takes this node out of the NS set is seen within 100 ms (counting
+// the wait from then errs on the late side).
+void stop_tick(uv_timer_t* t) {
+  auto& d = *static_cast<Daemon*>(t->data);
+  auto now = static_cast<int64_t>(uv_now(d.loop));
+  if (uint64_t g = d.holder.generation(); g != d.leave_generation) {
+    d.leave_generation = g;
+    if (auto catalog = d.holder.get())
+      service::observe(d.leave, service::ns_views(*catalog, d.config.node.ns), now);
+  }
+  service::StopVerdict v = service::decide(d.leave, now);
+  if (!v.exit) {
+    uv_timer_start(t, stop_tick, static_cast<uint64_t>(std::clamp<int64_t>(v.exit_at - now, 1, 100)), 0);
+    return;
+  }
+  spdlog::info("{}", v.why);
+  finish(d);
+}
+
 void on_signal(uv_signal_t* s, int signum) {
   auto* d = static_cast<Daemon*>(s->data);
   if (signum == SIGHUP) {
@@ -194,12 +219,29 @@ void on_signal(uv_signal_t* s, int signum) {
                      : how == answer::StopAnswer::Upward  ? "an upward referral"
                      : how == answer::StopAnswer::Referral ? "a referral to the zone's own NS set"
                                                            : "lame (not authoritative)";
-  spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum), what, grace);
   common::notify_stopping("stopping: answering " + what + " for the grace window");
   d->server->begin_grace(how);
   if (d->metrics) d->metrics->set_ready(false);
-  uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); },
-                 static_cast<uint64_t>(grace), 0);
+  if (grace <= 0) {
+    spdlog::info("{}: answering {} for 0 ms, then stopping", strsignal(signum), what);
+    uv_timer_start(&d->grace_timer, [](uv_timer_t* t) { finish(*static_cast<Daemon*>(t->data)); }, 0, 0);
+    return;
+  }
+  auto now = static_cast<int64_t>(uv_now(d->loop));
+  d->leave_generation = d->holder.generation();
+  auto catalog = d->holder.get();
+  d->leave = service::begin_stop_leave(now, grace, d->config.server.stop_leave_wait.count(),
+                                       catalog ? service::ns_views(*catalog, d->config.node.ns)
+                                               : std::vector<service::NsView>{});
+  size_t named = 0;
+  for (const auto& z : d->leave.zones) named += z.named_at_start;
+  if (named > 0 && named == d->leave.zones.size())
+    spdlog::info("{}: answering {} for {} ms at most, then stopping; less once this node has "
+                 "left the NS set of its {} zone(s) with self names (stop_leave_wait {} ms)",
+                 strsignal(signum), what, grace, named, d->config.server.stop_leave_wait.count());
+  else
+    spdlog::info("{}: answering {} for {} ms, then stopping", strsignal(signum), what, grace);
+  uv_timer_start(&d->grace_timer, stop_tick, 0, 0);
 }
 
 // Under systemd's WatchdogSec: a keep-alive every half period while the main loop turns

@@ -206,8 +206,8 @@ size_t response_limit(const ParsedQuery& q, const zone::Catalog& c, const QueryC
   return std::min(limit, out_cap);
 }
 
-// The stop_grace window's answer (docs/operations.md "Maintenance" has what each resolver
-// does with each). Only QUERY opcodes for our zones get anything but REFUSED.
+// The stop_grace window's answer to an ordinary query (docs/operations.md "Maintenance" has
+// what each resolver does with each). Only IN queries for our zones get anything but REFUSED.
 void stop_answer(const ParsedQuery& q, const zone::Catalog& catalog, StopAnswer how, Builder& b) {
   int zi = q.opcode == wire::opcode::QUERY && q.qclass == wire::klass::IN
                ? catalog.find_zone_index(q.qname_lower)
@@ -265,14 +265,17 @@ Result answer(const uint8_t* query, size_t query_len, const zone::Catalog& catal
 
   if (q.has_edns && q.edns_version > 0) {
     b.set_rcode(wire::rcode::BADVERS);  // RFC 6891 6.1.3
-  } else if (ctx.refuse_all) {
-    stop_answer(q, catalog, ctx.stop_answer, b);
   } else if (q.opcode != wire::opcode::QUERY || q.tsig_offset != 0 || q.qtype == T::AXFR ||
              q.qtype == T::IXFR) {
-    // UPDATE, NOTIFY, transfers and TSIG-signed queries go to the zone service thread.
+    // UPDATE, NOTIFY, transfers and TSIG-signed queries go to the zone service thread, in
+    // the stop_grace window too: they are sentinel's pushes and read-backs and replication,
+    // and the push that takes this node out of the NS set is what lets it stop early
+    // (service/stop_leave.h).
     Result slow;
     slow.outcome = Outcome::SlowPath;
     return slow;
+  } else if (ctx.refuse_all) {
+    stop_answer(q, catalog, ctx.stop_answer, b);
   } else if (q.qtype == T::OPT || q.qtype == T::TSIG) {
     b.set_rcode(R::FORMERR);
   } else if (q.qtype == T::MAILA || q.qtype == T::MAILB) {

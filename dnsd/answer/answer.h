@@ -17,7 +17,7 @@ enum class Transport : uint8_t { Udp, Tcp };
 
 struct QueryContext {
   Transport transport = Transport::Udp;
-  bool refuse_all = false;  // stop_grace window: answer REFUSED to everything ...
+  bool refuse_all = false;  // stop_grace window: answer ordinary queries REFUSED ...
   StopAnswer stop_answer = StopAnswer::Refused;  // ... or what [server] stop_answer says
   ClientAddress client;     // the query's source: DNS cookies are bound to it (RFC 9018 4.4)
   uint32_t now = 0;         // wall clock, seconds since the epoch: cookie timestamps

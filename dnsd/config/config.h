@@ -26,7 +26,8 @@ struct ServerConfig {
   uint16_t udp_payload = 1232;                // 512..4096
   common::Millis tcp_idle_timeout{10'000};
   unsigned tcp_max_clients = 1000;
-  common::Millis stop_grace{0};
+  common::Millis stop_grace{0};        // the longest stop window
+  common::Millis stop_leave_wait{5000};  // its early end: max(NS TTL, this) + 1 s after leaving
   answer::StopAnswer stop_answer = answer::StopAnswer::Upward;
   std::string cookie_secret_file;  // resolved path; empty = a random secret per process
   common::CookieSecrets cookie_secrets;  // read from cookie_secret_file by load_config;
@@ -37,6 +38,7 @@ struct NodeConfig {
   std::string name;
   std::vector<in_addr> ipv4;
   std::vector<in6_addr> ipv6;
+  std::vector<std::string> ns;  // its NS names, lowercase absolute text ("ns1.example.com.")
 };
 
 // One node of a replicated zone: its [node] name and the address it answers on.

@@ -111,9 +111,18 @@ const auto kKeys = std::to_array<KeySpec>({
      SET(t.config.server.tcp_max_clients = u(std::move(v))),
      CFG(num(t.config.server.tcp_max_clients))},
     {"server", "stop_grace", VK::Duration, false, "\"0s\"", 0, 5 * 60'000, "", 0, R,
-     "on SIGTERM answer stop_answer this long first, so resolvers leave this node at once",
+     "on SIGTERM answer stop_answer at most this long first, so resolvers leave this node at "
+     "once; it ends earlier once the node has left the zones' NS sets (stop_leave_wait)",
      SET(t.config.server.stop_grace = take<common::Millis>(std::move(v))),
      CFG(dur(t.config.server.stop_grace))},
+    {"server", "stop_leave_wait", VK::Duration, false, "\"5s\"", 0, 5 * 60'000, "", 0, R,
+     "the stop_grace window ends early once this node has left the apex NS set of every zone "
+     "with self names (sentinel's push): after max(the NS set's TTL, this) + 1 s. 5s is Knot "
+     "Resolver's minimum cache TTL; set it to [parent] ns_ttl when sentinel keeps a parent "
+     "delegation with a longer TTL than the zone's NS set, or to stop_grace or more to always "
+     "wait the whole window (docs/dnsd.md \"Stopping\")",
+     SET(t.config.server.stop_leave_wait = take<common::Millis>(std::move(v))),
+     CFG(dur(t.config.server.stop_leave_wait))},
     {"server", "stop_answer", VK::Choice, false, "\"upward\"", 0, 0, answer::kStopAnswerChoices, 0, R,
      "what the stop_grace window answers: upward (the default: a non-authoritative referral to "
      "the zone's parent, which Unbound, BIND, PowerDNS Recursor and Knot Resolver all treat as "
@@ -143,6 +152,13 @@ const auto kKeys = std::to_array<KeySpec>({
      "this node's own IPv6 addresses: the AAAA answer of every self name",
      SET(t.config.node.ipv6 = take<std::vector<in6_addr>>(std::move(v))),
      CFG(list(t.config.node.ipv6, v6))},
+    {"node", "ns", VK::AbsoluteNames, false, "[]", 0, 64, "", 0, R,
+     "this node's names in the zones' apex NS sets (sentinel's [[node]] ns for it): when set, "
+     "an NS target names this node exactly when it is one of these, in the zone or not; when "
+     "empty, when its A/AAAA in the zone is one of ipv4/ipv6 (or it is a self name). Lets a "
+     "stop end early once sentinel took the node out of the NS set (docs/dnsd.md \"Stopping\")",
+     SET(t.config.node.ns = take<std::vector<std::string>>(std::move(v))),
+     CFG(str_list(t.config.node.ns))},
     // [[zone]]
     {"zone", "name", VK::ZoneName, true, "", 0, 0, "", 0, R,
      "the zone's apex, e.g. \"api.example.com\"",
@@ -318,6 +334,7 @@ std::string type_name(ValueKind kind) {
     case VK::Ipv4List: return "IPv4 address list";
     case VK::Ipv6List: return "IPv6 address list";
     case VK::RelativeNames: return "list of relative names";
+    case VK::AbsoluteNames: return "list of names";
     case VK::KeyRefs: return "list of [[key]] names";
     case VK::KeyRef: return "[[key]] name";
     case VK::ReplicaList: return "list of name=address";
@@ -342,6 +359,7 @@ std::string range_text(const KeySpec& k) {
     case VK::Ipv4List:
     case VK::Ipv6List:
     case VK::RelativeNames:
+    case VK::AbsoluteNames:
     case VK::KeyRefs:
     case VK::ReplicaList: return span(" entries");
     default: return "";

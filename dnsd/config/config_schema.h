@@ -42,6 +42,7 @@ enum class ValueKind : uint8_t {
   Ipv4List,
   Ipv6List,
   RelativeNames,  // ["@", "*", "www", "*.eu"]
+  AbsoluteNames,  // ["ns1.example.com", ...]: stored lowercase and absolute ("ns1.example.com.")
   KeyRefs,        // names of [[key]] tables, stored lowercase and absolute ("sentinel.")
   KeyRef,         // one [[key]] name, or "" (none); stored lowercase and absolute
   ReplicaList,    // ["lb1=127.0.0.11:53", ...]: a [node] name = an address (port 53 if absent)

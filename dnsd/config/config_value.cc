@@ -359,6 +359,7 @@ std::optional<Value> convert_value(const KeySpec& spec, const toml::node& node,
       return Value{std::move(*v)};
     }
     case ValueKind::RelativeNames:
+    case ValueKind::AbsoluteNames:
     case ValueKind::KeyRefs: {
       bool relative = spec.kind == ValueKind::RelativeNames;
       auto v = convert_list<std::string>(

@@ -30,8 +30,9 @@ class Node(Dnsd):
     """A dnsd whose dnsd.toml is rendered from `self.cfg` ({section: {key: TOML text}}),
     with a marker record bumped on each reload so the test knows the reload finished."""
 
-    def __init__(self, **overrides):
+    def __init__(self, ns_ttl=None, **overrides):
         self.marker = 0
+        self.ns_ttl = ns_ttl
         Dnsd.__init__(self)
         self.cfg = {
             "server": {"identity": '"it1"', "udp_payload": "1232", "stop_grace": '"0s"',
@@ -58,6 +59,8 @@ class Node(Dnsd):
     def write_zone_file(self, path=None, origin=None):
         origin = origin or self.origin()
         text = ZONE.replace("example.com", origin) + SENTINEL_TXT + 'marker TXT "%d"\n' % self.marker
+        if self.ns_ttl is not None:  # the apex NS set's TTL (case_server_stop_leave_wait)
+            text = re.sub(r"^@(\s+)NS", "@ %d NS" % self.ns_ttl, text, flags=re.M)
         with open(path or self.cfg["zone"]["file"].strip('"'), "w") as f:
             f.write(text)
 
@@ -148,6 +151,40 @@ class ReloadEveryReloadableKey(unittest.TestCase):
         self.assertEqual(d.proc.wait(timeout=10), 0)
         self.assertGreaterEqual(time.time() - t0, 0.9)
         self.assertIn("REFUSED for 1000 ms", d.read_log())
+
+    def case_server_stop_leave_wait(self):
+        # [node] ipv4 is ns1's glue, so the apex NS set (TTL 1 s) names this node; a signed
+        # UPDATE in the stop window takes it out. With the reloaded 1 s the window ends
+        # max(1 s, 1 s) + 1 s later; with the 25 s the file started with, after 26 s.
+        d = Node(ns_ttl=1, **{"node.ipv4": '["192.0.2.1"]', "zone.update_keys": '["sentinel"]',
+                              "server.stop_grace": '"40s"', "server.stop_leave_wait": '"25s"'}).start()
+        self.addCleanup(d.stop)
+        d.reload(**{"server.stop_leave_wait": '"1s"'})
+        d.signal(signal.SIGTERM)
+        wait_for(lambda: d.dig("www.example.com", "A").status == "REFUSED", 5, "the stop window")
+        p = nsupdate(d.host, d.port, ["zone example.com", "update delete example.com. NS ns1.example.com.",
+                                      "send"], key=SHA256)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        t = time.time()
+        self.assertEqual(d.proc.wait(timeout=15), 0)
+        self.assertGreaterEqual(time.time() - t, 1.8)
+        self.assertIn("waited max(1 s, 1 s) + 1 s", d.read_log())
+
+    def case_node_ns(self):
+        # The zone's NS names are out of the zone for this node until [node] ns names one:
+        # then an update taking ns2 out ends the stop window early (max(1 s, 0 s) + 1 s),
+        # where without it the window lasts its 40 s.
+        d = Node(ns_ttl=1, **{"zone.update_keys": '["sentinel"]', "server.stop_grace": '"40s"',
+                              "server.stop_leave_wait": '"0s"'}).start()
+        self.addCleanup(d.stop)
+        d.reload(**{"node.ns": '["NS2.example.com"]'})
+        d.signal(signal.SIGTERM)
+        wait_for(lambda: d.dig("www.example.com", "A").status == "REFUSED", 5, "the stop window")
+        p = nsupdate(d.host, d.port, ["zone example.com", "update delete example.com. NS ns2.example.com.",
+                                      "send"], key=SHA256)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(d.proc.wait(timeout=15), 0)
+        self.assertIn("waited max(1 s, 0 s) + 1 s", d.read_log())
 
     def case_server_journal_compact_after(self):
         d = self.node(**{"zone.update_keys": '["sentinel"]'})

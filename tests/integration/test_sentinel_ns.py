@@ -2,7 +2,9 @@
 killed leaves the NS set the other nodes serve, and comes back when it is up again; a
 drained node leaves it too; with two of three nodes down two NS stay (never fewer); the
 zone file's own NS (ns1.example.test., no node's) is never touched; the NS TTL is ns_ttl."""
+import re
 import signal
+import time
 import unittest
 
 import dnsd_harness
@@ -69,6 +71,34 @@ class ApexNsSet(unittest.TestCase):
             f.write(text.replace(line, ""))
         c.proc.send_signal(signal.SIGHUP)
         self.wait_ns(names("lb1", "lb2"), c.nodes, what="after the reload")
+
+
+class StopLeavesTheNsSet(unittest.TestCase):
+    """A plain stop of lb3 (issue 19): sentinel's DNS check fails on the stop answer, it
+    takes lb3 out of the apex NS set and pushes that to every dnsd, lb3's too, which then
+    exits max(ns_ttl, stop_leave_wait) + 1 s later instead of at the end of stop_grace."""
+
+    def test_a_stopping_node_leaves_once_sentinel_took_it_out(self):
+        c = Cluster(n=3, driver="none", ns_ttl=1)
+        lb1, lb2, lb3 = c.nodes
+        with open(lb3.config) as f:
+            text = f.read()
+        text = text.replace('stop_grace = "0s"', 'stop_grace = "30s"\nstop_leave_wait = "1s"')
+        text = text.replace('name = "lb3"', 'name = "lb3"\nns = ["lb3.%s."]' % ZONE, 1)
+        with open(lb3.config, "w") as f:
+            f.write(text)
+        c.start()
+        self.addCleanup(c.stop)
+        wait_until(lambda: apex_ns(lb3) == (names("lb1", "lb2", "lb3"), {1}), 15, what="NS on lb3 at the start")
+        t0 = time.time()
+        lb3.signal(signal.SIGTERM)
+        self.assertEqual(lb3.proc.wait(timeout=25), 0)
+        self.assertLess(time.time() - t0, 20, "left before the 30 s stop_grace")
+        self.assertEqual(apex_ns(lb1), (names("lb1", "lb2"), {1}))
+        log = lb3.read_log()
+        self.assertIn("for 30000 ms at most", log)
+        self.assertRegex(log, r"left after \d+ ms: no longer in %s\.'s NS set since \d+ ms into the "
+                              r"window \(NS TTL 1 s: waited max\(1 s, 1 s\) \+ 1 s\)" % re.escape(ZONE))
 
 
 if __name__ == "__main__":

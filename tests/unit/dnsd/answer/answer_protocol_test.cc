@@ -155,6 +155,47 @@ TEST(OpcodeTest, UnknownOpcodeIsNotimpAndGraceIsRefused) {
   EXPECT_EQ(g->ancount(), 0u);
 }
 
+// In the stop_grace window UPDATE, NOTIFY, transfers and TSIG-signed queries still go to
+// the zone service (sentinel's pushes and read-backs, replication: issue 19); only an
+// ordinary query gets the stop answer.
+TEST(OpcodeTest, GraceStillHandsUpdatesNotifiesTransfersAndSignedQueriesOn) {
+  auto cat = api_catalog();
+  auto with_opcode = [](int opcode) {
+    auto q = make_query("api.example.test.", LDNS_RR_TYPE_SOA);
+    q[2] = static_cast<uint8_t>((q[2] & 0x87) | (opcode << 3));
+    return q;
+  };
+  ldns_pkt* signed_query = nullptr;
+  ASSERT_EQ(ldns_pkt_query_new_frm_str(&signed_query, "www.api.example.test.", LDNS_RR_TYPE_A,
+                                       LDNS_RR_CLASS_IN, 0),
+            LDNS_STATUS_OK);
+  ASSERT_EQ(ldns_pkt_tsig_sign(signed_query, "sentinel.", "c2VudGluZWwta2V5LWZvci10ZXN0cw==", 300,
+                               "hmac-sha256.", nullptr),
+            LDNS_STATUS_OK);
+  const std::pair<const char*, std::vector<uint8_t>> slow[] = {
+      {"UPDATE", with_opcode(5)},
+      {"NOTIFY", with_opcode(4)},
+      {"AXFR", make_query("api.example.test.", LDNS_RR_TYPE_AXFR)},
+      {"IXFR", make_query("api.example.test.", LDNS_RR_TYPE_IXFR)},
+      {"TSIG-signed A", to_wire(signed_query)},
+  };
+  std::vector<uint8_t> out(65535);
+  for (auto how : {answer::StopAnswer::Upward, answer::StopAnswer::Refused}) {
+    answer::QueryContext grace;
+    grace.transport = answer::Transport::Tcp;
+    grace.refuse_all = true;
+    grace.stop_answer = how;
+    for (const auto& [what, q] : slow) {
+      auto r = answer::answer(q.data(), q.size(), *cat, grace, out.data(), out.size());
+      EXPECT_EQ(r.outcome, answer::Outcome::SlowPath) << what;
+    }
+    auto plain = make_query("www.api.example.test.", LDNS_RR_TYPE_A);
+    auto r = answer::answer(plain.data(), plain.size(), *cat, grace, out.data(), out.size());
+    EXPECT_EQ(r.outcome, answer::Outcome::Answered);
+    EXPECT_EQ(r.rcode, how == answer::StopAnswer::Refused ? LDNS_RCODE_REFUSED : LDNS_RCODE_NOERROR);
+  }
+}
+
 // stop_answer = "lame": an empty NOERROR, AA clear, RA set, so resolvers mark the node
 // recursion-lame and stop choosing it before it exits.
 TEST(OpcodeTest, GraceCanAnswerLame) {

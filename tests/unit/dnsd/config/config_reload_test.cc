@@ -38,11 +38,13 @@ Config changed() {
   c.server.tcp_max_clients = 9;
   c.server.stop_grace = common::Millis{2000};
   c.server.stop_answer = answer::StopAnswer::Lame;
+  c.server.stop_leave_wait = common::Millis{9000};
   c.server.journal_compact_after = 3;
   c.server.cookie_secret_file = "/etc/dnsd/cookie.secret";
   c.node.name = "lb9";
   c.node.ipv4 = {v4("192.0.2.9")};
   c.node.ipv6 = {v6("2001:db8::9")};
+  c.node.ns = {"ns9.example.com."};
   c.rrl.responses_per_second = 50;
   c.rrl.slip = 3;
   c.metrics.listen.reset();

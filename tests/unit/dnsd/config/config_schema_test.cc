@@ -60,11 +60,13 @@ TEST(KeyTable, DescribesEveryKeyOfTheSpec) {
                                 "server.tcp_max_clients",
                                 "server.stop_grace",
                                 "server.stop_answer",  // ours
+                                "server.stop_leave_wait",  // ours: issue 19
                                 "server.journal_compact_after",  // ours
                                 "server.cookie_secret_file",  // ours
                                 "node.name",
                                 "node.ipv4",
                                 "node.ipv6",
+                                "node.ns",  // ours: issue 19
                                 "zone.name",
                                 "zone.file",
                                 "zone.self",
