@@ -232,9 +232,10 @@ void on_signal(uv_signal_t* s, int signum) {
   auto catalog = d->holder.get();
   d->leave = service::begin_stop_leave(now, grace, d->config.server.stop_leave_wait.count(),
                                        catalog ? service::ns_views(*catalog, d->config.node.ns)
-                                               : std::vector<service::NsView>{});
+                                               : std::vector<service::NsView>{},
+                                       !d->config.node.ns.empty());
   size_t named = 0;
-  for (const auto& z : d->leave.zones) named += z.named_at_start;
+  for (const auto& z : d->leave.zones) named += z.followed;
   if (named > 0 && named == d->leave.zones.size())
     spdlog::info("{}: answering {} for {} ms at most, then stopping; less once this node has "
                  "left the NS set of its {} zone(s) with self names (stop_leave_wait {} ms)",

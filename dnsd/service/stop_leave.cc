@@ -94,7 +94,7 @@ std::vector<NsView> ns_views(const zone::Catalog& c, const std::vector<std::stri
 }
 
 StopLeave begin_stop_leave(int64_t now, int64_t stop_grace, int64_t min_wait,
-                           const std::vector<NsView>& views) {
+                           const std::vector<NsView>& views, bool own_names_known) {
   StopLeave s;
   s.grace_start = now;
   s.stop_grace = stop_grace;
@@ -103,8 +103,10 @@ StopLeave begin_stop_leave(int64_t now, int64_t stop_grace, int64_t min_wait,
     StopLeaveZone z;
     z.zone = v.zone;
     z.named_at_start = v.names_node;
-    if (v.names_node) z.ttl_while_named = v.ttl;
-    else z.unnamed_since = now;
+    z.followed = v.names_node || own_names_known;
+    // Not named at the stop with known names: out already, since before the signal.
+    z.ttl_while_named = v.ttl;
+    if (!v.names_node) z.unnamed_since = now;
     s.zones.push_back(std::move(z));
   }
   return s;
@@ -113,7 +115,7 @@ StopLeave begin_stop_leave(int64_t now, int64_t stop_grace, int64_t min_wait,
 void observe(StopLeave& s, const std::vector<NsView>& views, int64_t now) {
   for (auto& z : s.zones) {
     auto v = std::find_if(views.begin(), views.end(), [&](const NsView& x) { return x.zone == z.zone; });
-    if (v == views.end() || !z.named_at_start) continue;
+    if (v == views.end() || !z.followed) continue;
     if (v->names_node) {
       // Named (again): a resolver may cache this copy, with this TTL.
       z.unnamed_since.reset();
@@ -127,15 +129,15 @@ void observe(StopLeave& s, const std::vector<NsView>& views, int64_t now) {
 StopVerdict decide(const StopLeave& s, int64_t now) {
   StopVerdict out;
   const int64_t grace_end = s.grace_start + s.stop_grace;
-  // Early only when every zone with self names named the node at the stop and none does
-  // now. A zone that did not name it at the stop may still send resolvers here by a name
-  // dnsd cannot see (an out-of-zone NS target): it keeps the full window, as before.
+  // Early only when every zone with self names is followed and none names the node now. A
+  // zone that did not name it at the stop, without [node] ns, may still send resolvers here
+  // by a name dnsd cannot see (an out-of-zone NS target): it keeps the full window.
   bool early = !s.zones.empty();
   int64_t early_at = 0;
   const StopLeaveZone* last = nullptr;
   std::string blocker;
   for (const auto& z : s.zones) {
-    if (!z.named_at_start) {
+    if (!z.followed) {
       early = false;
       if (blocker.empty()) blocker = "not in " + z.zone + "'s NS set at the stop";
       continue;

@@ -48,6 +48,10 @@ std::vector<NsView> ns_views(const zone::Catalog& c, const std::vector<std::stri
 struct StopLeaveZone {
   std::string zone;
   bool named_at_start = false;
+  // Followed for the early end: named at the stop, or not named then while dnsd knows its
+  // own NS names ([node] ns), so that the set not naming it means sentinel took it out
+  // (a drain, or a check that failed before the stop).
+  bool followed = false;
   uint32_t ttl_while_named = 0;      // the largest NS TTL seen while the set named the node
   std::optional<int64_t> unnamed_since;  // loop ms since which the set has not named it
 };
@@ -59,9 +63,12 @@ struct StopLeave {
   std::vector<StopLeaveZone> zones;
 };
 
-// The state at the stop signal, from the NS sets as they are then.
+// The state at the stop signal, from the NS sets as they are then. `own_names_known`:
+// [node] ns is set, so a set that does not name the node is one it is out of; it counts as
+// left at the signal (when it left is not known: a resolver may still hold the set from
+// before, so the wait runs from the signal with the set's TTL now).
 StopLeave begin_stop_leave(int64_t now, int64_t stop_grace, int64_t min_wait,
-                           const std::vector<NsView>& views);
+                           const std::vector<NsView>& views, bool own_names_known = false);
 
 // Takes in the NS sets as they are `now` (after a zone changed, or on the coarse timer).
 // A zone missing from `views` (removed by a reload) keeps its last state.

@@ -95,9 +95,22 @@ class MatrixCluster(E2ECluster):
         self.start_servers()
         return self.start_sentinel()
 
+    def _dnsd_config(self, name, addr, zone_name, zone_file, self_names):
+        """With sentinel keeping the NS set, each node also knows its own NS name
+        ([node] ns): the names are outside the zone, so dnsd could not tell otherwise that
+        sentinel took it out of the set, and a stop would last its whole stop_grace."""
+        text = super()._dnsd_config(name, addr, zone_name, zone_file, self_names)
+        if getattr(self, "ns_ttl", None) and name in self.nodes:
+            line = 'ipv4 = ["%s"]' % addr
+            text = text.replace(line, line + '\nns = ["%s"]' % self.ns_name(name), 1)
+        return text
+
     def manage_ns(self, ns_ttl):
         """sentinel keeps the child's apex NS set: lbN is nsN.example.test (the parent's
-        delegation names), left out of the set while the node is out of service."""
+        delegation names), left out of the set while the node is out of service; each
+        node's dnsd.toml gets its [node] ns."""
+        for name in self.nodes:
+            self._write(name + ".toml", self.node_config(name, self.stop_answer))
         path = self.path("sentinel.toml")
         with open(path) as f:
             text = f.read()

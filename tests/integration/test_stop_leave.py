@@ -108,6 +108,25 @@ class StopLeave(unittest.TestCase):
                          r"stop_grace ended after \d+ ms \(not in example\.com\.'s NS set at the stop\)")
         self.assertIn("for 3000 ms, then stopping", never.read_log())
 
+    def test_a_node_already_out_of_the_ns_set_by_its_own_ns_name_leaves_after_the_ttl(self):
+        # [node] ns names this node ns-lb3 (out of the NS set: sentinel drained it, or its
+        # check failed before the stop): dnsd knows it is out, so it waits max(TTL, 5 s) + 1 s
+        # from the signal, not the whole window. The NS set still answers with ns-lb1's glue
+        # at this node's address: [node] ns decides, not the address.
+        d = Dnsd(zones=[("example.com", ZONE, ["self"])], server_extra='stop_grace = "20s"\n',
+                 node=['ipv4 = ["%s"]' % NODE_V4, 'ns = ["ns-lb3.example.com."]'],
+                 zone_extra='update_keys = ["sentinel"]', tail=KEYS_TOML).start()
+        self.addCleanup(d.stop)
+        t0 = time.time()
+        d.signal(signal.SIGTERM)
+        wait_for(lambda: upward(d), 5, "the upward referral in the stop window")
+        self.assertEqual(d.proc.wait(timeout=19), 0)
+        elapsed = time.time() - t0
+        self.assertGreaterEqual(elapsed, 5.8)
+        self.assertLess(elapsed, 15)
+        self.assertRegex(d.read_log(), r"left after \d+ ms: no longer in example\.com\.'s NS set since 0 ms "
+                                       r"into the window \(NS TTL 1 s")
+
     def test_a_second_sigterm_still_exits_at_once(self):
         d = self.node("20s")
         d.signal(signal.SIGTERM)

@@ -24,6 +24,7 @@ struct Case {
   int64_t min_wait;
   int64_t exit_at;            // stop_grace 20 s: 21000 is the window's end
   const char* why;            // a part of the log line
+  bool own_names_known = false;  // [node] ns set
 };
 
 TEST(StopLeaveTest, ExitsOnceTheNodeLeftEveryNsSetAndTheTtlRanOut) {
@@ -64,9 +65,18 @@ TEST(StopLeaveTest, ExitsOnceTheNodeLeftEveryNsSetAndTheTtlRanOut) {
       {"left too late: the window's end is the maximum",
        {named("a.", 300)}, {{1500, {unnamed("a.", 1)}}}, 5000, 21000, "left the NS set too late"},
       {"no zone with self names", {}, {}, 5000, 21000, "no zone with self names"},
+      {"[node] ns set and out of the set at the stop (drained): left at the signal",
+       {unnamed("a.", 1)}, {}, 5000, 7000, "since 0 ms into the window (NS TTL 1 s", true},
+      {"[node] ns set, out at the stop, the set's TTL now counts",
+       {unnamed("a.", 10)}, {}, 5000, 12000, "max(10 s, 5 s)", true},
+      {"[node] ns set, out at the stop, put back in: the full window",
+       {unnamed("a.", 1)}, {{1500, {named("a.", 1)}}}, 5000, 21000, "still in a.'s NS set", true},
+      {"[node] ns set, one zone out at the stop, the other left later",
+       {unnamed("a.", 1), named("b.", 1)}, {{3000, {unnamed("a.", 1), unnamed("b.", 1)}}}, 5000, 9000,
+       "no longer in b.'s NS set since 2000 ms", true},
   };
   for (const auto& c : cases) {
-    StopLeave s = begin_stop_leave(1000, 20000, c.min_wait, c.start);
+    StopLeave s = begin_stop_leave(1000, 20000, c.min_wait, c.start, c.own_names_known);
     for (const auto& st : c.steps) {
       observe(s, st.views, st.at);
       EXPECT_FALSE(decide(s, st.at).exit) << c.what;
